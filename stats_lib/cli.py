@@ -1,0 +1,162 @@
+"""The ``briefing`` command: ``clean``, ``calendar``, ``compare`` and ``render``.
+
+Every user error ends in one line on stderr naming the file, row or parameter, and exit code 2;
+an error inside a notebook cell ends in exit code 1. Never a traceback for a user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .errors import InputError, ParameterError, StatsLibError
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors raise ParameterError (one line, exit code 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ParameterError(f"{self.prog}: {message}")
+
+
+def _add_data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", nargs="+", required=True, metavar="PATH",
+                   help="a cleaned folder (with daily.parquet) or raw export files")
+    p.add_argument("--schema", metavar="FILE", help="schema YAML for raw exports")
+
+
+def _add_window_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--start", metavar="DATE", help="first day, inclusive (YYYY-MM-DD)")
+    p.add_argument("--end", metavar="DATE", help="last day, inclusive (YYYY-MM-DD)")
+    p.add_argument("--period", metavar="NAME", help="a named period, Chinese name or slug (since-spring-festival …)")
+    p.add_argument("--year", type=int, help="year of the named period")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date (default today, Asia/Shanghai)")
+    p.add_argument("--baseline", metavar="MODE",
+                   help="calendar | lunar | weekday | holiday | previous | avgN (default: lunar within 春运, else calendar)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``briefing`` command."""
+    parser = _Parser(prog="briefing", description="Incident statistics for situation briefings.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("clean", help="clean exports into the canonical daily table and a ledger")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="export files (CSV, TSV, .csv.gz, Excel, Parquet)")
+    p.add_argument("--schema", metavar="FILE", help="schema YAML (column mapping, shape, encoding …)")
+    p.add_argument("--out", default="cleaned", metavar="DIR", help="output folder (default: cleaned)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="dates after this are rejected as future (default today)")
+    p.add_argument("--dedupe", choices=["exact"], help="also drop exact duplicate rows when there is no id column")
+    p.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto", help="aggregation engine")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary")
+
+    p = sub.add_parser("calendar", help="holidays, named periods and make-up working days of a year")
+    p.add_argument("year", type=int)
+    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date for open-ended periods")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    p = sub.add_parser("compare", help="compare a window with its baseline")
+    _add_data_args(p)
+    _add_window_args(p)
+    p.add_argument("--by", metavar="DIM", help="category | subcategory | district | kind, or several joined by ','")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    p = sub.add_parser("render", help="render the briefing (HTML, charts, PPTX, XLSX) atomically")
+    p.add_argument("--data", nargs="+", metavar="PATH", help="a cleaned folder or raw export files")
+    p.add_argument("--schema", metavar="FILE")
+    p.add_argument("--start", metavar="DATE")
+    p.add_argument("--end", metavar="DATE")
+    p.add_argument("--period", metavar="NAME")
+    p.add_argument("--year", type=int)
+    p.add_argument("--as-of", dest="as_of", metavar="DATE")
+    p.add_argument("--baseline", metavar="MODE")
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.add_argument("--districts", nargs="+", metavar="NAME")
+    p.add_argument("--categories", nargs="+", metavar="NAME")
+    p.add_argument("--mask-below", dest="mask_below", type=int, metavar="K")
+    p.add_argument("--params-file", dest="params_file", metavar="FILE.yaml")
+    p.add_argument("--out", default="reports", metavar="DIR")
+    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="limit per notebook cell")
+    return parser
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from .clean import ledger_summary, load, write_cleaned
+
+    cleaned = load(args.inputs, schema=args.schema, as_of=args.as_of, dedupe=args.dedupe, engine=args.engine)
+    write_cleaned(cleaned, args.out)
+    print(ledger_summary(cleaned.ledger, lang=args.lang))
+    return 0
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from .calendar import calendar_report, format_calendar
+
+    report = calendar_report(args.year, as_of=args.as_of)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_calendar(report, lang=args.lang))
+    return 0
+
+
+def _window_from_args(args: argparse.Namespace):
+    from .calendar import resolve_window
+
+    return resolve_window(start=args.start, end=args.end, period=args.period, year=args.year, as_of=args.as_of)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .calendar import baseline_windows
+    from .clean import load_data
+    from .compare import compare, format_table
+
+    window = _window_from_args(args)
+    baseline = baseline_windows(window, args.baseline)
+    data = load_data(args.data, schema=args.schema, as_of=args.as_of)
+    by = [b.strip() for b in args.by.split(",")] if args.by else None
+    result = compare(data.daily, window, baseline, by=by, hourly=data.hourly)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(result.table.to_csv(index=False))
+    else:
+        print(format_table(result, lang=args.lang))
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .render import params_from_cli, render
+
+    params = params_from_cli(vars(args))
+    path = render(params, out=args.out, timeout=args.timeout)
+    print(path)
+    return 0
+
+
+_COMMANDS = {"clean": _cmd_clean, "calendar": _cmd_calendar, "compare": _cmd_compare, "render": _cmd_render}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``briefing`` command; return its exit code (0 ok, 1 render error, 2 user error)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except StatsLibError as exc:
+        print(f"briefing: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"briefing: error: {InputError(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

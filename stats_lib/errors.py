@@ -1,0 +1,57 @@
+"""Exception types of stats_lib.
+
+Every error a user can cause (a bad file, a bad schema, a bad date or parameter) is an
+:class:`InputError`; the CLI turns it into one readable line on stderr and exit code 2.
+Anything else that goes wrong while rendering is a :class:`RenderError` (exit code 1).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "StatsLibError",
+    "InputError",
+    "SchemaError",
+    "ParameterError",
+    "CalendarError",
+    "RenderError",
+    "LockError",
+]
+
+
+class StatsLibError(Exception):
+    """Base class of every error stats_lib raises on purpose."""
+
+    exit_code: int = 1
+
+
+class InputError(StatsLibError):
+    """A user error: a bad or unreadable input file, a missing column, an empty input.
+
+    The message names the file (and the row or column where it helps) and says what was expected.
+    """
+
+    exit_code = 2
+
+
+class SchemaError(InputError):
+    """A schema YAML with an unknown key or a value of the wrong type; the message names the key."""
+
+
+class ParameterError(InputError):
+    """An unknown parameter, a bad date, an unknown period or baseline mode."""
+
+
+class CalendarError(InputError):
+    """A calendar question that cannot be answered honestly (for example an uncovered year)."""
+
+
+class RenderError(StatsLibError):
+    """A briefing render failed inside the notebook (a cell raised) or the kernel died or timed out."""
+
+    exit_code = 1
+
+
+class LockError(StatsLibError):
+    """Another render of the same report is running."""
+
+    exit_code = 2

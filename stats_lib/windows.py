@@ -1,0 +1,148 @@
+"""Date windows and baselines: the small value types shared by the calendar and the comparisons.
+
+A :class:`Window` is a run of whole days (``start`` to ``end``, both inclusive), optionally cut at an
+hour at either end (``1月27日0时至2月2日12时``). A :class:`Baseline` is the set of windows a comparison
+sets the current window against, with the mode that chose them and notes a reader must see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+__all__ = ["Window", "Baseline", "BASELINE_MODES", "as_date"]
+
+#: Baseline modes accepted everywhere a baseline is named; ``avgN`` (``avg2`` … ``avg9``) also.
+BASELINE_MODES = ("calendar", "lunar", "weekday", "holiday", "previous")
+
+
+def as_date(value: object, *, what: str = "date") -> dt.date:
+    """Return ``value`` as a :class:`datetime.date`.
+
+    Accepts a date, a datetime, a pandas Timestamp or an ISO string ``YYYY-MM-DD``.
+    Raises :class:`stats_lib.errors.ParameterError` naming ``what`` otherwise.
+    """
+    from .errors import ParameterError
+
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()  # pandas Timestamp
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ParameterError(f"{what}: expected a date as YYYY-MM-DD, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window of days, ``start`` to ``end`` inclusive.
+
+    ``start_hour`` (0-23) cuts the first day: the window begins at ``start`` + ``start_hour`` hours.
+    ``end_hour`` (1-24) cuts the last day: the window ends before ``end`` + ``end_hour`` hours; 24
+    means the whole last day. ``name`` is the Chinese name of a named period (``春节以来``) and
+    ``slug`` its English slug (``since-spring-festival``); both are empty for a plain date range.
+    """
+
+    start: dt.date
+    end: dt.date
+    name: str = ""
+    slug: str = ""
+    start_hour: int = 0
+    end_hour: int = 24
+    name_en: str = ""
+
+    def __post_init__(self) -> None:
+        from .errors import ParameterError
+
+        object.__setattr__(self, "start", as_date(self.start, what="start"))
+        object.__setattr__(self, "end", as_date(self.end, what="end"))
+        if self.end < self.start:
+            raise ParameterError(f"window: end {self.end} is before start {self.start}")
+        if not (0 <= self.start_hour <= 23 and 1 <= self.end_hour <= 24):
+            raise ParameterError("window: start_hour must be 0-23 and end_hour 1-24")
+
+    @property
+    def days(self) -> int:
+        """Number of calendar days touched, ``end - start + 1``."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def hours(self) -> int:
+        """Length in hours, after the hour cuts at either end."""
+        return self.days * 24 - self.start_hour - (24 - self.end_hour)
+
+    @property
+    def exposure_days(self) -> float:
+        """Length in days, fractional when the window is cut at an hour (``hours / 24``)."""
+        return self.hours / 24
+
+    @property
+    def whole_days(self) -> bool:
+        """True when the window is not cut at an hour at either end."""
+        return self.start_hour == 0 and self.end_hour == 24
+
+    def dates(self) -> list[dt.date]:
+        """Every day of the window, in order."""
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` lies within the window."""
+        return self.start <= as_date(day) <= self.end
+
+    def label(self, lang: str = "zh") -> str:
+        """Human label of the window's dates: ``2023年1月21日至2月5日`` or ``21 Jan to 5 Feb 2023``."""
+        s, e = self.start, self.end
+        if lang == "en":
+            left = f"{s.day} {s:%b}" + ("" if s.year == e.year else f" {s.year}")
+            if not self.whole_days:
+                left = f"{left} {self.start_hour:02d}:00"
+            right = f"{e.day} {e:%b} {e.year}"
+            if not self.whole_days:
+                right = f"{right} {self.end_hour:02d}:00"
+            return left if s == e and self.whole_days else f"{left} to {right}"
+        left = f"{s.year}年{s.month}月{s.day}日"
+        right = (f"{e.year}年" if e.year != s.year else "") + f"{e.month}月{e.day}日"
+        if not self.whole_days:
+            left += f"{self.start_hour}时"
+            right += f"{self.end_hour}时"
+        return left if s == e and self.whole_days else f"{left}至{right}"
+
+    def as_dict(self) -> dict:
+        """JSON-ready ``{"start", "end", "days"}`` (ISO dates, ``end`` inclusive) plus name, slug and hours."""
+        d = {"start": self.start.isoformat(), "end": self.end.isoformat(), "days": self.days}
+        if self.name:
+            d["name"] = self.name
+        if self.slug:
+            d["slug"] = self.slug
+        if not self.whole_days:
+            d["start_hour"] = self.start_hour
+            d["end_hour"] = self.end_hour
+        return d
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The windows a comparison sets the current window against.
+
+    ``mode`` is one of :data:`BASELINE_MODES` or ``avgN``; ``windows`` holds one window, or N for
+    ``avgN`` (most recent year first); ``notes`` are sentences a reader must see (for example that
+    29 February was mapped to 28 February, or that the two windows differ in length).
+    """
+
+    mode: str
+    windows: tuple[Window, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n(self) -> int:
+        """Number of baseline windows (N for ``avgN``, else 1)."""
+        return len(self.windows)
+
+    def as_dict(self) -> dict:
+        """JSON-ready ``{"mode", "windows": [...], "notes": [...]}``."""
+        return {"mode": self.mode, "windows": [w.as_dict() for w in self.windows], "notes": list(self.notes)}

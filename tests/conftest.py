@@ -1,0 +1,37 @@
+"""Shared fixtures. Sets matplotlib's Agg backend before anything imports pyplot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+SHARED = Path(os.environ.get("STATS_LIB_SHARED", ROOT.parent / "shared"))
+REALDATA = SHARED / "realdata"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """The committed sample data folder."""
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The folder of real public data in ../shared; skips the test cleanly when it is absent."""
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is absent (a clone outside the workplace)")
+    return REALDATA
