@@ -97,7 +97,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 def _cmd_calendar(args: argparse.Namespace) -> int:
     from .calendar import calendar_report, format_calendar
 
-    report = calendar_report(args.year, as_of=args.as_of)
+    report = calendar_report(args.year, as_of=args.as_of, lang=args.lang)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -1,0 +1,450 @@
+"""The calendar stage: festivals, official holidays, named periods, comparison windows, day attributes.
+
+This module is the calendar's public face. It re-exports the festival, holiday and period functions
+of :mod:`stats_lib.lunar`, :mod:`stats_lib.holidays` and :mod:`stats_lib.periods`, and adds
+
+- :func:`baseline_windows`: the windows a comparison sets the current one against, in one of the
+  modes ``calendar``, ``lunar``, ``weekday``, ``holiday``, ``previous`` or ``avgN``;
+- :func:`day_attributes`: one row per day (weekday, official holiday, make-up working day, lunar
+  date, days from 春节, festival) that a notebook joins to the daily table;
+- :func:`calendar_report` and :func:`format_calendar`: what ``briefing calendar YEAR`` prints.
+
+Official arrangements for a year chinesecalendar does not cover are read from a YAML file named by
+``arrangements=`` or the environment variable ``STATS_LIB_HOLIDAYS`` (format in
+:mod:`stats_lib.holidays`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from . import holidays as hol
+from .errors import CalendarError, ParameterError
+from .holidays import official_periods, workdays
+from .lunar import (
+    FESTIVALS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    festivals,
+    lunar_attributes,
+    shift_lunar_years,
+    spring_festival,
+)
+from .periods import (
+    PERIODS,
+    _listing,
+    chunyun,
+    period_spec,
+    periods,
+    resolve_period,
+    resolve_window,
+    today_shanghai,
+    two_sessions_unsure,
+)
+from .windows import BASELINE_MODES, Baseline, Window, as_date
+
+__all__ = [
+    "festivals",
+    "official_periods",
+    "workdays",
+    "periods",
+    "resolve_period",
+    "resolve_window",
+    "today_shanghai",
+    "baseline_windows",
+    "day_attributes",
+    "calendar_report",
+    "format_calendar",
+    "Window",
+    "Baseline",
+]
+
+_AVG = re.compile(r"^avg(\d+)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _day(d: dt.date, lang: str) -> str:
+    return f"{d.day} {d:%b} {d.year}" if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+# ------------------------------------------------------------------------------------------ baselines
+def _in_chunyun(w: Window) -> bool:
+    if not 1900 <= w.start.year <= 2099:
+        return False
+    cy = chunyun(w.start.year)
+    return cy.start <= w.start and w.end <= cy.end
+
+
+def _touches_chunyun(w: Window) -> bool:
+    for y in {w.start.year, w.end.year}:
+        if 1900 <= y <= 2099:
+            cy = chunyun(y)
+            if w.start <= cy.end and cy.start <= w.end:
+                return True
+    return False
+
+
+def _is_official(w: Window) -> bool:
+    try:
+        return bool(w.slug) and period_spec(w.slug.split("+")[-1]).kind == "official"
+    except ParameterError:
+        return False
+
+
+def _minus_years(d: dt.date, k: int, lang: str, notes: list[str]) -> dt.date:
+    try:
+        return d.replace(year=d.year - k)
+    except ValueError:  # 29 February
+        out = dt.date(d.year - k, 2, 28)
+        notes.append(_t(lang, f"2月29日在{out.year}年不存在，按2月28日对齐",
+                        f"29 February does not exist in {out.year}; mapped to 28 February"))
+        return out
+
+
+def _like(w: Window, start: dt.date, end: dt.date, name: str = "", slug: str = "", name_en: str = "") -> Window:
+    return Window(start, end, name=name, slug=slug, start_hour=w.start_hour, end_hour=w.end_hour, name_en=name_en)
+
+
+def _shift(w: Window, mode: str, k: int, lang: str, notes: list[str], arrangements) -> Window:
+    """One baseline window ``k`` years (or one window, for ``previous``) before ``w``."""
+    if mode == "calendar":
+        return _like(w, _minus_years(w.start, k, lang, notes), _minus_years(w.end, k, lang, notes))
+    if mode == "weekday":
+        delta = dt.timedelta(days=364 * k)
+        return _like(w, w.start - delta, w.end - delta)
+    if mode == "lunar":
+        start, n1 = shift_lunar_years(w.start, k, lang=lang)
+        end, n2 = shift_lunar_years(w.end, k, lang=lang)
+        if end < start:  # the window runs into a leap month: its end maps to the month after
+            end, n2 = shift_lunar_years(w.end, k, leap_as_next=True, lang=lang)
+        notes.extend(n for n in n1 + n2 if n not in notes)
+        return _like(w, start, end)
+    if mode == "holiday":
+        return _holiday(w, k, lang, notes, arrangements)
+    # previous: the window of equal length (in hours) just before
+    begin = dt.datetime.combine(w.start, dt.time()) + dt.timedelta(hours=w.start_hour)
+    new_begin = begin - dt.timedelta(hours=w.hours)
+    last = begin - dt.timedelta(hours=1)  # last hour inside the new window
+    end_hour = last.hour + 1
+    return Window(new_begin.date(), last.date(), start_hour=new_begin.hour, end_hour=end_hour)
+
+
+def _holiday(w: Window, k: int, lang: str, notes: list[str], arrangements) -> Window:
+    from .periods import _fixed
+
+    if not w.slug:
+        raise ParameterError("baseline holiday: the window is not a named period; give --period (春节假期, 国庆假期 …) "
+                             "or use calendar or lunar")
+    parts = w.slug.split("+")
+    spec = period_spec(parts[-1])
+    if len(parts) > 1:
+        notes.append(_t(lang, f"连休假期按{spec.name}对齐", f"joined holiday aligned on the {spec.name_en}"))
+    if spec.kind == "open":
+        raise ParameterError(f"baseline holiday: {spec.name} ({spec.slug}) is open-ended; use lunar or calendar")
+    year = w.end.year
+    for y in (w.end.year, w.start.year):
+        try:
+            p = _fixed(spec, y, arrangements)
+        except CalendarError:
+            continue
+        if (p.start, p.end) == (w.start, w.end):
+            year = y
+            break
+    prev = _fixed(spec, year - k, arrangements)
+    return _like(w, prev.start, prev.end, name=prev.name, slug=prev.slug, name_en=prev.name_en)
+
+
+def _parse_mode(mode: str | None) -> tuple[str | None, int]:
+    if mode is None or str(mode).strip().lower() in ("", "default", "auto"):
+        return None, 1
+    m = str(mode).strip().lower()
+    hit = _AVG.match(m)
+    if hit:
+        n = int(hit.group(1))
+        if not 2 <= n <= 9:
+            raise ParameterError(f"baseline {mode!r}: avgN needs N from 2 to 9")
+        return "avg", n
+    if m not in BASELINE_MODES:
+        raise ParameterError(f"baseline {mode!r} is unknown; valid: {', '.join(BASELINE_MODES)}, avgN (avg2 … avg9)")
+    return m, 1
+
+
+_MODE_ZH = {"calendar": "公历同期", "lunar": "农历同期", "weekday": "星期对齐（364天前）", "holiday": "上年同名假期",
+            "previous": "环比（紧邻的前一时段）"}
+_MODE_EN = {"calendar": "same dates a year earlier", "lunar": "same lunar days a year earlier",
+            "weekday": "364 days earlier (weekdays aligned)", "holiday": "the same named holiday a year earlier",
+            "previous": "the equal window just before"}
+
+
+def baseline_windows(window: Window, mode: str | None = None, years: int = 1, *, lang: str = "zh",
+                     arrangements: str | os.PathLike | None = None) -> Baseline:
+    """Return the baseline a comparison sets ``window`` against.
+
+    Parameters
+    ----------
+    window : Window
+        The current window (a named period keeps its ``slug``, which ``holiday`` mode needs).
+    mode : str, optional
+        ``calendar`` (same dates ``years`` years earlier; 29 February maps to 28 February),
+        ``lunar`` (same lunar days; 除夕 maps to 除夕), ``weekday`` (``364 * years`` days earlier),
+        ``holiday`` (the same named period ``years`` years earlier, whatever its length),
+        ``previous`` (环比: the window of equal length just before; ``years`` is ignored) or
+        ``avgN`` (N windows, one per previous year, most recent first, aligned as the default
+        would align them). ``None``: ``lunar`` when the window lies within 春运, else ``calendar``.
+    years : int
+        How many years back the single baseline lies (default 1).
+    lang : {"zh", "en"}
+        Language of the notes.
+
+    Returns
+    -------
+    Baseline
+        ``mode`` (the mode used: ``calendar``, ``lunar`` … or ``avgN``), ``windows`` and
+        ``notes``: short sentences a narrative can quote, the first always naming the mode and, for
+        the default, why; others report 29 February, leap months and differing lengths.
+
+    Raises
+    ------
+    ParameterError
+        Unknown mode, ``holiday`` for a window that is not a named fixed period, ``years`` < 1.
+    CalendarError
+        The baseline year is outside the calendar (or its official arrangement is unknown).
+    """
+    if not isinstance(window, Window):
+        raise ParameterError(f"baseline: expected a Window, got {type(window).__name__}")
+    if not isinstance(years, int) or years < 1:
+        raise ParameterError(f"baseline: years must be a positive whole number, got {years!r}")
+    kind, n = _parse_mode(mode)
+    notes: list[str] = []
+    names = _MODE_EN if lang == "en" else _MODE_ZH
+    if kind in (None, "avg"):
+        align = "lunar" if _in_chunyun(window) else "calendar"
+        if kind == "avg":
+            wins = tuple(_shift(window, align, k, lang, notes, arrangements) for k in range(1, n + 1))
+            used = f"avg{n}"
+            head = _t(lang, f"对比方式：前{n}年同期平均（{names[align]}）",
+                      f"Baseline: average of the {n} previous years ({names[align]})")
+        else:
+            wins = (_shift(window, align, years, lang, notes, arrangements),)
+            used = align
+            why = (_t(lang, "默认：窗口位于春运期间，按农历对齐以避免春节错月",
+                      "default: the window lies within Chunyun, aligned on the lunar calendar")
+                   if align == "lunar" else _t(lang, "默认：窗口不在春运期间", "default: the window is outside Chunyun"))
+            head = _t(lang, f"对比方式：{names[align]}（{why}）", f"Baseline: {names[align]} ({why})")
+        if kind is None and align == "calendar" and _is_official(window):
+            notes.append(_t(lang, "同名假期对比可用 holiday 模式", "for the same named holiday a year earlier use holiday"))
+        if align == "calendar" and _touches_chunyun(window):
+            notes.append(_t(lang, "窗口部分位于春运期间，公历同期可能受春节错月影响，可改用 lunar",
+                            "the window overlaps Chunyun: calendar alignment may mix festival and ordinary days; "
+                            "consider lunar"))
+    else:
+        k = 1 if kind == "previous" else years
+        wins = (_shift(window, kind, k, lang, notes, arrangements),)
+        used = kind
+        back = "" if years == 1 or kind == "previous" else _t(lang, f"，{years}年前", f", {years} years back")
+        head = _t(lang, f"对比方式：{names[kind]}{back}", f"Baseline: {names[kind]}{back}")
+    lengths = [w.days for w in wins]
+    if any(d != window.days for d in lengths):
+        base = "、".join(map(str, lengths)) if lang != "en" else ", ".join(map(str, lengths))
+        notes.append(_t(lang, f"本期{window.days}天，基期{base}天，长度不同，按日均比较",
+                        f"current window {window.days} days, baseline {base} days: compare daily means"))
+    return Baseline(mode=used, windows=wins, notes=tuple([head, *notes]))
+
+
+# ------------------------------------------------------------------------------------------ day attributes
+@cache
+def _festival_days(year: int) -> tuple[tuple[pd.Timestamp, str], ...]:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return ()
+    return tuple((pd.Timestamp(d), name) for name, d in festivals(year).items())
+
+
+def day_attributes(start: object, end: object, arrangements: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Return calendar attributes of every day from ``start`` to ``end`` inclusive.
+
+    Returns
+    -------
+    DataFrame
+        One row per day, default index, columns:
+
+        - ``date`` (datetime64[ns], midnight);
+        - ``weekday`` (int, 0 = Monday … 6 = Sunday);
+        - ``holiday`` (str): official holiday period name (``春节假期``; joined ``中秋、国庆假期``),
+          ``''`` outside; missing (NaN) in a year whose arrangement is unknown;
+        - ``is_off_day`` (nullable boolean): an official day off, weekend days not worked included;
+          ``<NA>`` in a year whose arrangement is unknown (never a guess);
+        - ``is_makeup_workday`` (nullable boolean): a make-up working day (调休上班); ``<NA>`` likewise;
+        - ``lunar_month`` (int 1-12), ``lunar_day`` (int 1-30), ``lunar_leap`` (bool);
+        - ``days_from_spring_festival`` (int): days after (+) or before (-) the nearest 春节; a day
+          exactly midway counts from the earlier one;
+        - ``festival`` (str): 除夕, 春节, 元宵, 清明, 端午, 中秋 on those days, else ``''``.
+    """
+    s, e = as_date(start, what="start"), as_date(end, what="end")
+    if e < s:
+        raise ParameterError(f"day_attributes: end {e} is before start {s}")
+    out = hol.off_day_table(s, e, arrangements)
+    dates = out["date"]
+    lunar = lunar_attributes(dates)
+    ords = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    sf_years = range(max(s.year - 1, 1900), min(e.year + 1, 2099) + 1)
+    sf = np.array([np.datetime64(spring_festival(y), "D").astype(np.int64) for y in sf_years])
+    i = np.clip(np.searchsorted(sf, ords, side="right"), 1, len(sf) - 1)
+    before, after = ords - sf[i - 1], ords - sf[i]
+    from_sf = np.where(np.abs(after) < np.abs(before), after, before)
+    fest = dict(f for y in range(s.year, e.year + 1) for f in _festival_days(y))
+    out.insert(1, "weekday", dates.dt.day_of_week.astype("int64"))
+    out["lunar_month"] = lunar["lunar_month"].to_numpy()
+    out["lunar_day"] = lunar["lunar_day"].to_numpy()
+    out["lunar_leap"] = lunar["lunar_leap"].to_numpy()
+    out["days_from_spring_festival"] = from_sf.astype("int64")
+    out["festival"] = dates.map(fest).astype("str").fillna("")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ report
+def _check_report_year(year: object) -> int:
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CalendarError(f"year {year!r}: the calendar is available for {FIRST_YEAR}-{LAST_YEAR}")
+    return int(year)
+
+
+def _report_notes(year: int, wins: list[Window], missing: dict[str, str], as_of: object, lang: str,
+                  arrangements) -> list[str]:
+    notes: list[str] = []
+    f = festivals(year)
+    if lang == "en":
+        notes.append(f"Festivals {year}: " + ", ".join(
+            f"{FESTIVALS[name]} {d.day} {d:%b}" for name, d in f.items()))
+    else:
+        notes.append(f"{year}年节日：" + "，".join(f"{name}{d.month}月{d.day}日" for name, d in f.items()))
+    official = [s for s in PERIODS if s.kind == "official"]
+    if any(missing.get(s.slug) == "official" for s in official) and not hol.is_covered(year, arrangements):
+        known = hol.covered_years(arrangements)
+        fmt = f"{year}: {{holidays: [{{name: 春节, start: YYYY-MM-DD, end: YYYY-MM-DD}}], workdays: [YYYY-MM-DD]}}"
+        notes.append(_t(
+            lang,
+            f"{year}年法定节假日安排未收录（已收录{known[0]}—{known[-1]}年），节假日时段与调休上班日未列出。"
+            f"请将国务院办公厅通知中的安排写入YAML文件，并设置环境变量 {hol.ENV_VAR}=文件路径，格式：{fmt}（每个假期一项，含其中的周末；连休写 name: [中秋, 国庆]）",
+            f"The official holiday arrangement for {year} is not available (known: {known[0]}-{known[-1]}); "
+            f"holiday periods and make-up working days are not listed. Write the State Council notice's "
+            f"arrangement into a YAML file and set {hol.ENV_VAR}=/path/to/file.yaml; format: {fmt} (one entry per period, weekend days inside included; joined: name: [中秋, 国庆])",
+        ))
+    by_slug = {w.slug: w for w in wins}
+    for a, b in (("mid-autumn-holiday", "national-day-holiday"), ("dragon-boat-holiday", "labour-day-holiday")):
+        if a in by_slug and b in by_slug and (by_slug[a].start, by_slug[a].end) == (by_slug[b].start, by_slug[b].end):
+            w = by_slug[a]
+            notes.append(_t(lang, f"{w.name}与{by_slug[b].name}连休（{w.label()}），为同一时段",
+                            f"{w.name_en} and {by_slug[b].name_en} are one joined period ({w.label('en')})"))
+    ny = by_slug.get("new-year-holiday")
+    if ny is not None and ny.start.year < year:
+        notes.append(_t(lang, f"元旦假期自{_day(ny.start, lang)}起，计入{year}年",
+                        f"the New Year holiday starts on {_day(ny.start, lang)} and counts as {year}'s"))
+    if missing.get("two-sessions"):
+        notes.append(_t(lang, f"{year}年两会日期不在表中（可补充 stats_lib/data/two_sessions.yaml）",
+                        f"the Two Sessions dates of {year} are not in the table (extend stats_lib/data/two_sessions.yaml)"))
+    elif two_sessions_unsure(year):
+        notes.append(_t(lang, f"{year}年两会日期待核对", f"the Two Sessions dates of {year} are unconfirmed"))
+    if missing.get("ytd") == "future":
+        notes.append(_t(lang, "开放式时段（春节以来、年初至今、近7天等）未列出：请指定 --as-of",
+                        "open-ended periods (since Spring Festival, year to date, last 7 days …) need --as-of"))
+    else:
+        ref = by_slug["ytd"].end
+        notes.append(_t(lang, f"开放式时段截至{_day(ref, lang)}", f"open-ended periods end on {_day(ref, lang)}"))
+        if missing.get("since-spring-festival"):
+            notes.append(_t(lang, f"截至{_day(ref, lang)}春节尚未到来，未列出春节以来",
+                            f"Spring Festival has not come by {_day(ref, lang)}: no since-spring-festival"))
+    if hol.is_covered(year, arrangements):
+        off = hol._official(arrangements)
+        src = (off.path if year in off.user_years else "chinesecalendar")
+        notes.append(_t(lang, f"法定节假日来源：{src}", f"official holidays from {src}"))
+    return notes
+
+
+def calendar_report(year: int, as_of: object = None, *, lang: str = "zh",
+                    arrangements: str | os.PathLike | None = None) -> dict:
+    """Return what ``briefing calendar YEAR --json`` prints.
+
+    Parameters
+    ----------
+    year : int
+        Gregorian year, 1950-2099.
+    as_of : date or ISO string, optional
+        Last day of the open-ended periods; default today (Asia/Shanghai) for the current year,
+        31 December for a past year; a future year without ``as_of`` lists no open-ended period.
+    lang : {"zh", "en"}
+        Language of ``name`` and ``notes``.
+
+    Returns
+    -------
+    dict
+        ``{"year": int, "periods": [{"slug", "name", "start", "end", "days"}, ...],
+        "workdays": ["YYYY-MM-DD", ...], "notes": [str, ...]}``; ``end`` inclusive, ``days`` the
+        number of days. For a year without a known official arrangement the official holiday
+        periods and ``workdays`` are left out and a note says how to supply them (never a guess);
+        the first note always lists the year's festivals.
+    """
+    year = _check_report_year(year)
+    wins, missing = _listing(year, as_of, arrangements)
+    rows = [{"slug": w.slug, "name": w.name_en if lang == "en" else w.name, "start": w.start.isoformat(),
+             "end": w.end.isoformat(), "days": w.days} for w in wins]
+    work = [d.isoformat() for d in workdays(year, arrangements)] if hol.is_covered(year, arrangements) else []
+    return {"year": year, "periods": rows, "workdays": work,
+            "notes": _report_notes(year, wins, missing, as_of, lang, arrangements)}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def format_calendar(report: dict, lang: str = "zh") -> str:
+    """Return ``report`` (from :func:`calendar_report`) as a readable text table with workdays and notes."""
+    en = lang == "en"
+    notes = list(report.get("notes", []))
+    if en and notes and all(_CJK.search(n) for n in notes):
+        ref = next((p["end"] for p in report["periods"] if p["slug"] == "ytd"), None)
+        try:
+            notes = calendar_report(report["year"], as_of=ref, lang="en")["notes"]
+        except (CalendarError, ParameterError):
+            pass
+    head = ["Period", "Slug", "Start", "End", "Days"] if en else ["名称", "标识", "开始", "结束", "天数"]
+    rows = []
+    for p in report["periods"]:
+        name = p["name"]
+        if en and _CJK.search(name):
+            try:
+                name = period_spec(p["slug"]).name_en
+            except ParameterError:
+                pass
+        rows.append([name, p["slug"], p["start"], p["end"], str(p["days"])])
+    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(5)]
+    lines = [f"{report['year']} calendar" if en else f"{report['year']}年日历", ""]
+    for r in [head, *rows]:
+        lines.append("  ".join(_pad(c, w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    lines.append("")
+    work = report.get("workdays") or []
+    sep = ", " if en else "、"
+    label = "Make-up working days: " if en else "调休上班日："
+    lines.append(label + (sep.join(work) if work else ("none listed" if en else "未列出")))
+    if notes:
+        lines.append("")
+        lines.append("Notes:" if en else "说明：")
+        lines.extend(f"- {n}" for n in notes)
+    return "\n".join(lines)
+

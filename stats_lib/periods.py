@@ -1,0 +1,369 @@
+"""Named periods (春节假期, 春运, 两会, 春节以来, 近7天 …) and the resolution of a window from parameters.
+
+Each named period has a Chinese name and an English slug; either is accepted wherever a period is
+named. Fixed periods are a function of the year; open-ended and rolling periods (春节以来, 年初至今,
+近7天, 近28天, 本周, 本月, 本季度) end on ``as_of``, which defaults to today in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from . import holidays as hol
+from .errors import CalendarError, ParameterError
+from .lunar import festivals, spring_festival
+from .windows import Window, as_date
+
+__all__ = [
+    "PERIODS",
+    "PeriodSpec",
+    "CHUNYUN_BEFORE",
+    "CHUNYUN_AFTER",
+    "today_shanghai",
+    "period_spec",
+    "periods",
+    "resolve_period",
+    "resolve_window",
+    "chunyun",
+    "two_sessions",
+    "two_sessions_unsure",
+]
+
+#: 春运 runs from 15 days before 春节 to 24 days after it (40 days in all).
+CHUNYUN_BEFORE = 15
+CHUNYUN_AFTER = 24
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A named period: ``slug``, Chinese ``name``, ``name_en`` and its ``kind``.
+
+    ``kind`` is ``official`` (from the official arrangement; ``holiday`` names the holiday key),
+    ``lunar`` (from the lunar calendar), ``table`` (两会) or ``open`` (ends on ``as_of``).
+    """
+
+    slug: str
+    name: str
+    name_en: str
+    kind: str
+    holiday: str = ""
+
+
+#: The named periods, in the order ``briefing calendar`` lists them.
+PERIODS: tuple[PeriodSpec, ...] = (
+    PeriodSpec("new-year-holiday", "元旦假期", "New Year holiday", "official", "new_year"),
+    PeriodSpec("spring-festival-holiday", "春节假期", "Spring Festival holiday", "official", "spring_festival"),
+    PeriodSpec("chunyun", "春运", "Spring Festival travel season", "lunar"),
+    PeriodSpec("chuxi", "除夕", "Chinese New Year's Eve", "lunar"),
+    PeriodSpec("spring-festival", "春节", "Spring Festival (day 1)", "lunar"),
+    PeriodSpec("lantern", "元宵节", "Lantern Festival", "lunar"),
+    PeriodSpec("qingming-holiday", "清明假期", "Qingming holiday", "official", "qingming"),
+    PeriodSpec("labour-day-holiday", "劳动节假期", "Labour Day holiday", "official", "labour_day"),
+    PeriodSpec("dragon-boat-holiday", "端午假期", "Dragon Boat holiday", "official", "dragon_boat"),
+    PeriodSpec("mid-autumn-holiday", "中秋假期", "Mid-Autumn holiday", "official", "mid_autumn"),
+    PeriodSpec("national-day-holiday", "国庆假期", "National Day holiday", "official", "national_day"),
+    PeriodSpec("two-sessions", "两会", "Two Sessions (NPC and CPPCC)", "table"),
+    PeriodSpec("since-spring-festival", "春节以来", "Since Spring Festival", "open"),
+    PeriodSpec("ytd", "年初至今", "Year to date", "open"),
+    PeriodSpec("last-7d", "近7天", "Last 7 days", "open"),
+    PeriodSpec("last-28d", "近28天", "Last 28 days", "open"),
+    PeriodSpec("this-week", "本周", "This week", "open"),
+    PeriodSpec("this-month", "本月", "This month", "open"),
+    PeriodSpec("this-quarter", "本季度", "This quarter", "open"),
+)
+
+# A few everyday names for the same periods.
+_ALIASES = {
+    "元旦": "new-year-holiday", "清明": "qingming-holiday", "清明节": "qingming-holiday",
+    "劳动节": "labour-day-holiday", "五一": "labour-day-holiday", "端午": "dragon-boat-holiday",
+    "端午节": "dragon-boat-holiday", "中秋": "mid-autumn-holiday", "中秋节": "mid-autumn-holiday",
+    "国庆": "national-day-holiday", "国庆节": "national-day-holiday", "元宵": "lantern",
+    "春节当天": "spring-festival", "大年初一": "spring-festival", "初一": "spring-festival",
+    "全国两会": "two-sessions", "今年以来": "ytd", "最近7天": "last-7d", "最近28天": "last-28d",
+}
+_BY_KEY = {s.slug: s for s in PERIODS} | {s.name: s for s in PERIODS}
+
+
+def today_shanghai() -> dt.date:
+    """Today's date in Asia/Shanghai (UTC+8; China has no daylight saving time)."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def period_spec(name_or_slug: str) -> PeriodSpec:
+    """Return the :class:`PeriodSpec` of a Chinese name, slug or everyday alias (``国庆``).
+
+    The name of a joined official period (``中秋、国庆假期``, ``mid-autumn-holiday+national-day-holiday``)
+    gives the spec of its first holiday; both resolve to the same dates in that year.
+
+    Raises :class:`ParameterError` listing the valid names when the name is unknown.
+    """
+    key = str(name_or_slug).strip()
+    if "、" in key or "+" in key:  # a joined official period (中秋、国庆假期 or mid-autumn-holiday+…): its first part
+        key = re.split(r"[、+]", key)[0]
+        key = key if key in _BY_KEY or key.endswith("假期") or "-" in key else key + "假期"
+    spec = _BY_KEY.get(key) or _BY_KEY.get(key.lower()) or _BY_KEY.get(_ALIASES.get(key, ""))
+    if spec is None:
+        valid = ", ".join(f"{s.name} ({s.slug})" for s in PERIODS)
+        raise ParameterError(f"period {name_or_slug!r} is unknown; valid periods: {valid}")
+    return spec
+
+
+# ------------------------------------------------------------------------------------------ 两会
+@lru_cache(maxsize=1)
+def _two_sessions_table() -> dict[int, tuple[dt.date, dt.date, bool]]:
+    text = resources.files("stats_lib").joinpath("data/two_sessions.yaml").read_text(encoding="utf-8")
+    out = {}
+    for year, body in (yaml.safe_load(text) or {}).items():
+        days = [as_date(d, what=f"two_sessions.yaml {year}") for k in ("cppcc", "npc") for d in body[k]]
+        out[int(year)] = (min(days), max(days), bool(body.get("unsure", False)))
+    return out
+
+
+def two_sessions(year: int, arrangements: str | os.PathLike | None = None) -> Window:
+    """The 两会 window of ``year``: first opening (usually the CPPCC's) to last closing (the NPC's).
+
+    From ``stats_lib/data/two_sessions.yaml`` (2019 on), or the ``two_sessions`` entry of the user
+    arrangement file, which wins. Raises :class:`CalendarError` for a year in neither.
+    """
+    user = hol.user_two_sessions(arrangements)
+    spec = _BY_KEY["two-sessions"]
+    if year in user:
+        start, end = user[year]
+    elif year in _two_sessions_table():
+        start, end, _ = _two_sessions_table()[year]
+    else:
+        known = sorted(_two_sessions_table())
+        raise CalendarError(
+            f"两会 (two-sessions) dates for {year} are not in the table ({known[0]}-{known[-1]}); add "
+            f"'{year}: {{cppcc: [YYYY-MM-DD, YYYY-MM-DD], npc: [YYYY-MM-DD, YYYY-MM-DD]}}' to "
+            f"stats_lib/data/two_sessions.yaml, or 'two_sessions: [YYYY-MM-DD, YYYY-MM-DD]' under {year} "
+            f"in the file named by {hol.ENV_VAR}"
+        )
+    return Window(start, end, name=spec.name, slug=spec.slug, name_en=spec.name_en)
+
+
+def two_sessions_unsure(year: int) -> bool:
+    """True when the shipped 两会 dates of ``year`` are marked ``unsure`` (not yet checked)."""
+    return _two_sessions_table().get(year, (None, None, False))[2]
+
+
+# ------------------------------------------------------------------------------------------ periods
+def chunyun(year: int) -> Window:
+    """春运 of ``year``: 15 days before 春节 to 24 days after it, 40 days."""
+    sf = spring_festival(year)
+    spec = _BY_KEY["chunyun"]
+    return Window(sf - dt.timedelta(days=CHUNYUN_BEFORE), sf + dt.timedelta(days=CHUNYUN_AFTER),
+                  name=spec.name, slug=spec.slug, name_en=spec.name_en)
+
+
+def _named(spec: PeriodSpec, start: dt.date, end: dt.date) -> Window:
+    return Window(start, end, name=spec.name, slug=spec.slug, name_en=spec.name_en)
+
+
+def _fixed(spec: PeriodSpec, year: int, arrangements) -> Window:
+    if spec.kind == "official":
+        w = hol.holiday_period(year, spec.holiday, arrangements)
+        return _named(spec, w.start, w.end)
+    if spec.kind == "table":
+        return two_sessions(year, arrangements)
+    if spec.slug == "chunyun":
+        return chunyun(year)
+    fest = festivals(year)
+    day = {"chuxi": fest["除夕"], "spring-festival": fest["春节"], "lantern": fest["元宵"]}[spec.slug]
+    return _named(spec, day, day)
+
+
+def _open(spec: PeriodSpec, as_of: dt.date) -> Window:
+    one = dt.timedelta(days=1)
+    if spec.slug == "since-spring-festival":
+        sf = spring_festival(as_of.year)
+        if as_of < sf:
+            raise ParameterError(f"春节以来 (since-spring-festival): as_of {as_of} is before 春节 {sf} of {as_of.year}")
+        start = sf
+    elif spec.slug == "ytd":
+        start = dt.date(as_of.year, 1, 1)
+    elif spec.slug == "last-7d":
+        start = as_of - 6 * one
+    elif spec.slug == "last-28d":
+        start = as_of - 27 * one
+    elif spec.slug == "this-week":
+        start = as_of - as_of.weekday() * one
+    elif spec.slug == "this-month":
+        start = as_of.replace(day=1)
+    else:  # this-quarter
+        start = dt.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
+    return _named(spec, start, as_of)
+
+
+def _as_of_for(year: int | None, as_of: object) -> dt.date:
+    """The reference day of open-ended periods (see :func:`resolve_period`)."""
+    if as_of is not None and as_of != "":
+        day = as_date(as_of, what="as_of")
+        if year is not None and day.year != int(year):
+            raise ParameterError(f"as_of {day} is not in year {year}; give an as_of within {year} or no year")
+        return day
+    today = today_shanghai()
+    if year is None or int(year) == today.year:
+        return today
+    if int(year) < today.year:
+        return dt.date(int(year), 12, 31)
+    raise ParameterError(f"year {year} is after today ({today}); give as_of for open-ended periods")
+
+
+def resolve_period(name_or_slug: str, year: int | None = None, as_of: object = None,
+                   arrangements: str | os.PathLike | None = None) -> Window:
+    """Return the window of a named period.
+
+    Parameters
+    ----------
+    name_or_slug : str
+        Chinese name (``春节假期``), slug (``spring-festival-holiday``) or alias (``国庆``).
+    year : int, optional
+        Year of a fixed period; default the year of ``as_of``. For open-ended periods it only
+        chooses the default ``as_of``: today, or 31 December of a past ``year``.
+    as_of : date or ISO string, optional
+        Last day of open-ended periods (春节以来, 年初至今, 近7天 …); default today in Asia/Shanghai.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    Window
+        Dates inclusive, with ``name``, ``slug`` and ``name_en`` of the period.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name (the message lists the valid names), or an ``as_of`` outside ``year``.
+    CalendarError
+        The period is not known for that year (official arrangement or 两会 table missing).
+    """
+    spec = period_spec(name_or_slug)
+    if spec.kind == "open":
+        return _open(spec, _as_of_for(year, as_of))
+    if year is None:
+        year = (as_date(as_of, what="as_of") if as_of not in (None, "") else today_shanghai()).year
+    return _fixed(spec, int(year), arrangements)
+
+
+def periods(year: int, as_of: object = None, arrangements: str | os.PathLike | None = None) -> list[Window]:
+    """Return every named period of ``year`` that can be determined, in :data:`PERIODS` order.
+
+    Official holiday periods are left out when the year's arrangement is unknown, 两会 when the
+    year is not in the table, open-ended periods when ``year`` is after today and no ``as_of`` is
+    given, and 春节以来 when ``as_of`` is before 春节 (see :func:`calendar_report` for the notes).
+
+    Returns
+    -------
+    list[Window]
+        Named windows (``name`` Chinese, ``slug`` English, ``name_en``), dates inclusive.
+    """
+    return [w for w in _listing(year, as_of, arrangements)[0]]
+
+
+def _listing(year: int, as_of: object, arrangements) -> tuple[list[Window], dict[str, str]]:
+    """Windows that can be determined, and slug -> reason (a short code) for those that cannot."""
+    out: list[Window] = []
+    missing: dict[str, str] = {}
+    try:
+        ref: dt.date | None = _as_of_for(year, as_of)
+    except ParameterError:
+        if as_of not in (None, ""):
+            raise
+        ref = None
+    for spec in PERIODS:
+        try:
+            if spec.kind == "open":
+                if ref is None:
+                    missing[spec.slug] = "future"
+                    continue
+                out.append(_open(spec, ref))
+            else:
+                out.append(_fixed(spec, year, arrangements))
+        except CalendarError:
+            missing[spec.slug] = spec.kind
+        except ParameterError:
+            missing[spec.slug] = "before-spring-festival"
+    return out, missing
+
+
+# ------------------------------------------------------------------------------------------ windows
+_POINT = re.compile(
+    r"^\s*(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?(?:[T\s]*(\d{1,2})(?:[:时点](\d{2})?(?::(\d{2}))?)?)?\s*$"
+)
+
+
+def _point(value: object, what: str) -> tuple[dt.date, int | None]:
+    """A day and an optional hour from a date, datetime or string (``2023-01-27T12``, ``2023年1月27日0时``)."""
+    if isinstance(value, str):
+        m = _POINT.match(value)
+        if not m:
+            raise ParameterError(f"{what}: expected YYYY-MM-DD, optionally with an hour (YYYY-MM-DDTHH), got {value!r}")
+        y, mo, d, h, mi, se = m.groups()
+        try:
+            day = dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            raise ParameterError(f"{what}: {value!r} is not a valid date") from None
+        if (mi and int(mi)) or (se and int(se)):
+            raise ParameterError(f"{what}: windows are cut at whole hours, got {value!r}")
+        return day, (int(h) if h is not None else None)
+    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
+        ts = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+        if ts.minute or ts.second or ts.microsecond:
+            raise ParameterError(f"{what}: windows are cut at whole hours, got {value!r}")
+        return ts.date(), (ts.hour or None)
+    return as_date(value, what=what), None
+
+
+def resolve_window(start: object = None, end: object = None, period: str | None = None,
+                   year: int | None = None, as_of: object = None,
+                   arrangements: str | os.PathLike | None = None) -> Window:
+    """Return the window named by either ``start`` and ``end`` or ``period``.
+
+    Parameters
+    ----------
+    start, end : date or str, optional
+        First and last day, inclusive (``YYYY-MM-DD``). An hour cuts the window: ``2023-01-27T00``,
+        ``2023-01-27 12:00`` or ``2023年1月27日0时``; a start hour ``h`` begins the window at h:00
+        and an end hour ``h`` ends it at h:00 of that day (``2023-02-02T12`` = "至2月2日12时";
+        an end hour 0 means the previous day, whole).
+    period : str, optional
+        A named period (Chinese name or slug), resolved by :func:`resolve_period` with ``year``
+        and ``as_of``.
+
+    Returns
+    -------
+    Window
+
+    Raises
+    ------
+    ParameterError
+        Both dates and a period, neither, only one of start/end, a bad date, or end before start.
+    """
+    has_dates = any(v not in (None, "") for v in (start, end))
+    if period not in (None, "") and has_dates:
+        raise ParameterError("give either start and end dates or a period, not both")
+    if period not in (None, ""):
+        return resolve_period(period, year=year, as_of=as_of, arrangements=arrangements)
+    if not has_dates:
+        raise ParameterError("give a window: start and end (YYYY-MM-DD), or a named period")
+    if start in (None, "") or end in (None, ""):
+        raise ParameterError("give both start and end (YYYY-MM-DD), inclusive")
+    s, sh = _point(start, "start")
+    e, eh = _point(end, "end")
+    if sh is not None and not 0 <= sh <= 23:
+        raise ParameterError(f"start: hour must be 0-23, got {sh}")
+    if eh is not None and not 0 <= eh <= 24:
+        raise ParameterError(f"end: hour must be 0-24, got {eh}")
+    if eh == 0:
+        e, eh = e - dt.timedelta(days=1), 24
+    if s == e and sh is not None and eh is not None and eh <= sh:
+        raise ParameterError(f"end {end!r} is not after start {start!r}")
+    return Window(s, e, start_hour=sh or 0, end_hour=eh or 24)
