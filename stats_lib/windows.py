@@ -104,7 +104,7 @@ class Window:
             right = f"{e.day} {e:%b} {e.year}"
             if not self.whole_days:
                 right = f"{right} {self.end_hour:02d}:00"
-            return left if s == e and self.whole_days else f"{left} to {right}"
+            return right if s == e and self.whole_days else f"{left} to {right}"
         left = f"{s.year}年{s.month}月{s.day}日"
         right = (f"{e.year}年" if e.year != s.year else "") + f"{e.month}月{e.day}日"
         if not self.whole_days:
