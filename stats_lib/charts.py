@@ -22,6 +22,7 @@ Okabe-Ito palette, safe for the common colour-vision deficiencies; the baseline 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
@@ -111,19 +112,35 @@ def _width(text: str) -> int:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Wrap ``text`` at ``width`` display columns (CJK characters count 2); breaks anywhere in CJK text."""
+    """Wrap ``text`` at ``width`` display columns (CJK characters count 2).
+
+    CJK text breaks between any two characters; Latin text breaks between words, and inside a
+    word only when the word alone is wider than ``width``.
+    """
     lines: list[str] = []
     for para in text.split("\n"):
+        # Tokens: a run of non-space non-CJK characters (a word), a single CJK character, or spaces.
+        tokens = re.findall(r"[^\sA-Za-z0-9]|[A-Za-z0-9]+(?:[^\sA-Za-z0-9\u2e80-\uffef]+[A-Za-z0-9]*)*|\s+", para)
         line, used = "", 0
-        for ch in para:
-            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-            if used + w > width and line:
-                lines.append(line.rstrip())
-                line, used = ("", 0) if ch == " " else (ch, w)
+        for tok in tokens:
+            w = _width(tok)
+            if tok.isspace():
+                if line:
+                    line, used = line + " ", used + 1
                 continue
-            line += ch
-            used += w
-        lines.append(line)
+            if used + w > width and line.strip():
+                lines.append(line.rstrip())
+                line, used = "", 0
+            while w > width:  # a single word wider than a line: cut it
+                cut, cw = "", 0
+                for ch in tok:
+                    if cw + _width(ch) > width:
+                        break
+                    cut, cw = cut + ch, cw + _width(ch)
+                lines.append(cut)
+                tok, w = tok[len(cut):], _width(tok[len(cut):])
+            line, used = line + tok, used + w
+        lines.append(line.rstrip())
     return lines
 
 
