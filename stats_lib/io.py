@@ -1,0 +1,441 @@
+"""Readers: CSV/TSV (plain or gzip), Excel (.xlsx/.xlsm/.xls through calamine) and Parquet.
+
+Each file becomes a :class:`RawTable`: every cell as text (Parquet datetime columns stay datetimes),
+the header found below any title rows (multi-row merged headers combined), and the line number of
+each row as a user sees it (text-editor line for CSV, Excel row number for Excel, 1-based row for Parquet).
+
+Encoding of text files: UTF-8 (with or without BOM, or UTF-16 with BOM), else GB18030 (never plain
+GBK, which cannot hold rare characters in names), or Big5 when the schema says so or it is detected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .schema import AUTO_COLUMNS, Schema, header_key
+
+__all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES"]
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_SAMPLE = 1 << 20
+_HEADER_SCAN = 30
+
+
+@lru_cache(maxsize=1)
+def _time_keys() -> frozenset:
+    return frozenset(header_key(h) for h in AUTO_COLUMNS["time"])
+
+
+@dataclass
+class RawTable:
+    """One input file as read.
+
+    Attributes
+    ----------
+    path : Path
+    frame : DataFrame
+        One column per header (unique names, in file order), cells as ``str`` ('' when empty);
+        Parquet datetime columns keep their datetime dtype.
+    lines : ndarray of int64
+        The 1-based line (CSV) or row (Excel, Parquet) of each row of ``frame``.
+    encoding : str or None
+        The text encoding used (None for Excel and Parquet).
+    sha256 : str
+        Hash of the file's bytes.
+    sheet : str or None
+        The Excel sheet read.
+    header_levels : list of list of str
+        For a multi-row header, the levels of each column (upper first); empty otherwise.
+    notes : list of str
+        Things the reader did that the ledger should say (other sheets ignored, duplicate headers …).
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    lines: np.ndarray
+    encoding: str | None = None
+    sha256: str = ""
+    sheet: str | None = None
+    header_levels: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the SHA-256 hex digest of a file's bytes (read in 1 MiB blocks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_SAMPLE), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _cjk_score(text: str) -> float:
+    """Share of CJK characters that are common ones (GB2312 level 1 or Big5 frequent block)."""
+    chars = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    if not chars:
+        return 0.0
+    common = 0
+    for c in set(chars):
+        ok = False
+        try:
+            ok = 0xB0 <= c.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            pass
+        if not ok:
+            try:
+                ok = 0xA4 <= c.encode("big5")[0] <= 0xC6
+            except UnicodeEncodeError:
+                pass
+        common += ok * chars.count(c)
+    return common / len(chars)
+
+
+def detect_encoding(sample: bytes, declared: str | None = None) -> str:
+    """Guess the encoding of a text sample.
+
+    Parameters
+    ----------
+    sample : the first bytes of the (decompressed) file.
+    declared : the schema's ``encoding:``; returned unchanged when given (``gbk`` is read as ``gb18030``).
+
+    Returns
+    -------
+    str
+        ``utf-8-sig`` (UTF-8 with BOM), ``utf-16`` (with BOM), ``utf-8``, ``gb18030`` or ``big5``.
+        Big5 is chosen only when the sample decodes as Big5 and its characters are clearly more
+        common Chinese characters than the GB18030 reading gives.
+    """
+    if declared:
+        return declared
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        as_big5 = codecs.getincrementaldecoder("big5")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    as_gb = sample.decode("gb18030", errors="replace")
+    return "big5" if _cjk_score(as_big5) > _cjk_score(as_gb) + 0.2 else "gb18030"
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, expected an export file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+    return data
+
+
+def _decode(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
+    enc = detect_encoding(data[:_SAMPLE], schema.encoding)
+    if b"\x00" in data[:4096] and not enc.startswith("utf-16"):
+        raise InputError(f"{path}: binary data, not a text table (expected CSV/TSV text, Excel or Parquet)")
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError as exc:
+        if schema.encoding or enc == "gb18030":
+            raise InputError(f"{path}: cannot be decoded as {enc} (invalid byte at offset {exc.start}); "
+                             "set 'encoding:' in the schema (utf-8, gb18030 or big5)") from None
+    try:  # the sample looked like UTF-8 (or Big5) but the rest is not
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot be decoded as {enc} nor gb18030 (invalid byte at offset {exc.start})"
+                         ) from None
+
+
+def _sniff_delimiter(path: Path, lines: list[str]) -> str:
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith((".tsv", ".tab")):
+        return "\t"
+    best, best_count = ",", 0
+    for delim in (",", "\t", ";", "|"):
+        counts = [ln.count(delim) for ln in lines if ln.strip()]
+        modal = max(set(counts), key=counts.count) if counts else 0
+        if modal > best_count:
+            best, best_count = delim, modal
+    return best
+
+
+def _wanted_keys(schema: Schema) -> set[str]:
+    for role in ("time", "date"):
+        if schema.columns.get(role):
+            return {header_key(schema.columns[role])}
+    return set(_time_keys())
+
+
+def _header_row(rows: list[list[str]], schema: Schema) -> int:
+    """Index of the header row: the first row naming a time/date column (after any title rows)."""
+    wanted = _wanted_keys(schema)
+    for i, row in enumerate(rows[:_HEADER_SCAN]):
+        if any(header_key(c) in wanted for c in row):
+            return i
+    return 0
+
+
+def _cells(row: list[str], width: int) -> list[str]:
+    return [(str(row[j]) if j < len(row) else "").strip() for j in range(width)]
+
+
+def _header_levels(rows: list[list[str]], h: int, width: int, schema: Schema) -> int:
+    """Number of header rows starting at ``h``: more than one when the header has gaps (merged cells)
+    that the next rows fill while the date column stays empty."""
+    top = _cells(rows[h], width)
+    wanted = _wanted_keys(schema)
+    j0 = next((j for j, c in enumerate(top) if header_key(c) in wanted), 0)
+    n = 1
+    while h + n < len(rows) and n < 4:
+        row = _cells(rows[h + n], width)
+        gaps = [j for j in range(width) if not top[j]]
+        if row[j0] or not gaps or not any(row[j] for j in gaps):
+            break
+        top = [top[j] or row[j] for j in range(width)]
+        n += 1
+    return n
+
+
+def _combine_headers(rows: list[list[str]], width: int) -> tuple[list[str], list[list[str]]]:
+    """Column names from one or more header rows: upper levels forward-filled over merged cells
+    (only where a lower level names the column), levels joined with '/'."""
+    levels = [_cells(row, width) for row in rows]
+    for i, cells in enumerate(levels[:-1]):
+        for j in range(1, width):
+            if not cells[j] and any(lv[j] for lv in levels[i + 1:]):
+                cells[j] = cells[j - 1]
+    names, per_col = [], []
+    for j in range(width):
+        parts: list[str] = []
+        for cells in levels:
+            if cells[j] and cells[j] not in parts:
+                parts.append(cells[j])
+        per_col.append(parts)
+        names.append("/".join(parts))
+    return names, (per_col if len(levels) > 1 else [])
+
+
+def _unique_names(names: list[str], notes: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for j, name in enumerate(names):
+        name = name or f"(列{j + 1})"
+        if name in seen:
+            seen[name] += 1
+            notes.append(f"duplicate column name '{name}': the first one is used")
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _finish(path: Path, grid: pd.DataFrame, first_line: int, schema: Schema, notes: list[str],
+            rows_for_header: list[list[str]], levels_ok: bool) -> tuple[pd.DataFrame, np.ndarray, list]:
+    """Find the header in ``grid`` (all text), build the frame and the line numbers."""
+    width = grid.shape[1]
+    h = _header_row(rows_for_header, schema)
+    n_levels = _header_levels(rows_for_header, h, width, schema) if levels_ok and h < len(rows_for_header) else 1
+    header_rows = grid.iloc[h:h + n_levels].to_numpy().tolist()
+    if not header_rows:
+        raise InputError(f"{path}: no header row found")
+    names, levels = _combine_headers(header_rows, width)
+    if h:
+        notes.append(f"{h} title row(s) above the header skipped")
+    body = grid.iloc[h + n_levels:].copy()
+    lines = np.arange(len(body), dtype=np.int64) + first_line + h + n_levels
+    body.columns = _unique_names(names, notes)
+    keep_cols = [c for c, n in zip(body.columns, names) if n or (body[c] != "").any()]
+    body = body[keep_cols]
+    filled = (body != "").any(axis=1).to_numpy() if len(body.columns) else np.zeros(len(body), bool)
+    return body[filled].reset_index(drop=True), lines[filled], levels
+
+
+def to_text(values: pd.Series) -> pd.Series:
+    """Return a column as text, converting its distinct values: '' for missing, ISO for dates and times,
+    integral floats without ``.0``.
+
+    Returns
+    -------
+    Series of str, same index.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values.fillna("").astype(str)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (nested lists or structs in Parquet)
+        return pd.Series([_cell_text(v) for v in values], index=values.index, dtype=object).astype(str)
+    conv = np.array([_cell_text(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(conv[codes], index=values.index, dtype=object).astype(str)
+
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, (list, tuple, dict, np.ndarray)):
+        return str(v.tolist() if isinstance(v, np.ndarray) else v)
+    if v is None or v is pd.NaT or v is pd.NA:
+        return ""
+    if isinstance(v, float):
+        if np.isnan(v):
+            return ""
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (np.floating,)):
+        return _cell_text(float(v))
+    if isinstance(v, pd.Timestamp | dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    return str(v)
+
+
+def _parser_message(message: str, skipped: int) -> str:
+    """Rewrite the pandas parser's row/line numbers as the file's 1-based line numbers."""
+    import re
+
+    text = " ".join(message.split()).replace("Error tokenizing data. C error: ", "")
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if m:
+        return f"line {int(m.group(2)) + skipped}: {m.group(3)} fields where the header has {m.group(1)}"
+    m = re.search(r"EOF inside string starting at row (\d+)", text)
+    if m:
+        return f"line {int(m.group(1)) + 1 + skipped}: a quote opened here is never closed"
+    return text[:200]
+
+
+def _read_text(path: Path, schema: Schema) -> RawTable:
+    data = _read_bytes(path)
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    text, enc = _decode(path, data, schema)
+    del data
+    text = text.lstrip("\ufeff")
+    head_lines = text[:_SAMPLE].splitlines()[:_HEADER_SCAN]
+    delim = _sniff_delimiter(path, head_lines)
+    try:  # header detection needs only the start of each line (a 1 MB field would exceed csv's limit)
+        rows = list(csv.reader([ln[:65536] for ln in head_lines], delimiter=delim))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a well-formed table ({exc})") from None
+    h = _header_row(rows, schema)
+    try:
+        grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, skiprows=h, dtype=str, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c")
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: not a well-formed table ({_parser_message(str(exc), h)})") from None
+    del text
+    grid = grid.fillna("").astype(str)
+    notes: list[str] = []
+    sub_rows = rows[h:]
+    frame, lines, levels = _finish(path, grid, 1 + h, schema, notes, sub_rows, schema.shape == "wide")
+    if h:
+        notes.insert(0, f"{h} title row(s) above the header skipped")
+    return RawTable(path=path, frame=frame, lines=lines, encoding=enc, header_levels=levels, notes=notes)
+
+
+def _read_excel(path: Path, schema: Schema) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        notes: list[str] = []
+        if schema.sheet is not None:
+            if isinstance(schema.sheet, int):
+                if not 0 <= schema.sheet < len(names):
+                    raise InputError(f"{path}: no sheet number {schema.sheet} (sheets: {', '.join(names)})")
+                sheet = names[schema.sheet]
+            elif schema.sheet in names:
+                sheet = schema.sheet
+            else:
+                raise InputError(f"{path}: no sheet '{schema.sheet}' (sheets: {', '.join(names)})")
+        else:
+            sheet = next((n for n in names if book.get_sheet_by_name(n).height > 0), names[0] if names else None)
+            if sheet is None:
+                raise InputError(f"{path}: the workbook has no sheets")
+            others = [n for n in names if n != sheet]
+            if others:
+                notes.append(f"sheet '{sheet}' read; other sheets ignored: {', '.join(others)}")
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises its own types for corrupt workbooks
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {str(exc)[:160]})") from None
+    if raw.empty:
+        raise InputError(f"{path}: sheet '{sheet}' is empty")
+    grid = pd.DataFrame({c: to_text(raw[c]) for c in raw.columns})
+    grid = grid.apply(lambda s: s.str.strip())
+    rows = grid.iloc[:_HEADER_SCAN].to_numpy().tolist()
+    frame, lines, levels = _finish(path, grid, 1, schema, notes, rows, True)
+    return RawTable(path=path, frame=frame, lines=lines, sheet=sheet, header_levels=levels, notes=notes)
+
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        raw = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError subclasses
+        raise InputError(f"{path}: cannot read the Parquet file ({type(exc).__name__}: {str(exc)[:160]})") from None
+    cols = {}
+    for c in raw.columns:
+        s = raw[c]
+        cols[str(c)] = s if pd.api.types.is_datetime64_any_dtype(s) else to_text(s)
+    frame = pd.DataFrame(cols)
+    return RawTable(path=path, frame=frame, lines=np.arange(1, len(frame) + 1, dtype=np.int64))
+
+
+def read_table(path: str | Path, schema: Schema | None = None) -> RawTable:
+    """Read one export file into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path : a ``.csv``, ``.tsv``, ``.txt`` (optionally ``.gz``), Excel or ``.parquet`` file.
+    schema : for ``encoding:``, ``sheet:`` and the column names that locate the header.
+
+    Raises
+    ------
+    InputError
+        Missing, empty, binary, undecodable, truncated or malformed file; the message names the file.
+    """
+    path = Path(path)
+    schema = schema or Schema()
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected an export file")
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        table = _read_excel(path, schema)
+    elif suffix in (".parquet", ".pq"):
+        table = _read_parquet(path)
+    else:
+        table = _read_text(path, schema)
+    table.sha256 = file_sha256(path)
+    return table

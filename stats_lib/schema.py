@@ -1,0 +1,354 @@
+"""The schema YAML of an export, and automatic column mapping.
+
+A schema says what a file holds when the automatic detection is not enough. Every key is optional::
+
+    kind: 警情              # 警情 (incidents, the default) or 案件 (cases); or kind_column: <column>
+    shape: records          # records | long | wide; detected when omitted
+    encoding: gb18030       # utf-8 | gb18030 | big5 (any Python codec name); detected when omitted
+    columns:                # canonical name: column in the file
+      id: 接警单编号
+      time: 报警时间         # or date: <column> for a date-only column, with optional hour: <column>
+      category: 报警类别
+      subcategory: 报警细类
+      district: 管辖单位     # or address: <column> with district_pattern
+      count: 数量            # long tables only; a role set to ~ (null) is never detected
+    date_format: "%Y%m%d"
+    calendar: roc           # Republic-of-China dates such as 1040101 (= 2015-01-01)
+    year: 2023              # for dates written without a year (1月21日)
+    timezone: Asia/Shanghai
+    day_start: "00:00"      # "08:00" for eight-to-eight duty days
+    taxonomy: default       # default | none | path to a taxonomy YAML
+    categories: {住宅竊盜: 盗窃}
+    district_pattern: "臺北市(..區)"
+    sheet: 0                # Excel sheet name or 0-based index (default: the first sheet with data)
+
+Column headers are matched after normalisation (NFKC, Traditional → Simplified, case-folded, without
+spaces, ``_`` and ``-``), so ``發生日期``, ``发生日期`` and ``Occurrence_Date`` all match their entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+from .errors import SchemaError
+from .taxonomy import match_key
+
+__all__ = [
+    "Schema",
+    "ROLES",
+    "AUTO_COLUMNS",
+    "TOTAL_NAMES",
+    "load_schema",
+    "header_key",
+    "is_sensitive",
+    "is_total",
+    "map_columns",
+    "detect_kind",
+]
+
+#: Canonical column roles a schema's ``columns:`` may name.
+ROLES = ("id", "time", "date", "hour", "category", "subcategory", "district", "address", "count")
+
+#: Automatic mapping: role -> header names in priority order (compared with :func:`header_key`).
+AUTO_COLUMNS: dict[str, tuple[str, ...]] = {
+    "time": ("报警时间", "接警时间", "发案时间", "立案时间", "发生时间", "案发时间", "时间", "time", "datetime",
+             "timestamp", "date", "occurrencedate", "日期", "发生日期", "发案日期", "报警日期", "接警日期",
+             "统计日期", "立案日期"),
+    "hour": ("发生时段", "时段", "报警时段", "hour", "小时"),
+    "category": ("报警类别", "警情类别", "案件类别", "案类", "类别", "警情类型", "案件类型", "报警类型", "type",
+                 "category", "offense", "offence", "primarytype", "crimetype"),
+    "subcategory": ("报警细类", "警情细类", "案由", "细类", "警情细类别", "案件细类", "subtype", "subcategory"),
+    "district": ("管辖单位", "辖区", "所属派出所", "派出所", "所属分局", "分局", "区县", "行政区", "district",
+                 "precinct", "neighbourhood", "neighborhood", "area"),
+    "id": ("接警单编号", "案件编号", "警情编号", "接警编号", "编号", "id", "casenumber", "incidentid",
+           "incidentnumber"),
+    "count": ("数量", "数目", "件数", "起数", "警情数", "案件数", "count", "incidents", "number", "n"),
+}
+
+#: Headers that mark a file as cases (案件) when the schema does not say.
+CASE_HEADERS = ("案件编号", "立案时间", "案由", "案件类别")
+
+#: Row or column names that are totals: dropped, and used as checks.
+TOTAL_NAMES = ("合计", "总计", "小计", "累计", "total", "sum", "grandtotal")
+
+_SENSITIVE = re.compile(
+    r"报警人|姓名|名字|联系人|当事人|嫌疑人|受害人|电话|手机|联系方式|身份证|证件|住址|地址|地点|位置|内容|案情|"
+    r"描述|备注|处警结果|处理结果|详情|简要|车牌|"
+    r"name|phone|mobile|tel|address|addr|location|description|content|remark|note|narrative|idcard|plate|"
+    r"latitude|longitude|^lat$|^lon$|^lng$|coordinate"
+)
+
+_KEYS = {
+    "kind": str, "kind_column": str, "shape": str, "encoding": str, "columns": dict, "date_format": str,
+    "calendar": str, "year": int, "timezone": str, "day_start": (str, int), "taxonomy": str,
+    "categories": dict, "district_pattern": str, "sheet": (str, int),
+}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A validated schema (see the module docstring for the keys). ``Schema()`` is the empty schema."""
+
+    kind: str | None = None
+    kind_column: str | None = None
+    shape: str | None = None
+    encoding: str | None = None
+    columns: dict = field(default_factory=dict)
+    date_format: str | None = None
+    calendar: str = "gregorian"
+    year: int | None = None
+    timezone: str = "Asia/Shanghai"
+    day_start: str = "00:00"
+    taxonomy: str = "default"
+    categories: dict = field(default_factory=dict)
+    district_pattern: str | None = None
+    sheet: str | int | None = None
+    source: str = "schema"
+
+    @property
+    def day_start_minutes(self) -> int:
+        """The statistical day boundary in minutes after midnight."""
+        h, m = self.day_start.split(":")
+        return int(h) * 60 + int(m)
+
+    def as_dict(self) -> dict:
+        """The schema as a plain dict (for the ledger)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
+
+
+def _fail(where: str, key: str, expected: str, value: object) -> SchemaError:
+    return SchemaError(f"{where}: key '{key}' must be {expected}, got {value!r}")
+
+
+def load_schema(schema: str | Path | dict | Schema | None) -> Schema:
+    """Read and validate a schema.
+
+    Parameters
+    ----------
+    schema : path of a YAML file, a dict with the same keys, a :class:`Schema`, or None (empty schema).
+
+    Returns
+    -------
+    Schema
+
+    Raises
+    ------
+    SchemaError
+        The file cannot be read or is not a mapping, a key is unknown, or a value has the wrong type;
+        the message names the file and the key.
+    """
+    if schema is None:
+        return Schema()
+    if isinstance(schema, Schema):
+        return schema
+    where = "schema"
+    if isinstance(schema, (str, Path)):
+        where = str(schema)
+        try:
+            data = yaml.safe_load(Path(schema).read_text("utf-8"))
+        except FileNotFoundError as exc:
+            raise SchemaError(f"{where}: schema file not found") from exc
+        except UnicodeDecodeError:
+            raise SchemaError(f"{where}: a schema file must be utf-8 text") from None
+        except OSError as exc:
+            raise SchemaError(f"{where}: cannot read the schema file ({exc.strerror})") from None
+        except yaml.YAMLError as exc:
+            raise SchemaError(f"{where}: not valid YAML ({_yaml_problem(exc)})") from None
+        if data is None:
+            data = {}
+    else:
+        data = schema
+    if not isinstance(data, dict):
+        raise SchemaError(f"{where}: a schema must be a mapping of keys (kind, shape, columns …)")
+    for key, value in data.items():
+        if key not in _KEYS:
+            raise SchemaError(f"{where}: unknown key '{key}' (known keys: {', '.join(_KEYS)})")
+        if isinstance(value, bool) or not isinstance(value, _KEYS[key]):
+            kind = _KEYS[key]
+            names = " or ".join(t.__name__ for t in kind) if isinstance(kind, tuple) else kind.__name__
+            raise _fail(where, key, {"str": "a text", "int": "an integer", "dict": "a mapping"}.get(names, names),
+                        value)
+    return _validate(dict(data), where)
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """One line describing a YAML error: the problem and its line."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return (where + " ".join(str(problem).split()))[:200]
+
+
+def _validate(data: dict, where: str) -> Schema:
+    if "kind" in data and data["kind"] not in ("警情", "案件"):
+        raise _fail(where, "kind", "警情 or 案件", data["kind"])
+    if "kind" in data and "kind_column" in data:
+        raise SchemaError(f"{where}: keys 'kind' and 'kind_column' exclude each other")
+    if "shape" in data and data["shape"] not in ("records", "long", "wide"):
+        raise _fail(where, "shape", "records, long or wide", data["shape"])
+    if "calendar" in data and data["calendar"] not in ("gregorian", "roc"):
+        raise _fail(where, "calendar", "gregorian or roc", data["calendar"])
+    if "encoding" in data:
+        import codecs
+
+        try:
+            data["encoding"] = codecs.lookup(data["encoding"]).name
+        except LookupError:
+            raise _fail(where, "encoding", "a known encoding (utf-8, gb18030, big5)", data["encoding"]) from None
+        if data["encoding"] in ("gbk", "gb2312"):
+            data["encoding"] = "gb18030"  # a superset: GBK cannot hold rare characters in names
+    cols = data.get("columns", {})
+    for role, header in cols.items():
+        if role not in ROLES:
+            raise SchemaError(f"{where}: unknown key 'columns.{role}' (known: {', '.join(ROLES)})")
+        if header is None:
+            continue  # "id: ~" switches the automatic mapping of a role off
+        if not isinstance(header, (str, int)) or isinstance(header, bool):
+            raise _fail(where, f"columns.{role}", "a column name (or ~ for none)", header)
+        if role in ("category", "subcategory", "district") and is_sensitive(str(header)):
+            raise SchemaError(f"{where}: key 'columns.{role}' names '{header}', which looks like a name, phone, "
+                              "address or free text; such columns never reach the output (for districts use "
+                              "'columns.address' with 'district_pattern')")
+    data["columns"] = {k: (None if v is None else str(v)) for k, v in cols.items()}
+    if cols.get("time") is not None and cols.get("date") is not None:
+        raise SchemaError(f"{where}: keys 'columns.time' and 'columns.date' exclude each other")
+    if cols.get("address") is not None and "district_pattern" not in data:
+        raise SchemaError(f"{where}: key 'columns.address' needs 'district_pattern'")
+    if "timezone" in data:
+        try:
+            zoneinfo.ZoneInfo(data["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise _fail(where, "timezone", "an IANA time zone such as Asia/Shanghai", data["timezone"]) from None
+    if "day_start" in data:
+        value = data["day_start"]
+        if isinstance(value, int):
+            value = f"{value:02d}:00" if 0 <= value < 24 else value
+        if not isinstance(value, str) or not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
+            raise _fail(where, "day_start", 'a quoted time of day "HH:MM"', data["day_start"])
+        data["day_start"] = value
+    if "year" in data and not 1900 <= data["year"] <= 2200:
+        raise _fail(where, "year", "a four-digit year", data["year"])
+    if "categories" in data:
+        for k, v in data["categories"].items():
+            if not isinstance(v, (str, int)) or isinstance(v, bool):
+                raise _fail(where, "categories", "a mapping of raw value to one category name", {k: v})
+        data["categories"] = {str(k): str(v) for k, v in data["categories"].items()}
+    if "date_format" in data:
+        import pandas as pd
+
+        fmt = data["date_format"]
+        try:
+            sample = dt.datetime(2023, 1, 22, 8, 15, 30).strftime(fmt)
+            ok = pd.notna(pd.to_datetime(sample, format=fmt)) and "%" in fmt
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise _fail(where, "date_format", 'a strftime format such as "%Y%m%d %H:%M"', fmt)
+    if "district_pattern" in data:
+        try:
+            groups = re.compile(data["district_pattern"]).groups
+        except re.error as exc:
+            raise _fail(where, "district_pattern", f"a regular expression ({exc})", data["district_pattern"]) from None
+        if groups != 1:
+            raise _fail(where, "district_pattern", "a regular expression with exactly one group (…)",
+                        data["district_pattern"])
+    if "taxonomy" in data and data["taxonomy"] not in ("default", "none"):
+        path = Path(data["taxonomy"])
+        if not path.is_absolute() and where != "schema":
+            path = Path(where).parent / path
+        if not path.is_file():
+            raise _fail(where, "taxonomy", "default, none or the path of a taxonomy YAML", data["taxonomy"])
+        data["taxonomy"] = str(path)
+    return Schema(source=where, **data)
+
+
+def header_key(name: object) -> str:
+    """Return the comparison key of a column header: normalised, case-folded, no spaces, ``_`` or ``-``."""
+    return re.sub(r"[\s_\-]+", "", match_key(name))
+
+
+def is_sensitive(header: str) -> bool:
+    """True when a column header names personal data or free text (name, phone, ID, address, content …)."""
+    return bool(_SENSITIVE.search(header_key(header)))
+
+
+def is_total(name: object) -> bool:
+    """True when a row or column name is a total (合计, 总计, 小计, 累计, total)."""
+    return header_key(name) in TOTAL_NAMES
+
+
+def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str, str]:
+    """Map the canonical roles to the file's headers.
+
+    The schema's ``columns:`` wins; other roles are found automatically (:data:`AUTO_COLUMNS`, first
+    match in priority order; a header is used once; sensitive headers are never mapped automatically).
+
+    Returns
+    -------
+    dict
+        ``{role: header}`` for the roles found. A schema ``date:`` column is returned under ``time``
+        (date-only values parse the same way), with ``date_only`` set to that header.
+
+    Raises
+    ------
+    InputError
+        A column named in the schema is not in the file (the message lists the headers found).
+    """
+    from .errors import InputError
+
+    keys = {header_key(h): h for h in reversed(headers)}  # first occurrence wins
+    for h in reversed(headers):  # a multi-row header "警情信息/报警类别" also answers to its last level
+        if "/" in str(h):
+            keys.setdefault(header_key(str(h).rsplit("/", 1)[-1]), h)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    off = {role for role, wanted in schema.columns.items() if wanted is None}
+    for role, wanted in schema.columns.items():
+        if wanted is None:
+            continue
+        header = keys.get(header_key(wanted))
+        if header is None:
+            raise InputError(f"{path}: column '{wanted}' (schema columns.{role}) not found; "
+                             f"columns found: {_show(headers)}")
+        target = "time" if role == "date" else role
+        found[target] = header
+        if role == "date":
+            found["date_only"] = header
+        used.add(header)
+    if schema.kind_column:
+        header = keys.get(header_key(schema.kind_column))
+        if header is None:
+            raise InputError(f"{path}: column '{schema.kind_column}' (schema kind_column) not found; "
+                             f"columns found: {_show(headers)}")
+        used.add(header)
+        found["kind"] = header
+    for role, candidates in AUTO_COLUMNS.items():
+        if role in found or role in off or (role == "district" and "address" in found):
+            continue
+        for cand in candidates:
+            header = keys.get(header_key(cand))
+            if header is not None and header not in used and not is_sensitive(header):
+                found[role] = header
+                used.add(header)
+                break
+    return found
+
+
+def detect_kind(headers: list[str], schema: Schema) -> str:
+    """Return the kind of a file: the schema's ``kind``, else ``案件`` when a case header is present, else ``警情``."""
+    if schema.kind:
+        return schema.kind
+    keys = {header_key(h) for h in headers}
+    return "案件" if any(header_key(h) in keys for h in CASE_HEADERS) else "警情"
+
+
+def _show(headers: list[str], limit: int = 12) -> str:
+    shown = [str(h)[:30] for h in headers[:limit]]
+    more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
+    return ", ".join(shown) + more if shown else "(none)"
