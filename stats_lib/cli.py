@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(p)
     _add_window_args(p)
     p.add_argument("--by", metavar="DIM", help="category | subcategory | district | kind, or several joined by ','")
+    p.add_argument("--kind", metavar="KIND", help="警情 or 案件 (default: 警情 when both are present), or all")
+    p.add_argument("--districts", nargs="+", metavar="NAME", help="only these districts")
+    p.add_argument("--categories", nargs="+", metavar="NAME", help="only these categories")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
@@ -120,7 +124,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     baseline = baseline_windows(window, args.baseline)
     data = load_data(args.data, schema=args.schema, as_of=args.as_of)
     by = [b.strip() for b in args.by.split(",")] if args.by else None
-    result = compare(data.daily, window, baseline, by=by, hourly=data.hourly)
+    result = compare(data.daily, window, baseline, by=by, hourly=data.hourly, kind=args.kind,
+                     districts=args.districts, categories=args.categories)
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif args.format == "csv":
@@ -153,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"briefing: error: {InputError(str(exc))}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `briefing compare … | head`: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130

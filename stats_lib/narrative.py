@@ -1,0 +1,335 @@
+"""The words of the briefing: comparisons turned into the sentences of a 警情通报 (zh) or English.
+
+Conventions: thousands separators (``12,345``); one decimal for percentages and daily means;
+``同比上升5.2%`` / ``同比下降5.2%`` / ``同比持平`` (``环比`` for the previous-period baseline); below the
+comparison's ``min_base`` no percentage, ``由4起增至13起`` ("up from 4 to 13") instead; a change that is
+not significant after the FDR correction is hedged (``变化在正常波动范围内``, "within normal
+variation"); the baseline is named (去年农历同期, 去年同期, 上一周期, 近3年同期均值 …); categories with
+nothing to say (zero now, and below ``min_base`` before) are left out; with ``mask_below=K`` every
+count below K is written ``*`` and the changes that would reveal it are not written.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .compare import TOTAL, Comparison, baseline_name, category_label, change_word, fmt_int, fmt_pct
+from .windows import Window
+
+__all__ = ["fmt_count", "fmt_pct", "change_phrase", "headline", "category_sentences", "paragraph",
+           "anomaly_sentences", "zero_sentence"]
+
+
+def _isnan(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def fmt_count(n: object, mask_below: int | None = None) -> str:
+    """A count for reading: ``12,345``; ``*`` when ``n < mask_below``; a non-integer mean keeps one decimal.
+
+    Examples
+    --------
+    >>> fmt_count(12345), fmt_count(3, mask_below=5), fmt_count(1234.5)
+    ('12,345', '*', '1,234.5')
+    """
+    if _isnan(n):
+        return ""
+    if mask_below is not None and float(n) < mask_below:
+        return "*"
+    return fmt_int(float(n))
+
+
+def _masked(row: dict | pd.Series, mask_below: int | None) -> bool:
+    if mask_below is None:
+        return False
+    return float(row["current"]) < mask_below or float(row["baseline"]) < mask_below
+
+
+def _flat(row: dict | pd.Series) -> bool:
+    pct = row["pct_change"]
+    return row["direction"] == "持平" or (not _isnan(pct) and round(abs(float(pct)), 1) == 0)
+
+
+def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_below: int | None = None,
+                  with_baseline: bool = False) -> str:
+    """The change of one comparison row: ``同比上升3.1%``, ``同比由4起增至13起``, ``同比持平``.
+
+    English: ``up 3.1%``, ``up from 4 to 13``, ``level``; with ``with_baseline`` the baseline is named
+    (``同比下降5.2%（去年农历同期13,021起）``, ``down 5.2% on the same lunar period last year (13,021)``).
+    Empty when a count is masked.
+    """
+    if _masked(row, mask_below):
+        return ""
+    cur, base = float(row["current"]), float(row["baseline"])
+    cw = change_word(mode, lang)
+    bn = baseline_name(mode, lang)
+    small = _isnan(row["pct_change"])
+    if lang == "en":
+        if small:
+            if cur == base:
+                text = f"level with {bn} ({fmt_int(base)})" if with_baseline else f"level at {fmt_int(cur)}"
+                return text
+            word = "up" if cur > base else "down"
+            text = f"{word} from {fmt_int(base)} to {fmt_int(cur)}"
+            return f"{text} on {bn}" if with_baseline else text
+        if _flat(row):
+            return f"level with {bn} ({fmt_int(base)})" if with_baseline else "level"
+        word = "up" if row["direction"] == "上升" else "down"
+        text = f"{word} {fmt_pct(row['pct_change'])}"
+        return f"{text} on {bn} ({fmt_int(base)})" if with_baseline else text
+    if small:
+        if cur == base:
+            text = f"{cw}持平（均为{fmt_int(cur)}起）"
+        else:
+            text = f"{cw}由{fmt_int(base)}起{'增至' if cur > base else '降至'}{fmt_int(cur)}起"
+        return text
+    if _flat(row):
+        text = f"{cw}持平"
+    else:
+        text = f"{cw}{'上升' if row['direction'] == '上升' else '下降'}{fmt_pct(row['pct_change'])}"
+    return f"{text}（{bn}{fmt_int(base)}起）" if with_baseline else text
+
+
+def _hedge(row: dict | pd.Series, lang: str, *, strong: bool) -> str:
+    """``，变化在正常波动范围内`` for a non-significant change; for ``strong``, the significant wording."""
+    if _flat(row):
+        return ""
+    up = row["direction"] == "上升"
+    if not bool(row["significant"]):
+        return ", within normal variation" if lang == "en" else "，变化在正常波动范围内"
+    if not strong:
+        return ""
+    if lang == "en":
+        return f", a significant {'rise' if up else 'fall'}"
+    return f"，{'升' if up else '降'}幅具有统计学意义"
+
+
+def _kind_word(cmp: Comparison, lang: str) -> str:
+    kinds = set(cmp.kinds)
+    if kinds == {"案件"}:
+        return "cases" if lang == "en" else "案件"
+    if kinds <= {"警情"}:
+        return "incidents" if lang == "en" else "警情"
+    return "incidents and cases" if lang == "en" else "警情和案件"
+
+
+def _subject(row: dict | pd.Series, cmp: Comparison, lang: str) -> str:
+    """What a row counts: ``刑事警情``, ``东城区警情``; ``criminal incidents``, ``东城区 incidents``."""
+    kw = _kind_word(cmp, lang)
+    if lang == "en":
+        parts = [category_label(str(row[d]), "en") for d in cmp.by]
+        label = " / ".join(parts)
+        if cmp.by and cmp.by[-1] in ("category", "subcategory"):
+            low = label[:1].lower() + label[1:]
+            return low if low.endswith("s") else f"{low} {kw}"
+        if cmp.by and cmp.by[-1] == "kind":
+            return label[:1].lower() + label[1:]
+        return f"{label} {kw}"
+    label = str(row["group"])
+    if cmp.by and cmp.by[-1] == "kind":
+        return label
+    if label.endswith(("警情", "案件", "报警")):
+        return label
+    return f"{label}{kw}"
+
+
+def _period_label(window: Window, period_name: str | None, lang: str) -> str:
+    label = window.label(lang)
+    if lang == "en":
+        name = period_name if period_name is not None else window.name_en
+        if name:
+            return f"{name} ({label}),"
+        return f"On {label}," if window.days == 1 and window.whole_days else f"From {label},"
+    name = period_name if period_name is not None else window.name
+    return f"{label}（{name}），" if name else f"{label}，"
+
+
+def headline(cmp: Comparison, period_name: str | None = None, lang: str = "zh", mask_below: int | None = None,
+             *, place: str | None = None) -> str:
+    """The opening sentence: the total, its daily mean and its change against the named baseline.
+
+    Example (zh): ``2023年1月21日至2月5日（春节以来），全市共接报警情12,345起，日均771.6起，同比下降5.2%
+    （去年农历同期13,021起），降幅具有统计学意义。`` (en): ``Since Spring Festival (21 Jan to 5 Feb 2023),
+    the city received 12,345 incidents, 771.6 a day, down 5.2% on the same lunar period last year
+    (13,021), a significant fall.``
+
+    Parameters
+    ----------
+    cmp : Comparison
+        The comparison (its total row is used).
+    period_name : str, optional
+        Name of the period; default the window's name (``name_en`` in English).
+    lang : {"zh", "en"}
+    mask_below : int, optional
+        Counts below it are written ``*`` (and their change is not written).
+    place : str, optional
+        Who counts: default the districts the comparison was filtered to, else 全市 / "the city".
+
+    Returns
+    -------
+    str
+    """
+    row = cmp.total
+    mode = cmp.baseline.mode
+    en = lang == "en"
+    masked_cur = mask_below is not None and float(row["current"]) < mask_below
+    n = fmt_count(row["current"], mask_below)
+    mean = "*" if masked_cur else f"{float(row['current_daily_mean']):,.1f}"
+    per_day = cmp.window.exposure_days > 1
+    change = change_phrase(row, mode, lang, mask_below=mask_below, with_baseline=True)
+    hedge = _hedge(row, lang, strong=True) if change else ""
+    kw = _kind_word(cmp, lang)
+    districts = (cmp.filters or {}).get("districts")
+    if place is None and districts:
+        place = ("、" if not en else ", ").join(districts)
+    if en:
+        who = place or "the city"
+        verb = "recorded" if kw == "cases" else "received"
+        text = f"{_period_label(cmp.window, period_name, 'en')} {who} {verb} {n} {kw}"
+        text += f", {mean} a day" if per_day else ""
+        return text + (f", {change}{hedge}." if change else ".")
+    who = place or "全市"
+    verb = "共发生" if kw == "案件" else "共接报"
+    text = f"{_period_label(cmp.window, period_name, 'zh')}{who}{verb}{kw}{n}起"
+    text += f"，日均{mean}起" if per_day else ""
+    return text + (f"，{change}{hedge}。" if change else "。")
+
+
+def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None = None) -> str:
+    """One clause per group of the comparison, in table order, joined into sentences.
+
+    For incidents by category the valid calls (all but ``无效``) and their share come first:
+    ``其中有效警情8,901起，占72.1%。`` Then ``刑事警情1,234起，同比上升3.1%，变化在正常波动范围内；治安警情
+    2,345起，同比下降8.4%；火灾警情213起，同比由4起增至213起。`` Groups with nothing to say (zero now
+    and below ``min_base`` before) are left out. Empty string when there are no groups.
+
+    Returns
+    -------
+    str
+    """
+    rows = cmp.rows
+    en = lang == "en"
+    mode = cmp.baseline.mode
+    out = []
+    total = float(cmp.total["current"])
+    if ("category" in cmp.by and len(cmp.by) == 1 and set(cmp.kinds) == {"警情"}
+            and (rows["category"] == "无效").any() and total > 0):
+        valid = total - float(rows.loc[rows["category"] == "无效", "current"].sum())
+        share = fmt_pct(valid / total * 100)
+        v = fmt_count(valid, mask_below)
+        if v != "*":
+            out.append(f"Valid calls: {v} ({share})." if en else f"其中有效警情{v}起，占{share}。")
+    clauses = []
+    for _, r in rows.iterrows():
+        if float(r["current"]) == 0 and float(r["baseline"]) < cmp.min_base:
+            continue
+        subject = _subject(r, cmp, lang)
+        n = fmt_count(r["current"], mask_below)
+        change = change_phrase(r, mode, lang, mask_below=mask_below)
+        hedge = _hedge(r, lang, strong=False) if change else ""
+        if en:
+            clauses.append(f"{subject}: {n}" + (f", {change}{hedge}" if change else ""))
+        else:
+            clauses.append(f"{subject}{n}起" + (f"，{change}{hedge}" if change else ""))
+    if clauses:
+        if en:
+            text = "; ".join(clauses)
+            out.append(text[:1].upper() + text[1:] + ".")
+        else:
+            out.append("；".join(clauses) + "。")
+    return " ".join(out) if en else "".join(out)
+
+
+def paragraph(cmp: Comparison, by_group: Comparison | None = None, *, period_name: str | None = None,
+              lang: str = "zh", mask_below: int | None = None, place: str | None = None) -> str:
+    """The overview paragraph: :func:`headline` of ``cmp``, then :func:`category_sentences` of ``by_group``.
+
+    ``by_group`` defaults to ``cmp`` itself when it is grouped (``compare(..., by="category")`` gives both
+    the total row and the categories in one result).
+
+    Returns
+    -------
+    str
+    """
+    head = headline(cmp, period_name=period_name, lang=lang, mask_below=mask_below, place=place)
+    groups = by_group if by_group is not None else (cmp if cmp.by else None)
+    if groups is None:
+        return head
+    rest = category_sentences(groups, lang=lang, mask_below=mask_below)
+    if not rest:
+        return head
+    return f"{head} {rest}" if lang == "en" else head + rest
+
+
+def _day(d: object, lang: str) -> str:
+    ts = pd.Timestamp(d)
+    return f"{ts.day} {ts:%b}" if lang == "en" else f"{ts.month}月{ts.day}日"
+
+
+def anomaly_sentences(flags: pd.DataFrame, lang: str = "zh", mask_below: int | None = None,
+                      kind: str = "警情") -> list[str]:
+    """One sentence per flagged day (the rows of :func:`stats_lib.anomaly.flag_anomalies`).
+
+    ``1月28日交通警情183起，高于预期上限（预期96起，上限121起）。`` /
+    ``28 Jan: 183 traffic incidents, above the expected upper limit (expected 96, limit 121).``
+
+    Returns
+    -------
+    list of str
+    """
+    out = []
+    for _, r in flags.iterrows():
+        if r["flag"] not in ("high", "low"):
+            continue
+        high = r["flag"] == "high"
+        group = str(r["group"])
+        lim = r["upper"] if high else r["lower"]
+        obs = fmt_count(r["observed"], mask_below)
+        exp, lim_s = fmt_count(round(float(r["expected"])), mask_below), fmt_count(lim, mask_below)
+        if lang == "en":
+            what = "incidents" if group == TOTAL else _en_subject(group, kind)
+            side = "above the expected upper" if high else "below the expected lower"
+            out.append(f"{_day(r['date'], 'en')}: {obs} {what}, {side} limit (expected {exp}, limit {lim_s}).")
+        else:
+            what = kind if group == TOTAL else (group if group.endswith(("警情", "案件")) else group + kind)
+            side = "高于预期上限" if high else "低于预期下限"
+            out.append(f"{_day(r['date'], 'zh')}{what}{obs}起，{side}（预期{exp}起，{'上限' if high else '下限'}"
+                       f"{lim_s}起）。")
+    return out
+
+
+def _en_subject(group: str, kind: str) -> str:
+    label = category_label(group, "en")
+    low = label[:1].lower() + label[1:]
+    return low if low.endswith("s") else f"{low} {'cases' if kind == '案件' else 'incidents'}"
+
+
+def zero_sentence(zero: pd.DataFrame, lang: str = "zh", kind: str = "警情") -> str:
+    """零发案 in one sentence from :func:`stats_lib.compare.zero_districts`.
+
+    ``江北县、临河县刑事警情零发案；东城区火灾警情零发案。`` / ``No criminal incidents in 江北县, 临河县; …``.
+    Empty string when the frame is empty.
+
+    Returns
+    -------
+    str
+    """
+    if zero.empty:
+        return ""
+    dim = next((c for c in zero.columns if c != "district"), None)
+    parts = []
+    groups = zero.groupby(dim, sort=False)["district"] if dim else [("", zero["district"])]
+    for g, ds in groups:
+        names = list(ds)
+        if lang == "en":
+            what = _en_subject(str(g), kind) if g else ("cases" if kind == "案件" else "incidents")
+            parts.append(f"no {what} in {', '.join(names)}")
+        else:
+            what = (str(g) if str(g).endswith(("警情", "案件")) else f"{g}{kind}") if g else kind
+            parts.append(f"{'、'.join(names)}{what}零发案")
+    if lang == "en":
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:] + "."
+    return "；".join(parts) + "。"

@@ -1,0 +1,150 @@
+"""Snapshot tests of stats_lib.narrative: the expected sentences are written by hand from known counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from stats_lib.compare import compare
+from stats_lib.narrative import (
+    anomaly_sentences,
+    category_sentences,
+    fmt_count,
+    headline,
+    paragraph,
+    zero_sentence,
+)
+from stats_lib.windows import Baseline, Window
+
+
+def daily_from(spec: dict[str, list[tuple[str, int]]], kind: str = "警情") -> pd.DataFrame:
+    """spec: category -> [(date, count), ...]."""
+    rows = [(d, kind, cat, "", "东城区", n) for cat, items in spec.items() for d, n in items]
+    df = pd.DataFrame(rows, columns=["date", "kind", "category", "subcategory", "district", "count"])
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    return df
+
+
+def split(first: str, last: str, n: int) -> list[tuple[str, int]]:
+    """n incidents, all but 100 on the first day and 100 on the last (so the data spans the window)."""
+    return [(first, n - 100), (last, 100)] if n > 200 else [(first, n)]
+
+
+CUR = ("2023-01-21", "2023-02-05")
+BASE = ("2022-01-31", "2022-02-15")
+COUNTS = {"刑事": (1234, 1197), "治安": (2345, 2560), "交通": (1987, 1787), "火灾": (213, 4),
+          "纠纷": (0, 3), "无效": (3000, 3100)}
+
+
+@pytest.fixture(scope="module")
+def festival():
+    spec = {cat: [x for x in split(*CUR, a) + split(*BASE, b) if x[1] > 0] for cat, (a, b) in COUNTS.items()}
+    daily = daily_from(spec)
+    w = Window(*CUR, name="春节以来", slug="since-spring-festival", name_en="Since Spring Festival")
+    b = Baseline("lunar", (Window(*BASE),))
+    return compare(daily, w, b, by="category", history=False)
+
+
+def test_fmt_count():
+    assert fmt_count(12345) == "12,345"
+    assert fmt_count(4, mask_below=5) == "*"
+    assert fmt_count(5, mask_below=5) == "5"
+    assert fmt_count(1234.56) == "1,234.6"
+    assert fmt_count(float("nan")) == ""
+
+
+def test_paragraph_zh(festival):
+    expected = (
+        "2023年1月21日至2月5日（春节以来），全市共接报警情8,779起，日均548.7起，同比上升1.5%（去年农历同期8,651起），"
+        "变化在正常波动范围内。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%，变化在正常波动范围内；"
+        "治安警情2,345起，同比下降8.4%；交通警情1,987起，同比上升11.2%；火灾警情213起，同比由4起增至213起；"
+        "无效警情3,000起，同比下降3.2%，变化在正常波动范围内。"
+    )
+    assert paragraph(festival) == expected
+
+
+def test_paragraph_en(festival):
+    expected = (
+        "Since Spring Festival (21 Jan to 5 Feb 2023), the city received 8,779 incidents, 548.7 a day, up 1.5% on "
+        "the same lunar period last year (8,651), within normal variation. Valid calls: 5,779 (65.8%). "
+        "Criminal incidents: 1,234, up 3.1%, within normal variation; public order incidents: 2,345, down 8.4%; "
+        "traffic incidents: 1,987, up 11.2%; fire incidents: 213, up from 4 to 213; invalid calls: 3,000, "
+        "down 3.2%, within normal variation."
+    )
+    assert paragraph(festival, lang="en") == expected
+
+
+def test_masking(festival):
+    text = category_sentences(festival, mask_below=250)
+    assert "火灾警情*起；" in text  # 213 and its baseline 4 are hidden, and so is the change
+    assert "213" not in text and "由4起" not in text
+    assert "刑事警情1,234起，同比上升3.1%" in text
+
+
+def simple(cur: int, base: int, mode: str = "calendar", extra: tuple[int, ...] = ()) -> object:
+    w = Window("2023-03-01", "2023-03-07")
+    if mode == "previous":
+        bw = (Window("2023-02-22", "2023-02-28"),)
+    else:
+        bw = tuple(Window(f"{y}-03-01", f"{y}-03-07") for y in range(2022, 2022 - 1 - len(extra), -1))
+    counts = (base, *extra)
+    spec = {"刑事": [("2023-03-01", cur - 1), ("2023-03-07", 1)] + [(str(x.start), n) for x, n in zip(bw, counts)]}
+    daily = daily_from(spec)  # spans the earliest baseline day to the current window's last day
+    return compare(daily, w, Baseline(mode, bw), history=False)
+
+
+def test_headline_significant_fall():
+    c = simple(700, 800)
+    assert headline(c) == ("2023年3月1日至3月7日，全市共接报警情700起，日均100.0起，同比下降12.5%（去年同期800起），"
+                           "降幅具有统计学意义。")
+    assert headline(c, lang="en") == ("From 1 Mar to 7 Mar 2023, the city received 700 incidents, 100.0 a day, "
+                                      "down 12.5% on the same period last year (800), a significant fall.")
+
+
+def test_headline_previous_period():
+    c = simple(700, 800, mode="previous")
+    assert headline(c) == ("2023年3月1日至3月7日，全市共接报警情700起，日均100.0起，环比下降12.5%（上一周期800起），"
+                           "降幅具有统计学意义。")
+    assert "down 12.5% on the previous period (800)" in headline(c, lang="en")
+
+
+def test_headline_avg3():
+    c = simple(700, 800, mode="avg3", extra=(790, 815))
+    # mean 801.67: -12.7%; exact test 700 of 3,105 with p0 = 1/4 -> p ~ 0.001
+    assert headline(c) == ("2023年3月1日至3月7日，全市共接报警情700起，日均100.0起，同比下降12.7%（近3年同期均值801.7起），"
+                           "降幅具有统计学意义。")
+
+
+def test_headline_flat_and_small():
+    assert headline(simple(500, 500)) == "2023年3月1日至3月7日，全市共接报警情500起，日均71.4起，同比持平（去年同期500起）。"
+    assert headline(simple(500, 500), lang="en").endswith("level with the same period last year (500).")
+    assert headline(simple(3, 1)) == ("2023年3月1日至3月7日，全市共接报警情3起，日均0.4起，同比由1起增至3起，"
+                                      "变化在正常波动范围内。")
+    assert headline(simple(3, 1), lang="en").endswith(", up from 1 to 3 on the same period last year, "
+                                                      "within normal variation.")
+    assert headline(simple(3, 1), mask_below=5) == "2023年3月1日至3月7日，全市共接报警情*起，日均*起。"
+
+
+def test_anomaly_and_zero_sentences():
+    flags = pd.DataFrame({"date": pd.to_datetime(["2023-01-28"]), "group": ["交通"], "observed": [183],
+                          "expected": [96.4], "lower": [70.0], "upper": [121.0], "flag": ["high"]})
+    assert anomaly_sentences(flags) == ["1月28日交通警情183起，高于预期上限（预期96起，上限121起）。"]
+    assert anomaly_sentences(flags, lang="en") == [
+        "28 Jan: 183 traffic incidents, above the expected upper limit (expected 96, limit 121)."]
+    zero = pd.DataFrame({"category": ["刑事", "刑事", "火灾"], "district": ["临河县", "江北县", "东城区"]})
+    assert zero_sentence(zero) == "临河县、江北县刑事警情零发案；东城区火灾警情零发案。"
+    assert zero_sentence(zero, lang="en") == "No criminal incidents in 临河县, 江北县; no fire incidents in 东城区."
+    assert zero_sentence(zero.iloc[0:0]) == ""
+
+
+def test_place_follows_the_district_filter():
+    spec = {"刑事": [("2022-03-01", 10), ("2023-03-01", 12), ("2023-03-07", 0)]}
+    daily = daily_from(spec)
+    other = daily.assign(district="西城区", count=50)
+    both = pd.concat([daily, other], ignore_index=True)
+    w = Window("2023-03-01", "2023-03-07")
+    b = Baseline("calendar", (Window("2022-03-01", "2022-03-07"),))
+    c = compare(both, w, b, districts=["东城区"], history=False)
+    assert headline(c) == ("2023年3月1日至3月7日，东城区共接报警情12起，日均1.7起，同比上升20.0%（去年同期10起），"
+                           "变化在正常波动范围内。")
+    assert headline(c, lang="en").startswith("From 1 Mar to 7 Mar 2023, 东城区 received 12 incidents")
