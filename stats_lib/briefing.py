@@ -1,0 +1,493 @@
+"""The situation briefing: prepare the data once, then build and show one section at a time.
+
+The notebook ``notebooks/briefing.ipynb`` is thin: it calls :func:`prepare` with its parameters,
+:func:`collector` for the hand-over to the render process, then :func:`show` on each section
+builder (:func:`header`, :func:`overview` … :func:`data_notes`). Everything a reader sees is output
+(HTML), never a Markdown cell, because the rendered HTML drops the code.
+
+Example
+-------
+>>> from stats_lib import briefing as b                                       # doctest: +SKIP
+>>> ctx = b.prepare(data=["cleaned/"], start="2023-01-21", end="2023-02-05", baseline="lunar")
+>>> print(b.overview(ctx).text)                                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError, ParameterError
+from .sections import (
+    SECTIONS,
+    Chart,
+    Section,
+    Table,
+    anomalies,
+    categories,
+    daily,
+    data_notes,
+    districts,
+    focus,
+    header,
+    hourly,
+    key_days,
+    overview,
+    table_html,
+)
+from .tables import Cleaned
+from .windows import Baseline, Window, as_date
+
+__all__ = ["Context", "Section", "Table", "Chart", "prepare", "collector", "show", "show_all", "build_all",
+           "header", "overview", "categories", "daily", "hourly", "districts", "key_days", "anomalies",
+           "data_notes", "focus", "SECTIONS", "baseline_name"]
+
+def baseline_name(mode: str, lang: str = "zh", *, short: bool = True) -> str:
+    """How the report names a baseline: ``去年农历同期`` / ``Same lunar period last year`` (see compare)."""
+    from .compare import baseline_name as name
+
+    return name(mode, lang, short=short)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the section builders need, computed once by :func:`prepare`.
+
+    The comparisons (``total``, ``by_category`` …) are :class:`stats_lib.compare.Comparison`
+    results on the main kind (``警情`` when the data has incidents, else ``案件``); ``None`` where
+    the data has nothing to compare (for example no case data → ``cases`` is None).
+    """
+
+    lang: str
+    window: Window
+    baseline: Baseline
+    cutoff: dt.date
+    kind: str
+    daily: pd.DataFrame
+    hourly: pd.DataFrame | None
+    ledger: dict
+    total: object
+    by_category: object
+    by_district: object
+    valid: object = None
+    cases: object = None
+    cases_total: object = None
+    focus: object = None
+    focus_by: str = ""
+    anomalies: pd.DataFrame | None = None
+    anomaly_tail: float = 0.01
+    anomaly_note: str = ""
+    mask_below: int | None = None
+    min_base: int = 5
+    districts: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    city: str = "全市"
+    narrative: str = ""
+    mix_text: str = ""
+    ledger_text: str = ""
+    test_text: str = ""
+    compare_notes: tuple[str, ...] = ()
+    festival_days: dict = field(default_factory=dict)
+    holidays: pd.DataFrame | None = None
+    key_days: tuple = ()
+    nights: tuple = ()
+    zero_text: str = ""
+    params: dict = field(default_factory=dict)
+
+    @property
+    def kind_en(self) -> str:
+        """``Incidents`` or ``Cases``."""
+        return {"警情": "Incidents", "案件": "Cases"}.get(self.kind, self.kind)
+
+    @property
+    def baseline_name(self) -> str:
+        """The baseline as a label (table header, legend): ``去年农历同期`` / ``Same lunar period last year``."""
+        return baseline_name(self.baseline.mode, self.lang)
+
+    @property
+    def baseline_phrase(self) -> str:
+        """The baseline inside a sentence: ``去年农历同期`` / ``the same lunar period last year``."""
+        return baseline_name(self.baseline.mode, self.lang, short=False)
+
+    @property
+    def subject(self) -> str:
+        """What is counted: ``警情``, or with a selection ``高新区火灾警情`` / ``fire incidents in 高新区``."""
+        from .compare import category_label
+
+        if self.lang == "en":
+            cats = " and ".join(category_label(c, "en").lower() for c in self.categories)
+            where = f" in {', '.join(self.districts)}" if self.districts else ""
+            return f"{cats + ' ' if cats else ''}{self.kind_en.lower()}{where}"
+        return "、".join(self.districts) + "、".join(self.categories) + self.kind
+
+    @property
+    def change_word(self) -> str:
+        """``同比`` against last year, ``环比`` against the previous period."""
+        return "环比" if self.baseline.mode == "previous" else "同比"
+
+    @property
+    def source_line(self) -> str:
+        """The small source line under each chart."""
+        d = self.cutoff
+        if self.lang == "en":
+            return f"exported records, as of {d.day} {d:%b} {d.year}"
+        return f"接处警系统导出数据，截至{d.year}年{d.month}月{d.day}日"
+
+
+# ------------------------------------------------------------------------------------------ prepare
+def _load(data, schema: str | None) -> Cleaned:
+    if isinstance(data, Cleaned):
+        return data
+    if data is None or (isinstance(data, Sequence) and not isinstance(data, str) and not data):
+        raise ParameterError("data: give a cleaned folder or raw export files")
+    paths = [str(data)] if isinstance(data, str | Path) else [str(p) for p in data]
+    from .clean import load_data
+
+    return load_data(paths, schema=schema, as_of=None)
+
+
+def _select(frame: pd.DataFrame | None, column: str, values: tuple[str, ...], what: str) -> pd.DataFrame | None:
+    if frame is None or not values:
+        return frame
+    return frame[frame[column].isin(values)].reset_index(drop=True)
+
+
+def _check_names(daily: pd.DataFrame, column: str, values: tuple[str, ...], what: str) -> None:
+    known = set(daily[column].astype(str))
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        listing = "、".join(sorted(k for k in known if k)[:30])
+        raise ParameterError(f"{what}: not in the data: {', '.join(unknown)}; the data has: {listing}")
+
+
+def _festival_days(years: range) -> dict:
+    """{date: name} of the festivals (除夕, 春节, 元宵 …) and of 初二 … 初七, over ``years``."""
+    from .calendar import festivals
+    from .errors import CalendarError
+
+    out: dict = {}
+    for y in years:
+        try:
+            f = festivals(y)
+        except CalendarError:
+            continue
+        for name, d in f.items():
+            out[d] = name
+        for i, name in enumerate(["初二", "初三", "初四", "初五", "初六", "初七"], start=1):
+            out[f["春节"] + dt.timedelta(days=i)] = name
+    return out
+
+
+def _key_days(window: Window, cutoff: dt.date) -> tuple:
+    """(name, date, same lunar day last year) for the festival days inside the window, in date order."""
+    from .calendar import festivals
+    from .errors import CalendarError
+
+    rows = []
+    for y in range(window.start.year, window.end.year + 1):
+        try:
+            f, g = festivals(y), festivals(y - 1)
+        except CalendarError:
+            continue
+        cand = [("除夕", f["除夕"], g["除夕"])]
+        cand += [(n, f["春节"] + dt.timedelta(days=i), g["春节"] + dt.timedelta(days=i))
+                 for i, n in enumerate(["初一", "初二", "初三", "初四", "初五", "初六", "初七"])]
+        cand += [(n, f[n], g[n]) for n in ("元宵", "清明", "端午", "中秋")]
+        rows += [c for c in cand if window.start <= c[1] <= min(window.end, cutoff)]
+    return tuple(sorted(rows, key=lambda r: r[1]))
+
+
+def _holidays(window: Window) -> pd.DataFrame | None:
+    from .calendar import day_attributes
+    from .errors import CalendarError
+
+    try:
+        attrs = day_attributes(window.start, window.end)
+    except CalendarError:
+        return None
+    return attrs[["date", "holiday"]]
+
+
+def prepare(data=None, schema: str | None = None, start: str | None = None, end: str | None = None,
+            period: str | None = None, year: int | None = None, as_of: str | None = None,
+            baseline: str | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
+            categories: Sequence[str] | None = None, mask_below: int | None = None,
+            output_dir: str | None = None, *, min_base: int = 5, tail: float = 0.01) -> Context:
+    """Load the data, resolve the window and baseline, and compute every comparison of the briefing once.
+
+    Parameters
+    ----------
+    data : list of str, str or Cleaned
+        A cleaned folder (with ``daily.parquet``) or raw export files, or an already cleaned
+        :class:`stats_lib.tables.Cleaned` (tests, an analyst's session).
+    schema : str, optional
+        Schema YAML for raw exports.
+    start, end : str, optional
+        First and last day, inclusive (ISO; an hour may follow, ``2023-01-27T12``).
+    period, year : optional
+        A named period (``春节以来``, ``since-spring-festival``) instead of ``start``/``end``; when
+        given it takes precedence over ``start``/``end``.
+    as_of : str, optional
+        The data cut-off (default today, Asia/Shanghai); records after it are left out.
+    baseline : str, optional
+        ``calendar``, ``lunar``, ``weekday``, ``holiday``, ``previous`` or ``avgN`` (None: the
+        calendar's default mode).
+    lang : {"zh", "en"}
+        Report language.
+    districts, categories : list of str or str, optional
+        Only these districts / categories (names as in the data; one name may be given as a string);
+        an unknown name is an error.
+    mask_below : int, optional
+        Counts below this are shown as ``*``.
+    output_dir : str, optional
+        Ignored here (see :func:`collector`); accepted so that the notebook's parameters pass through.
+    min_base : int
+        Baseline counts below this get no percentage (the small-count wording instead).
+    tail : float
+        Tail probability of the anomaly limits, per series (default 1 in 100).
+
+    Returns
+    -------
+    Context
+
+    Raises
+    ------
+    ParameterError
+        A bad date, period, baseline, language, or a district/category not in the data.
+    InputError
+        Unreadable data, or data with neither incidents nor cases.
+    """
+    from .calendar import baseline_windows, resolve_window
+
+    if lang not in ("zh", "en"):
+        raise ParameterError(f"lang: expected zh or en, got {lang!r}")
+    if mask_below is not None and (not isinstance(mask_below, int) or mask_below < 1):
+        raise ParameterError(f"mask_below: expected a whole number >= 1, got {mask_below!r}")
+    if period:
+        start = end = None
+    as_of_date = as_date(as_of, what="as_of") if as_of else _today()
+    window = resolve_window(start=start, end=end, period=period, year=year, as_of=as_of_date.isoformat())
+    base = baseline if isinstance(baseline, Baseline) else baseline_windows(window, baseline, lang=lang)
+    cleaned = _load(data, schema)
+
+    dsel = (districts,) if isinstance(districts, str) else tuple(districts or ())
+    csel = (categories,) if isinstance(categories, str) else tuple(categories or ())
+    d = cleaned.daily
+    if dsel:
+        _check_names(d, "district", dsel, "districts")
+    if csel:
+        _check_names(d, "category", csel, "categories")
+    cut = pd.Timestamp(as_of_date)
+    d = _select(_select(d, "district", dsel, "districts"), "category", csel, "categories")
+    d = d[d["date"] <= cut].reset_index(drop=True)
+    h = _select(_select(cleaned.hourly, "district", dsel, "districts"), "category", csel, "categories")
+    if h is not None:
+        h = h[h["date"] <= cut].reset_index(drop=True)
+    kinds = set(d["kind"])
+    if not kinds:
+        raise InputError("data: no incidents or cases left (check the districts/categories and the as_of date)")
+    kind = "警情" if "警情" in kinds else sorted(kinds)[0]
+    cutoff = min(window.end, as_of_date)
+
+    comps = _comparisons(d, h, window, base, kind, min_base, csel, dsel)
+    anomalies_df, anomaly_note = _anomalies(d, window, cutoff, kind, tail)
+    years = range(min([window.start.year] + [w.start.year for w in base.windows]) - 1, window.end.year + 2)
+    ctx = Context(
+        lang=lang, window=window, baseline=base, cutoff=cutoff, kind=kind, daily=d, hourly=h,
+        ledger=dict(cleaned.ledger or {}), anomalies=anomalies_df, anomaly_tail=tail,
+        anomaly_note=anomaly_note[1] if lang == "en" else anomaly_note[0], mask_below=mask_below,
+        min_base=min_base, districts=dsel, categories=csel, festival_days=_festival_days(years),
+        holidays=_holidays(window), key_days=_key_days(window, cutoff),
+        params={"start": start, "end": end, "period": period, "year": year,
+                                        "as_of": as_of_date.isoformat(), "baseline": base.mode, "lang": lang},
+        **comps)
+    nights = tuple((dd, name, prev) for name, dd, prev in ctx.key_days if name in ("除夕", "元宵"))
+    words = _words(ctx)
+    zero = _zero(ctx)
+    return _replace(ctx, nights=nights, zero_text=zero, **words)
+
+
+def _today() -> dt.date:
+    from .params import today_shanghai
+
+    return today_shanghai()
+
+
+def _replace(ctx: Context, **changes) -> Context:
+    from dataclasses import replace
+
+    return replace(ctx, **changes)
+
+
+def _comparisons(d: pd.DataFrame, h, window: Window, base: Baseline, kind: str, min_base: int,
+                 csel: tuple, dsel: tuple) -> dict:
+    """Every comparison of the briefing, computed once."""
+    from .compare import compare
+
+    def cmp(frame, by=None, k=kind):
+        return compare(frame, window, base, by=by, hourly=h, kind=k, min_base=min_base)
+
+    out = {"total": cmp(d), "by_category": cmp(d, "category"), "by_district": cmp(d, "district")}
+    if kind == "警情" and "无效" in set(d.loc[d["kind"] == kind, "category"]):
+        valid = d[d["category"] != "无效"]
+        hv = h[h["category"] != "无效"] if h is not None else None
+        out["valid"] = compare(valid, window, base, hourly=hv, kind=kind, min_base=min_base)
+    # sub-types (案由) are not in the hourly table: a window cut at an hour cannot be counted by them
+    by_sub = "subcategory" if window.whole_days else "category"
+    if kind == "警情" and "案件" in set(d["kind"]):
+        out["cases"] = cmp(d, by_sub, "案件")
+        out["cases_total"] = cmp(d, None, "案件")
+    if csel:
+        out["focus"], out["focus_by"] = cmp(d, by_sub), by_sub
+    elif dsel:
+        out["focus"], out["focus_by"] = cmp(d, "category"), "category"
+    return out
+
+
+def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail: float):
+    """Every day of the window scored against history: the total series (``合计``) and each category.
+
+    Returns ``(frame or None, note)``: the frame of :func:`stats_lib.anomaly.flag_anomalies` with
+    ``all_days=True`` (``flag`` is ``high``/``low`` on flagged days, ``''`` otherwise), or None with a
+    sentence (in Chinese and English) saying why nothing could be checked.
+    """
+    from .anomaly import flag_anomalies
+
+    sub = d[d["kind"] == kind]
+    try:
+        res = flag_anomalies(sub, window.start, min(window.end, cutoff), by="category", tail=tail, all_days=True)
+        return res, ("", "")
+    except InputError as exc:
+        return None, (f"历史数据不足，未做异常检测（{exc}）。", f"Not enough history to check for anomalies ({exc}).")
+
+
+def _words(ctx: Context) -> dict:
+    """The narrative paragraph, the category-mix sentence, the ledger summary and the test sentence."""
+    from . import narrative
+
+    en = ctx.lang == "en"
+    place = "、".join(ctx.districts) if ctx.districts else None
+    out = {"narrative": narrative.paragraph(ctx.total, ctx.by_category, lang=ctx.lang, mask_below=ctx.mask_below,
+                                            place=place)}
+    out["mix_text"] = _mix_sentence(ctx) if ctx.by_category is not None else ""
+    if ctx.ledger:
+        from .clean import ledger_summary
+
+        out["ledger_text"] = ledger_summary(ctx.ledger, lang=ctx.lang)
+    out["test_text"] = ctx.total.test_en if en else ctx.total.test
+    notes = ctx.total.notes_en if en else ctx.total.notes
+    out["compare_notes"] = tuple(n for n in notes if n not in ctx.baseline.notes)
+    return out
+
+
+def _mix_sentence(ctx: Context) -> str:
+    """One sentence on the chi-square test of the category mix (current against baseline)."""
+    from .compare import category_label, category_mix
+
+    try:
+        mix = category_mix(ctx.by_category)
+    except InputError:
+        return ""
+    p = "p < 0.001" if mix.pvalue < 0.001 else f"p = {mix.pvalue:.3f}"
+    if mix.pvalue >= 0.05:
+        if ctx.lang == "en":
+            return f"The mix of categories is in line with {ctx.baseline_phrase} (chi-square test, {p})."
+        return f"各类{ctx.kind}构成与{ctx.baseline_name}相比无显著变化（卡方检验，{p}）。"
+    names = [category_label(str(g), ctx.lang) for g in mix.top[:3]]
+    if ctx.lang == "en":
+        tail = f", mostly {', '.join(n.lower() for n in names)}" if names else ""
+        return f"The mix of categories changed against {ctx.baseline_phrase} (chi-square test, {p}){tail}."
+    tail = f"，主要是{'、'.join(names)}" if names else ""
+    return f"{ctx.kind}类别构成与{ctx.baseline_name}相比有显著变化（卡方检验，{p}）{tail}。"
+
+
+def _zero(ctx: Context) -> str:
+    """The 零发案 sentence: districts with no record of a category of the main kind in the window."""
+    from .compare import zero_districts
+    from .narrative import zero_sentence
+
+    z = zero_districts(ctx.daily[ctx.daily["kind"] == ctx.kind], ctx.window, by="category", hourly=ctx.hourly)
+    return zero_sentence(z, lang=ctx.lang, kind=ctx.kind)
+
+
+# --------------------------------------------------------------------------------------------- show
+def collector(ctx: Context, output_dir: str | None = None):
+    """The :class:`stats_lib.collect.Collector` for this briefing (writes nothing when ``output_dir`` is None).
+
+    Also sets up the CJK font for the charts.
+    """
+    from .collect import Collector
+    from .fonts import setup_fonts
+
+    setup_fonts()
+    head = header(ctx)
+    sub = " ".join(f"{k}：{v}" for k, v in head.fields[:3]) if ctx.lang != "en" \
+        else " ".join(f"{k}: {v}" for k, v in head.fields[:3])
+    return Collector(output_dir, title=head.title, subtitle=sub, lang=ctx.lang)
+
+
+def show(section: Section, collect=None) -> None:
+    """Display ``section`` in the notebook and register its charts and tables with ``collect``.
+
+    Text and tables are shown as HTML; each chart as a PNG image (embedded in the notebook), then
+    the Figure is closed. Returns None (nothing more is printed under the cell).
+    """
+    from IPython.display import HTML, Image, display
+
+    display(HTML(_heading_html(section)))
+    for chart in section.charts:
+        if chart.figure is None:
+            continue
+        if collect is not None:
+            collect.chart(chart.slug, chart.title, chart.figure, native=chart.native)
+        display(Image(data=_png(chart.figure), width=960))
+        _close(chart.figure)
+    for t in section.tables:
+        display(HTML(table_html(t)))
+        if collect is not None:
+            collect.table(t.slug, t.title, t.frame)
+    if section.notes:
+        display(HTML("\n".join(f'<p style="font-size:90%;color:#555">{_esc(n)}</p>' for n in section.notes)))
+
+
+def _heading_html(section: Section) -> str:
+    part = Section(section.key, section.title, section.paragraphs, fields=section.fields, level=section.level)
+    return part.html()
+
+
+def _esc(s: str) -> str:
+    import html
+
+    return html.escape(s)
+
+
+def _png(fig) -> bytes:
+    import io
+
+    from .collect import SLIDE_SIZE_IN
+
+    buf = io.BytesIO()
+    fig.set_size_inches(*SLIDE_SIZE_IN)
+    fig.savefig(buf, format="png", dpi=80, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def build_all(ctx: Context) -> list[Section]:
+    """Every section of the briefing, header first, in order."""
+    return [header(ctx)] + [f(ctx) for f in SECTIONS]
+
+
+def show_all(ctx: Context, collect=None) -> None:
+    """Show every section (header first) and register their charts and tables."""
+    for s in build_all(ctx):
+        show(s, collect)

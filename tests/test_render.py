@@ -1,0 +1,558 @@
+"""The render machinery: slugs and paths, the lock, the offline HTML, atomic replacement, failures.
+
+Fast tests use no kernel. Tests marked ``slow`` run the tiny fixture notebook
+``tests/data/notebooks/tiny.ipynb`` (or a variant with one more cell) through papermill; each takes a
+few seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from stats_lib import cli
+from stats_lib import render as render_mod
+from stats_lib.errors import InputError, LockError, ParameterError, RenderError, SchemaError
+from stats_lib.lock import ReportLock, pid_alive
+from stats_lib.render import export_html, render, report_slug
+from stats_lib.windows import Baseline, Window
+
+FIXTURE = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
+INJECTIONS = ['"); import os; os.system(\'x\')#', '\\"); open("PWNED", "w").close()#',
+              "'''; open('PWNED', 'w').close(); '''", "\\u0022); open('PWNED','w').close()#", "城关区"]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with its sha256 (an independent snapshot)."""
+    return {p.relative_to(folder).as_posix(): sha(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def datafile(tmp_path) -> Path:
+    f = tmp_path / "in" / "incidents.csv"
+    f.parent.mkdir()
+    f.write_text("date,count\n2023-01-21,1\n", "utf-8")
+    return f
+
+
+@pytest.fixture()
+def params(datafile) -> dict:
+    return {"data": [str(datafile)], "start": "2023-01-21", "end": "2023-02-05", "as_of": "2023-02-05",
+            "baseline": "calendar"}
+
+
+SLUG = "2023-01-21_2023-02-05_calendar"
+
+
+def variant(tmp_path: Path, code: str, name: str = "variant") -> Path:
+    """The fixture notebook with one more code cell at the end."""
+    nb = nbformat.read(FIXTURE, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def earlier_report(out: Path) -> dict[str, str]:
+    """A complete earlier report of SLUG, made by hand; returns its snapshot."""
+    folder = out / SLUG
+    (folder / "charts").mkdir(parents=True)
+    (folder / "briefing.html").write_text("<html>earlier report</html>", "utf-8")
+    (folder / "charts" / "01-a.png").write_bytes(b"\x89PNG earlier")
+    return tree(folder)
+
+
+def processes_in(folder: Path, wait: float = 5.0) -> list[int]:
+    """Pids of processes still working in ``folder`` (a kernel runs in its notebook's folder) after ``wait`` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        pids = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == folder.resolve():
+                    pids.append(int(proc.name))
+            except OSError:
+                continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.2)
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+# ---------------------------------------------------------------- slugs and paths (fast)
+
+def test_slug_from_window_and_baseline():
+    w = Window("2023-01-21", "2023-02-05")
+    b = Baseline("lunar", (Window("2022-01-31", "2022-02-15"),))
+    assert report_slug({"lang": "zh"}, w, b) == "2023-01-21_2023-02-05_lunar"
+    assert report_slug({"lang": "en", "mask_below": 3}, w, b) == "2023-01-21_2023-02-05_lunar_en_mask3"
+    cut = Window("2023-01-27", "2023-02-02", start_hour=0, end_hour=12)
+    assert report_slug({"lang": "zh"}, cut, b) == "2023-01-27T00_2023-02-02T12_lunar"
+    sel = {"lang": "zh", "districts": ["城关区", "七里河区"]}
+    digest = hashlib.sha256(json.dumps({"districts": ["七里河区", "城关区"]}, ensure_ascii=False,
+                                       sort_keys=True).encode()).hexdigest()[:8]
+    assert report_slug(sel, w, b) == f"2023-01-21_2023-02-05_lunar_sel-{digest}"
+
+
+@pytest.mark.parametrize("mode", ["../../etc", "/abs", "a/b", "x\\y"])
+def test_unsafe_slug_refused(mode):
+    w = Window("2023-01-21", "2023-02-05")
+    with pytest.raises(ParameterError):
+        report_slug({"lang": "zh"}, w, Baseline(mode, (w,)))
+
+
+@pytest.mark.parametrize("name", ["../x", "..", "/etc/passwd", "a/b", "", "."])
+def test_paths_stay_inside_out(tmp_path, name):
+    with pytest.raises(ParameterError):
+        render_mod._inside(tmp_path.resolve(), name)
+    assert render_mod._inside(tmp_path.resolve(), "ok_name") == tmp_path.resolve() / "ok_name"
+
+
+@pytest.mark.parametrize("bad", [{"period": "../../etc"}, {"period": "/etc"}, {"baseline": "../x"},
+                                 {"lang": "../en"}, {"output_dir": "/tmp"}])
+def test_traversal_through_parameters_refused_before_any_write(tmp_path, params, bad):
+    p = dict(params, **bad)
+    if "period" in bad:
+        del p["start"], p["end"]
+    out = tmp_path / "reports"
+    with pytest.raises(ParameterError):
+        render(p, out=out, notebook=FIXTURE)
+    assert not out.exists()
+
+
+def test_bad_timeout_and_missing_notebook(tmp_path, params):
+    with pytest.raises(ParameterError, match="timeout"):
+        render(params, out=tmp_path / "r", timeout=0, notebook=FIXTURE)
+    with pytest.raises(ParameterError, match="notebook"):
+        render(params, out=tmp_path / "r", notebook=tmp_path / "absent.ipynb")
+
+
+# ---------------------------------------------------------------- the lock (fast)
+
+def test_second_lock_refused_with_holder(tmp_path):
+    path = tmp_path / ".s.lock"
+    with ReportLock(path):
+        info = json.loads(path.read_text())
+        assert info["pid"] == os.getpid()
+        with pytest.raises(LockError) as exc:
+            ReportLock(path).acquire()
+        assert f"pid {os.getpid()}" in str(exc.value)
+    assert not path.exists()
+
+
+def test_lock_waits_for_holder(tmp_path):
+    path = tmp_path / ".s.lock"
+    first = ReportLock(path).acquire()
+    timer = threading.Timer(0.6, first.release)
+    timer.start()
+    t0 = time.monotonic()
+    with ReportLock(path, wait=10):
+        waited = time.monotonic() - t0
+    timer.join()
+    assert 0.4 < waited < 5
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    assert not pid_alive(proc.pid)
+    return proc.pid
+
+
+def test_stale_lock_cleared_with_note(tmp_path, capsys):
+    import socket
+
+    path = tmp_path / ".s.lock"
+    pid = dead_pid()
+    path.write_text(json.dumps({"pid": pid, "host": socket.gethostname(), "time": "2023-02-05T07:30:00+00:00"}))
+    with ReportLock(path) as lock:
+        assert json.loads(path.read_text())["pid"] == os.getpid()
+        assert str(pid) in lock.stale_note
+    err = capsys.readouterr().err
+    assert "stale lock" in err and str(pid) in err and "gone" in err
+
+
+def test_lock_held_by_another_process_refused_by_render_and_cli(tmp_path, params, monkeypatch):
+    monkeypatch.setattr(render_mod, "default_notebook", lambda: FIXTURE)
+    out = tmp_path / "reports"
+    out.mkdir()
+    lock = out / f".{SLUG}.lock"
+    code = ("import sys, time; from stats_lib.lock import ReportLock; l = ReportLock(sys.argv[1]).acquire(); "
+            "print('held', flush=True); time.sleep(30)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockError) as exc:
+            render(params, out=out, notebook=FIXTURE)
+        assert f"pid {holder.pid}" in str(exc.value)
+        argv = ["render", "--data", params["data"][0], "--start", "2023-01-21", "--end", "2023-02-05",
+                "--as-of", "2023-02-05", "--baseline", "calendar", "--out", str(out)]
+        assert cli.main(argv) == 2
+        assert not (out / SLUG).exists() and leftovers(out) == [f".{SLUG}.lock"]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# ---------------------------------------------------------------- HTML (fast)
+
+def test_html_has_no_code_no_external_url_and_embeds_images():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"0" * 32).decode()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 一、总体情况\n\n见 [官网](https://example.gov.cn) ![logo](http://cdn.example.com/x.png)"),
+        nbformat.v4.new_code_cell("secret_code_marker = 1\nprint('本期合计')", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="本期合计 8 起\n"),
+            nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: stderr_marker\n"),
+            nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("display_data", data={
+                "text/html": '<script src="https://cdn.jsdelivr.net/x.js"></script>'
+                             '<link rel="stylesheet" href="//fonts.googleapis.com/css">'
+                             '<style>@import url("https://fonts.googleapis.com/a.css");</style><b>表</b>'
+                             '<div style="background: url(https://x.example/bg.png)">底</div>'}),
+            nbformat.v4.new_output("display_data", data={
+                "text/html": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                             '<image xlink:href="https://x.example/a.png"/><text>矢量</text></svg>'}),
+        ], execution_count=3),
+    ]
+    html = export_html(nb, lang="zh", title="测试")
+    assert "secret_code_marker" not in html and "print(" not in html
+    assert "In&nbsp;[" not in html and "[3]:" not in html
+    assert "stderr_marker" not in html
+    assert "本期合计 8 起" in html and "<b>表</b>" in html and "一、总体情况" in html and "矢量" in html
+    assert f"data:image/png;base64,{png}" in html
+    assert EXTERNAL.findall(html) == []
+    assert '<html lang="zh">' in html and "<title>测试</title>" in html
+
+
+# ---------------------------------------------------------------- atomic move (fast)
+
+def test_move_into_place_replaces_whole_report(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    earlier_report(out)
+    new = out / ".tmp-new"
+    (new / "charts").mkdir(parents=True)
+    (new / "briefing.html").write_text("<html>new</html>", "utf-8")
+    render_mod._move_into_place(new, out / SLUG)
+    assert tree(out / SLUG) == {"briefing.html": hashlib.sha256(b"<html>new</html>").hexdigest()}
+    assert leftovers(out) == []
+
+
+def test_execution_error_shows_cell_error_not_traceback():
+    from papermill.exceptions import PapermillExecutionError
+
+    exc = PapermillExecutionError(4, 7, "# load\nctx = prepare(data)\n", "KeyError", "'district'",
+                                  ["Traceback (most recent call last)", "  File x.py, line 3", "KeyError"])
+    err = render_mod._execution_error(exc, 600)
+    assert isinstance(err, RenderError) and err.exit_code == 1
+    assert str(err) == "the notebook failed in cell 7 (ctx = prepare(data)): KeyError: 'district'"
+    schema = render_mod._execution_error(
+        PapermillExecutionError(1, 2, "x", "SchemaError", "s.yaml: unknown key 'foo'", []), 600)
+    assert isinstance(schema, SchemaError) and schema.exit_code == 2
+
+
+# ---------------------------------------------------------------- kernel runs (slow)
+
+@pytest.mark.slow
+def test_render_writes_complete_report_atomically(tmp_path, params, datafile):
+    out = tmp_path / "reports"
+    before = earlier_report(out)
+    path = render(params, out=out, notebook=FIXTURE, timeout=60)
+    assert path == (out / SLUG).resolve()
+    files = tree(path)
+    assert files != before and "briefing.html" in files
+    for name in ("briefing.ipynb", "briefing.html", "briefing.pptx", "tables.xlsx", "manifest.json",
+                 "outputs.json", "charts/01-test-bars.png", "charts/01-test-bars.svg",
+                 "tables/02-test-table.json"):
+        assert name in files, name
+    assert leftovers(out) == []                    # no temp folder, no old report, no lock
+
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    listed = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    assert listed == {k: v for k, v in files.items() if k != "manifest.json"}
+    assert manifest["inputs"] == [{"path": str(datafile.resolve()), "bytes": datafile.stat().st_size,
+                                   "sha256": sha(datafile)}]
+    assert manifest["parameters"]["start"] == "2023-01-21" and manifest["window"]["days"] == 16
+    assert manifest["baseline"]["mode"] == "calendar"
+    assert manifest["versions"]["papermill"] and manifest["versions"]["pandas"]
+    t0 = dt.datetime.fromisoformat(manifest["started"])
+    t1 = dt.datetime.fromisoformat(manifest["finished"])
+    assert t0.utcoffset() == dt.timedelta(0) and t0 <= t1
+
+    html = (path / "briefing.html").read_text("utf-8")
+    assert "Collector(" not in html and "params_seen" not in html     # no code
+    assert "FIXTURE-STDERR-LINE" not in html
+    assert "本期合计 8 起" in html and "data:image/png;base64," in html
+    assert EXTERNAL.findall(html) == []
+
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    assert len(Presentation(str(path / "briefing.pptx")).slides) >= 2
+    assert load_workbook(path / "tables.xlsx").sheetnames
+
+    # a selection of hostile names (its own folder): each name reaches the kernel as a plain string
+    p = dict(params, districts=INJECTIONS, categories=["刑事"])
+    del p["baseline"]
+    path2 = render(p, out=out, notebook=FIXTURE, timeout=60)
+    assert path2.name.startswith("2023-01-21_2023-02-05_lunar_sel-")  # default baseline within 春运
+    seen = json.loads((path2 / "params_seen.json").read_text("utf-8"))
+    assert seen["districts"] == INJECTIONS and seen["categories"] == ["刑事"]
+    assert seen["data"] == [str(datafile.resolve())] and seen["as_of"] == "2023-02-05"
+    assert seen["baseline"] is None and seen["mask_below"] is None
+    assert not list(tmp_path.rglob("PWNED")) and not (FIXTURE.parent / "PWNED").exists()
+    assert tree(path) == files                     # the other slug is untouched
+
+
+@pytest.mark.slow
+def test_failing_cell_exit_1_earlier_report_untouched(tmp_path, params, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    before = earlier_report(out)
+    nb = variant(tmp_path, 'raise ValueError("boom 42")')
+    monkeypatch.setattr(render_mod, "default_notebook", lambda: nb)
+    argv = ["render", "--data", params["data"][0], "--start", "2023-01-21", "--end", "2023-02-05",
+            "--as-of", "2023-02-05", "--baseline", "calendar", "--out", str(out), "--timeout", "60"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert "ValueError: boom 42" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert tree(out / SLUG) == before and leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_input_error_in_cell_exit_2(tmp_path, params, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    nb = variant(tmp_path, "from stats_lib.errors import SchemaError\n"
+                           "raise SchemaError(\"schema.yaml: unknown key 'colour'\")")
+    with pytest.raises(InputError, match="unknown key 'colour'"):
+        render(params, out=out, notebook=nb, timeout=60)
+    assert leftovers(out) == [] and list(out.iterdir()) == []
+    monkeypatch.setattr(render_mod, "default_notebook", lambda: FIXTURE)
+    good = ["render", "--data", params["data"][0], "--start", "2023-01-21", "--end", "2023-02-05",
+            "--as-of", "2023-02-05", "--baseline", "calendar", "--out", str(out)]
+    assert cli.main(good) == 0
+    assert capsys.readouterr().out.strip() == str((out / SLUG).resolve())
+    assert cli.main(good[:-2] + ["--baseline", "sideways", "--out", str(out)]) == 2
+    assert "baseline" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_timeout_ends_non_zero_within_limit(tmp_path, params):
+    out = tmp_path / "reports"
+    before = earlier_report(out)
+    nb = variant(tmp_path, "import time\ntime.sleep(120)")
+    t0 = time.monotonic()
+    with pytest.raises(RenderError, match="timeout of 3 s"):
+        render(params, out=out, notebook=nb, timeout=3)
+    assert time.monotonic() - t0 < 25
+    assert tree(out / SLUG) == before and leftovers(out) == []
+    assert processes_in(tmp_path) == []            # the kernel was shut down
+
+
+@pytest.mark.slow
+def test_dying_kernel_ends_non_zero_no_partial_report(tmp_path, params):
+    out = tmp_path / "reports"
+    nb = variant(tmp_path, "import os\nos._exit(1)")
+    t0 = time.monotonic()
+    with pytest.raises(RenderError, match="kernel died"):
+        render(params, out=out, notebook=nb, timeout=60)
+    assert time.monotonic() - t0 < 30
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_sigterm_cleans_up_and_stops_the_kernel(tmp_path, params):
+    out = tmp_path / "reports"
+    before = earlier_report(out)
+    nb = variant(tmp_path, "import time\ntime.sleep(120)")
+    code = ("import sys; from pathlib import Path; from stats_lib import cli, render; "
+            "render.default_notebook = lambda: Path(sys.argv[1]); sys.exit(cli.main(sys.argv[2:]))")
+    argv = ["render", "--data", params["data"][0], "--start", "2023-01-21", "--end", "2023-02-05",
+            "--as-of", "2023-02-05", "--baseline", "calendar", "--out", str(out)]
+    proc = subprocess.Popen([sys.executable, "-c", code, str(nb), *argv], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (list(out.glob(".*.tmp-*/params_seen.json")) or time.monotonic() > deadline):
+        time.sleep(0.2)                            # the kernel has reached the sleeping cell
+    assert processes_in(tmp_path, wait=0) != []    # the kernel is found while it runs
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1 and "SIGTERM" in err and "Traceback" not in err
+    assert tree(out / SLUG) == before and leftovers(out) == []
+    assert processes_in(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_stale_lock_and_leftover_temp_folder_cleared(tmp_path, params, capsys):
+    import socket
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    pid = dead_pid()
+    (out / f".{SLUG}.lock").write_text(json.dumps({"pid": pid, "host": socket.gethostname(), "time": "x"}))
+    crashed = out / f".{SLUG}.tmp-crashed"
+    (crashed / "charts").mkdir(parents=True)
+    path = render(params, out=out, notebook=FIXTURE, timeout=60)
+    assert path.is_dir() and leftovers(out) == []
+    assert f"stale lock left by pid {pid}" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the sample briefing, end to end (slow)
+
+@pytest.fixture(scope="module")
+def sample_cleaned(tmp_path_factory, sample_dir) -> Path:
+    """The sample exports of 2022-2023 (and the case file) cleaned into a folder, as ``briefing clean`` does."""
+    from stats_lib.clean import load, write_cleaned
+
+    files = [sample_dir / "incidents_2022.csv.gz", sample_dir / "incidents_2023.csv.gz",
+             sample_dir / "cases_2021-2024.csv.gz"]
+    if not all(f.is_file() for f in files):
+        pytest.skip("data/sample is missing; run `make sample`")
+    out = tmp_path_factory.mktemp("sample") / "cleaned"
+    write_cleaned(load(files, as_of="2024-12-31"), out)
+    return out
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from the PNG header (IHDR), read without an imaging library."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+@pytest.mark.slow
+def test_sample_briefing_end_to_end(tmp_path, sample_cleaned):
+    from bs4 import BeautifulSoup
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    from stats_lib.calendar import baseline_windows, resolve_window
+    from stats_lib.compare import compare
+    from stats_lib.tables import read_cleaned
+
+    out = tmp_path / "reports"
+    argv = ["render", "--data", str(sample_cleaned), "--start", "2023-01-21", "--end", "2023-02-05",
+            "--baseline", "lunar", "--as-of", "2023-02-05", "--out", str(out)]
+    assert cli.main(argv) == 0
+    path = out / "2023-01-21_2023-02-05_lunar"
+    assert leftovers(out) == []
+    for name in ("briefing.ipynb", "briefing.html", "briefing.pptx", "tables.xlsx", "manifest.json"):
+        assert (path / name).is_file(), name
+    index = json.loads((path / "outputs.json").read_text("utf-8"))
+    charts = [i for i in index["items"] if i["kind"] == "chart"]
+    tables = [i for i in index["items"] if i["kind"] == "table"]
+    assert len(charts) >= 4 and len(tables) >= 4
+    for item in charts:
+        assert (path / item["svg"]).is_file()
+        assert png_size(path / item["png"]) == (1920, 1080), item["png"]
+    assert sorted(p.name for p in (path / "charts").glob("*.png")) == sorted(Path(i["png"]).name for i in charts)
+
+    # the HTML: no code, no prompts, no external URL, and every chart embedded
+    html = (path / "briefing.html").read_text("utf-8")
+    for code in ("from stats_lib", "b.show(", "b.prepare(", "output_dir"):
+        assert code not in html, code
+    assert EXTERNAL.findall(html) == []
+    assert html.count("data:image/png;base64,") >= len(charts)
+    soup = BeautifulSoup(html, features="html.parser")
+    assert soup.select(".jp-InputArea, .jp-CodeMirrorEditor, .highlight") == []
+    assert [e.get_text(strip=True) for e in soup.select(".jp-InputPrompt, .jp-OutputPrompt")
+            if e.get_text(strip=True)] == []
+
+    # the deck: a title slide, one picture slide per chart, a native chart per `native`, reopens
+    deck = Presentation(str(path / "briefing.pptx"))
+    slides = list(deck.slides)
+    assert index["title"] in " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    pictures = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
+    natives = [s for s in slides if any(getattr(sh, "has_chart", False) and sh.has_chart for sh in s.shapes)]
+    assert len(pictures) == len(charts)
+    assert len(natives) == sum(1 for c in charts if c.get("native"))
+    assert any(sh.has_table for s in slides for sh in s.shapes)
+    assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
+
+    # the workbook: one sheet per table, the headers as shown
+    book = load_workbook(path / "tables.xlsx")
+    assert len(book.sheetnames) == len(tables)
+    header = pd_columns(path / tables[0]["json"])
+    assert [c.value for c in book[book.sheetnames[0]][1]][:len(header)] == header
+
+    # the narrative's figures equal compare() on the same data, and a plain pandas sum
+    data = read_cleaned(sample_cleaned)
+    window = resolve_window("2023-01-21", "2023-02-05")
+    base = baseline_windows(window, "lunar")
+    by_cat = compare(data.daily, window, base, by="category", kind="警情").table
+    total = by_cat[by_cat["group"] == "合计"].iloc[0]
+    d = data.daily
+    in_window = (d["kind"] == "警情") & (d["date"] >= "2023-01-21") & (d["date"] <= "2023-02-05")
+    assert int(d.loc[in_window, "count"].sum()) == int(total["current"])
+    heading = next(h for h in soup.find_all(["h1", "h2", "h3"]) if "总体情况" in h.get_text())
+    paragraph = heading.find_next("p").get_text()
+    assert f"{int(total['current']):,}起" in paragraph
+    assert f"{int(total['baseline']):,}起" in paragraph
+    assert f"{abs(total['pct_change']):.1f}%" in paragraph
+    assert f"{total['current'] / 16:.1f}起" in paragraph
+    for row in by_cat[by_cat["group"] != "合计"].itertuples():
+        clause = paragraph.split(f"{row.category}警情", 1)[1].split("；", 1)[0]
+        assert clause.startswith(f"{row.current:,}起"), (row.category, clause)
+        assert f"{abs(row.pct_change):.1f}%" in clause, (row.category, clause)
+        assert ("上升" in clause) == (row.pct_change > 0), (row.category, clause)
+
+    # the manifest lists every output with its hash, and the input files
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    first = tree(path)
+    assert {o["path"]: o["sha256"] for o in manifest["outputs"]} == {
+        k: v for k, v in first.items() if k != "manifest.json"}
+    assert {Path(i["path"]).name for i in manifest["inputs"]} >= {"daily.parquet", "ledger.json"}
+
+    # the same inputs and parameters again: the report is replaced whole, with identical tables,
+    # numbers, PNG charts and HTML
+    assert cli.main(argv) == 0
+    assert leftovers(out) == []
+    second = tree(path)
+    same = [k for k in first if k.startswith(("tables/", "charts/")) and k.endswith((".json", ".png"))]
+    same += ["outputs.json", "briefing.html"]
+    assert {k: second[k] for k in same} == {k: first[k] for k in same}
+    assert sorted(second) == sorted(first)
+
+
+def pd_columns(path: Path) -> list[str]:
+    return json.loads(path.read_text("utf-8"))["columns"]
+
+
+def test_kernel_of_this_interpreter(monkeypatch):
+    import jupyter_client.kernelspec as ks
+
+    name = render_mod._kernel_name()
+    argv0 = ks.KernelSpecManager().get_kernel_spec(name).argv[0]
+    assert argv0 in ("python", "python3") or os.path.samefile(argv0, sys.executable)
+
+    class Foreign:                                 # a python3 kernelspec of another interpreter
+        def get_kernel_spec(self, name):
+            if name == "python3":
+                return type("Spec", (), {"argv": ["/opt/other/bin/python3", "-m", "ipykernel_launcher"]})()
+            raise ks.NoSuchKernel(name)
+
+    installed = {}
+    monkeypatch.setattr(ks, "KernelSpecManager", Foreign)
+    monkeypatch.setattr("ipykernel.kernelspec.install", lambda **kw: installed.update(kw))
+    assert render_mod._kernel_name() == "stats-lib-python3"
+    assert installed["prefix"] == sys.prefix and installed["kernel_name"] == "stats-lib-python3"
