@@ -229,6 +229,8 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
         n = fmt_count(r["current"], mask_below)
         change = change_phrase(r, mode, lang, mask_below=mask_below)
         hedge = _hedge(r, lang, strong=False) if change else ""
+        if change and not hedge and not _flat(r) and bool(r["significant"]):
+            hedge = ", significant" if en else "，变化显著"
         if en:
             clauses.append(f"{subject}: {n}" + (f", {change}{hedge}" if change else ""))
         else:

@@ -57,7 +57,7 @@ def test_paragraph_zh(festival):
     expected = (
         "2023年1月21日至2月5日（春节以来），全市共接报警情8,779起，日均548.7起，同比上升1.5%（去年农历同期8,651起），"
         "变化在正常波动范围内。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%，变化在正常波动范围内；"
-        "治安警情2,345起，同比下降8.4%；交通警情1,987起，同比上升11.2%；火灾警情213起，同比由4起增至213起；"
+        "治安警情2,345起，同比下降8.4%，变化显著；交通警情1,987起，同比上升11.2%，变化显著；火灾警情213起，同比由4起增至213起，变化显著；"
         "无效警情3,000起，同比下降3.2%，变化在正常波动范围内。"
     )
     assert paragraph(festival) == expected
@@ -67,8 +67,9 @@ def test_paragraph_en(festival):
     expected = (
         "Since Spring Festival (21 Jan to 5 Feb 2023), the city received 8,779 incidents, 548.7 a day, up 1.5% on "
         "the same lunar period last year (8,651), within normal variation. Valid calls: 5,779 (65.8%). "
-        "Criminal incidents: 1,234, up 3.1%, within normal variation; public order incidents: 2,345, down 8.4%; "
-        "traffic incidents: 1,987, up 11.2%; fire incidents: 213, up from 4 to 213; invalid calls: 3,000, "
+        "Criminal incidents: 1,234, up 3.1%, within normal variation; public order incidents: 2,345, down 8.4%, "
+        "significant; traffic incidents: 1,987, up 11.2%, significant; fire incidents: 213, up from 4 to 213, "
+        "significant; invalid calls: 3,000, "
         "down 3.2%, within normal variation."
     )
     assert paragraph(festival, lang="en") == expected
