@@ -33,6 +33,7 @@ import pandas as pd
 
 from .errors import InputError, ParameterError
 from .io import RawTable, read_table
+from .safe import write_csv
 from .schema import AUTO_COLUMNS, Schema, header_key, is_sensitive, is_total, load_schema, map_columns
 from .tables import Cleaned, empty_daily, is_cleaned_dir, normalise_daily, normalise_hourly, read_cleaned
 from .taxonomy import load_taxonomy, map_categories, match_key, normalisation_flags, normalise_values
@@ -868,19 +869,6 @@ def load_data(paths: str | Path | Sequence[str | Path], schema: str | Path | dic
 # Outputs
 # ----------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            s = out[c].astype(str)
-            out[c] = s.where(~s.str.startswith(_FORMULA_START), "'" + s)
-    return out
-
-
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -916,7 +904,7 @@ def write_cleaned(cleaned: Cleaned, out_dir: str | Path) -> None:
             _parquet(normalise_hourly(cleaned.hourly), stage("hourly.parquet"))
         stage("ledger.json").write_text(json.dumps(cleaned.ledger, ensure_ascii=False, indent=2, default=str) + "\n",
                                         "utf-8")
-        _neutralise(cleaned.rejects).to_csv(stage("rejects.csv"), index=False, encoding="utf-8-sig")
+        write_csv(cleaned.rejects, stage("rejects.csv"))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

@@ -129,7 +129,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        sys.stdout.write(result.table.to_csv(index=False))
+        from .safe import safe_frame
+
+        sys.stdout.write(safe_frame(result.table).to_csv(index=False))
     else:
         print(format_table(result, lang=args.lang))
     return 0

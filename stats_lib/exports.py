@@ -12,7 +12,6 @@ LibreOffice show it as text and never run it. Numbers are never touched.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -23,14 +22,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import RenderError
+from .safe import safe_cell, safe_frame, write_csv
 
 __all__ = ["write_pptx", "write_xlsx", "safe_cell", "safe_frame", "write_csv", "sheet_name", "CJK_FONT"]
 
 #: Font named in every text run of the deck (East Asian and Latin), present with Windows and WPS.
 CJK_FONT = "Microsoft YaHei"
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-_DANGEROUS_RE = r"^[=+\-@\t\r]"
 _SLIDE_W, _SLIDE_H = 12192000, 6858000  # EMU: 13.333 x 7.5 in, 16:9
 _ISO_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?$")
 _ROWS_PER_SLIDE = 12
@@ -44,66 +42,6 @@ _TEXT = {
            "truncated": "First {n} of {total} rows shown; the full table is in tables.xlsx.",
            "empty": "(no data)", "yes": "yes", "no": "no", "table": "Table {n}", "none": "No tables"},
 }
-
-
-# --------------------------------------------------------------------------- formula injection
-
-
-def safe_cell(value):
-    """Neutralise text that a spreadsheet would read as a formula.
-
-    Parameters
-    ----------
-    value : object
-        A cell value.
-
-    Returns
-    -------
-    object
-        ``"'" + value`` when ``value`` is a string beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
-        carriage return; ``value`` unchanged otherwise (numbers, including negative ones, dates, None).
-    """
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
-
-
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``df`` with :func:`safe_cell` applied to every text cell and column label.
-
-    Use it on every frame written to CSV. Numeric, boolean and date columns are unchanged; text
-    columns (``str`` or ``object`` dtype) have their dangerous strings prefixed with ``'``.
-    """
-    out = df.copy()
-    out.columns = [safe_cell(c) for c in out.columns]
-    for i in range(out.shape[1]):
-        col = out.iloc[:, i]
-        if pd.api.types.is_string_dtype(col.dtype) and not isinstance(col.dtype, pd.CategoricalDtype):
-            if col.dtype == object:
-                out.isetitem(i, col.map(safe_cell))
-            else:
-                hit = col.str.contains(_DANGEROUS_RE, regex=True, na=False)
-                out.isetitem(i, col.where(~hit, "'" + col))
-        elif col.dtype == object:
-            out.isetitem(i, col.map(safe_cell))
-    return out
-
-
-def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as a CSV that Excel and WPS open safely: :func:`safe_frame`, every text field quoted.
-
-    UTF-8 with a byte-order mark (so that Excel reads Chinese correctly), no index. Quoting every
-    text field keeps a carriage return or line feed inside a value from starting a new row whose
-    first cell could be a formula.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-    """
-    out = Path(path)
-    safe_frame(df).to_csv(out, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
-    return out
 
 
 # --------------------------------------------------------------------------- shared
