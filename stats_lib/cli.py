@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params-file", dest="params_file", metavar="FILE.yaml")
     p.add_argument("--out", default="reports", metavar="DIR")
     p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="limit per notebook cell")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for another render of the same report to finish (default: refuse at once)")
     return parser
 
 
@@ -141,7 +143,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .render import params_from_cli, render
 
     params = params_from_cli(vars(args))
-    path = render(params, out=args.out, timeout=args.timeout)
+    path = render(params, out=args.out, timeout=args.timeout, lock_wait=args.wait)
     print(path)
     return 0
 

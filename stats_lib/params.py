@@ -59,7 +59,7 @@ PARAMETERS: dict[str, ParamSpec] = {
     "mask_below": ParamSpec("int", "show counts below K as * (K >= 1)"),
 }
 
-_CLI_ONLY = ("out", "timeout", "params_file", "command")
+_CLI_ONLY = ("out", "timeout", "wait", "params_file", "command")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2})(?::00)?)?$")
 _AVG = re.compile(r"^avg[2-9]$")
 
@@ -320,7 +320,7 @@ def load_params_file(path: str | Path) -> dict:
 def params_from_cli(args: Mapping[str, object]) -> dict:
     """Turn the parsed ``briefing render`` flags (``vars(args)``) into validated parameters.
 
-    Drops ``out``, ``timeout``, ``params_file`` and ``command``; reads ``--params-file`` first, then
+    Drops ``out``, ``timeout``, ``wait``, ``params_file`` and ``command``; reads ``--params-file`` first, then
     lets every flag that was given override the file's value.
 
     Returns
