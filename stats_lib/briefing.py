@@ -248,7 +248,7 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     min_base : int
         Baseline counts below this get no percentage (the small-count wording instead).
     tail : float
-        Tail probability of the anomaly limits, per series (default 1 in 100).
+        Tail probability of the anomaly limits, per day and series (default 1 in 100).
 
     Returns
     -------

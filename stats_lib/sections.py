@@ -842,10 +842,10 @@ def anomalies(ctx: Context) -> Section:
         _t(ctx, "日期", "Date"), _t(ctx, "类别", "Series"), _t(ctx, "实际", "Observed"), _t(ctx, "预期", "Expected"),
         _t(ctx, "下限", "Lower"), _t(ctx, "上限", "Upper"), _t(ctx, "方向", "Direction"), "p"])
     note = _t(ctx, "预期值由统计时段之前的数据估计（星期、月份、法定节假日、距春节天数、趋势；泊松/负二项回归）；"
-                   f"上下限按每个序列在整个统计时段内误报概率{level}设定，超出即提示。",
+                   f"上下限为每日预期值的双侧{level}界限（正常情况下每个序列每天约有{level}的机会被误提示），超出即提示。",
               "Expected counts are estimated from the days before the period (weekday, month, public holidays, "
-              "days from Spring Festival, trend; Poisson/negative-binomial regression); the limits give each "
-              f"series a {level} chance of a false flag over the whole period.")
+              "days from Spring Festival, trend; Poisson/negative-binomial regression); the limits are two-sided "
+              f"{level} limits for each day (an ordinary day has a {level} chance of a false flag).")
     return Section("anomalies", title, tuple(paragraphs),
                    tables=(Table("anomalies", _t(ctx, "异常提示", "Anomalies"), frame, note),))
 
