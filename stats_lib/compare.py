@@ -855,18 +855,18 @@ def _shifted(w: Window, days: int, mode: str) -> Baseline:
 
 def _holiday_in_progress(day: dt.date) -> tuple[str, str, Window, Baseline] | None:
     """The official holiday period containing ``day`` and the same holiday last year, or None."""
-    try:
-        from .calendar import day_attributes, resolve_period
-    except ImportError:
-        return None
+    from .calendar import day_attributes, resolve_period
+
+    # A New Year holiday that begins in December belongs to the year it leads into.
+    year = day.year + 1 if day.month == 12 else day.year
     try:
         attrs = day_attributes(day, day)
         name = str(attrs["holiday"].iloc[0] or "") if "holiday" in attrs else ""
         if not name:
             return None
         period = name if name.endswith("假期") else name + "假期"
-        this = resolve_period(period, year=day.year, as_of=day)
-        last = resolve_period(period, year=day.year - 1, as_of=day)
+        this = resolve_period(period, year=year, as_of=day)
+        last = resolve_period(period, year=year - 1, as_of=day)
     except (StatsLibError, KeyError, ValueError):
         return None
     if not this.start <= day <= this.end:

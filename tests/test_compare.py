@@ -459,3 +459,17 @@ def test_with_the_calendar_lunar_baseline_and_history():
     assert c.total["current"] == 160 and c.total["baseline"] == 160
     assert c.dispersion["windows"] == 3 and c.dispersion["total"] == 1.0  # constant series: no overdispersion
     assert c.total["p_value"] == pytest.approx(1.0)
+
+
+def test_compstat_new_year_holiday_starting_in_december():
+    # Published arrangements: 元旦 2023 ran 2022-12-31..2023-01-02; 元旦 2022 ran 2022-01-01..01-03.
+    days = pd.date_range("2021-11-01", "2023-01-10")
+    daily = pd.DataFrame({"date": days, "kind": "警情", "category": "刑事", "subcategory": "",
+                          "district": "", "count": 10})
+    block = compstat(daily, "2022-12-31", by=None)
+    hol = block[block["slug"] == "new-year-holiday"]
+    assert len(hol) == 1
+    row = hol.iloc[0]
+    assert (row["start"], row["end"]) == (dt.date(2022, 12, 31), dt.date(2022, 12, 31))
+    assert (row["baseline_start"], row["baseline_end"]) == (dt.date(2022, 1, 1), dt.date(2022, 1, 1))
+    assert row["current"] == 10 and row["baseline"] == 10
