@@ -36,11 +36,11 @@ briefing: $(STAMP_RUN)
 	$(BIN)/briefing render --data $(SAMPLE_CLEAN) --start 2023-01-21 --end 2023-02-05 --baseline lunar --as-of 2023-02-05 --out reports
 
 test: $(STAMP_DEV)
-	$(BIN)/ruff check stats_lib tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check stats_lib tests bench
+	$(BIN)/ruff check .
 
 lab: $(STAMP_DEV)
 	$(BIN)/jupyter lab notebooks/
