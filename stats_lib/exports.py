@@ -30,6 +30,7 @@ __all__ = ["write_pptx", "write_xlsx", "safe_cell", "safe_frame", "write_csv", "
 CJK_FONT = "Microsoft YaHei"
 
 _SLIDE_W, _SLIDE_H = 12192000, 6858000  # EMU: 13.333 x 7.5 in, 16:9
+_HEX_DIGEST = re.compile(r"^[0-9a-f]{40,128}$")
 _ISO_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?$")
 _ROWS_PER_SLIDE = 12
 _MAX_TABLE_SLIDES = 4
@@ -89,8 +90,13 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _cell_text(value, lang: str) -> str:
-    """A table value as slide text: thousands separators, one decimal, empty for missing."""
+def _cell_text(value, lang: str, *, decimals: bool = False) -> str:
+    """A table value as slide text: thousands separators, one decimal, empty for missing.
+
+    ``decimals=True`` (a column that holds fractions) writes whole numbers with one decimal too,
+    so that a column of daily means reads 26.0 beside 17.2. A SHA-256 digest is shortened to its
+    first 12 characters (the full digest is in tables.xlsx and the manifest).
+    """
     if _is_missing(value):
         return ""
     if isinstance(value, bool | np.bool_):
@@ -99,11 +105,19 @@ def _cell_text(value, lang: str) -> str:
         return f"{int(value):,}"
     if isinstance(value, float | np.floating):
         v = float(value)
-        if v.is_integer():
+        if v.is_integer() and not decimals:
             return f"{int(v):,}"
-        return f"{v:,.1f}" if abs(v) >= 1 else f"{v:.3g}"
+        return f"{v:,.1f}" if abs(v) >= 1 or decimals else f"{v:.3g}"
     text = str(value)
+    if _HEX_DIGEST.match(text):
+        return text[:12] + "…"
     return text[:10] if _ISO_MIDNIGHT.match(text) else text
+
+
+def _has_fractions(column: pd.Series) -> bool:
+    """True when a column holds floats of which at least one is not a whole number."""
+    values = [float(v) for v in column if isinstance(v, float | np.floating) and not _is_missing(v)]
+    return any(not v.is_integer() for v in values)
 
 
 # --------------------------------------------------------------------------- PPTX
@@ -250,7 +264,9 @@ def _table_slides(prs, title: str, df: pd.DataFrame, lang: str) -> None:
     shown = df.head(limit)
     ncols = max(df.shape[1], 1)
     headers = [str(c) for c in df.columns]
-    text = pd.DataFrame({i: [_cell_text(v, lang) for v in shown.iloc[:, i]] for i in range(df.shape[1])})
+    frac = [_has_fractions(df.iloc[:, i]) for i in range(df.shape[1])]
+    text = pd.DataFrame({i: [_cell_text(v, lang, decimals=frac[i]) for v in shown.iloc[:, i]]
+                         for i in range(df.shape[1])})
     numeric = [_numberlike(df.iloc[:, i]) for i in range(df.shape[1])]  # right-aligned
     size, col_in, heights = _table_layout(headers, text)
     # rows per slide: at most _ROWS_PER_SLIDE, and no taller than the 5.6 in below the title
@@ -491,7 +507,8 @@ def write_xlsx(output_dir: str | Path, xlsx_path: str | Path, lang: str = "zh") 
                     cell.number_format = fmt
                 elif hasattr(cell.value, "year"):
                     cell.number_format = "yyyy-mm-dd"
-            texts = [str(df.columns[j - 1])] + [_cell_text(v, lang) for v in df.iloc[:, j - 1]]
+            texts = [str(df.columns[j - 1])] + [str(v) if isinstance(v, str) else _cell_text(v, lang)
+                                                for v in df.iloc[:, j - 1]]
             ws.column_dimensions[letter].width = min(60, max(8, max(_width(s) for s in texts) + 2))
         ws.freeze_panes = "A2"
     if not tables:

@@ -308,3 +308,20 @@ def test_write_csv_quotes_text_and_keeps_numbers(tmp_path):
     assert len(rows) == 1 + len(df)  # an embedded carriage return does not start a new row
     assert [r[0] for r in rows[1:]] == ["'" + s for s in INJECTIONS] + ["a\r=2+2"]
     assert [r[1] for r in rows[1:]] == ["-1", "-2", "3", "4", "5", "6", "7"]  # numbers stay numbers
+
+
+def test_pptx_means_keep_one_decimal_and_digests_are_shortened(tmp_path):
+    out = tmp_path / "fmt"
+    digest = hashlib.sha256(b"incidents_2023.csv.gz").hexdigest()
+    c = Collector(out, title="t")
+    c.table("sources", "数据说明", pd.DataFrame({"文件": ["a.csv"], "日均": [26.0], "SHA-256": [digest]}))
+    c.table("means", "日均", pd.DataFrame({"类别": ["刑事", "治安"], "日均": [26.0, 17.2]}))
+    prs = Presentation(str(write_pptx(out, tmp_path / "f.pptx", title="t", subtitle_lines=[])))
+    tables = [s.table for slide in list(prs.slides)[1:] for s in slide.shapes if s.has_table]
+    # A column of whole numbers stays whole; a column with a fraction shows one decimal throughout.
+    assert tables[0].cell(1, 1).text == "26"
+    assert tables[0].cell(1, 2).text == digest[:12] + "…"
+    assert [tables[1].cell(r, 1).text for r in (1, 2)] == ["26.0", "17.2"]
+    # The workbook keeps the whole digest.
+    wb = openpyxl.load_workbook(write_xlsx(out, tmp_path / "f.xlsx", "zh"))
+    assert wb.worksheets[0]["C2"].value == digest
