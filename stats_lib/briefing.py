@@ -455,7 +455,8 @@ def show(section: Section, collect=None) -> None:
 
 
 def _heading_html(section: Section) -> str:
-    part = Section(section.key, section.title, section.paragraphs, fields=section.fields, level=section.level)
+    part = Section(section.key, section.title, section.paragraphs, fields=section.fields, level=section.level,
+                   colon=section.colon)
     return part.html()
 
 

@@ -361,6 +361,9 @@ def test_english_headings(daily):
     head = b.header(ctx)
     assert [k for k, _ in head.fields] == ["Period", "Compared with", "Data as of", "Test"]
     assert "21 Jan 2023 (Lunar New Year's Eve) to 5 Feb 2023 (Lantern Festival)" in head.fields[0][1]
+    # what the notebook shows: ASCII colons after the English field names
+    shown = b._heading_html(head)
+    assert "<b>Period</b>: " in shown and "：" not in shown
     # no Chinese characters in the English headings or table headers
     cjk = [c for f in b.SECTIONS for t in f(ctx).tables for c in t.frame.columns if any("\u4e00" <= ch <= "\u9fff"
                                                                                        for ch in str(c))]
