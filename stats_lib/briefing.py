@@ -201,15 +201,20 @@ def _key_days(window: Window, cutoff: dt.date) -> tuple:
     return tuple(sorted(rows, key=lambda r: r[1]))
 
 
-def _holidays(window: Window) -> pd.DataFrame | None:
-    from .calendar import day_attributes
+def _holidays(window: Window, lang: str = "zh") -> pd.DataFrame | None:
+    """Official holiday name of each day of ``window`` (``''`` on other days), in the report language."""
+    from .calendar import day_attributes, official_periods
     from .errors import CalendarError
 
     try:
-        attrs = day_attributes(window.start, window.end)
+        attrs = day_attributes(window.start, window.end)[["date", "holiday"]]
+        if lang == "en":
+            names = {w.name: w.name_en for y in range(window.start.year, window.end.year + 1)
+                     for w in official_periods(y)}
+            attrs = attrs.assign(holiday=attrs["holiday"].map(lambda h: names.get(h, h) if isinstance(h, str) else h))
     except CalendarError:
         return None
-    return attrs[["date", "holiday"]]
+    return attrs
 
 
 def prepare(data=None, schema: str | None = None, start: str | None = None, end: str | None = None,
@@ -301,7 +306,7 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         ledger=dict(cleaned.ledger or {}), anomalies=anomalies_df, anomaly_tail=tail,
         anomaly_note=anomaly_note[1] if lang == "en" else anomaly_note[0], mask_below=mask_below,
         min_base=min_base, districts=dsel, categories=csel, festival_days=_festival_days(years),
-        holidays=_holidays(window), key_days=_key_days(window, cutoff),
+        holidays=_holidays(window, lang), key_days=_key_days(window, cutoff),
         params={"start": start, "end": end, "period": period, "year": year,
                                         "as_of": as_of_date.isoformat(), "baseline": base.mode, "lang": lang},
         **comps)

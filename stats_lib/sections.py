@@ -288,7 +288,7 @@ def comparison_frame(cmp, ctx: Context, first: str) -> pd.DataFrame:
             _t(ctx, "增减", "Change"): _change_text(r, ctx),
             _t(ctx, "同比", "% change") if ctx.baseline.mode != "previous" else _t(ctx, "环比", "% change"):
                 _pct_text(r, ctx),
-            _t(ctx, "占比", "Share"): _share_text(r),
+            _t(ctx, "占比", "Share"): "*" if masked(r["current"], ctx.mask_below) else _share_text(r),
             _t(ctx, "显著性", "Significance"): _sig_text(r, ctx),
         })
     return pd.DataFrame(rows)

@@ -329,6 +329,7 @@ def test_masking_in_tables_text_and_charts(daily):
     t = sec.tables[0].frame.set_index("类别")
     assert t.loc["火灾", "本期"] == "*" and t.loc["火灾", "去年农历同期"] == "*"
     assert t.loc["火灾", "同比"] == "*" and t.loc["火灾", "增减"] == "*" and t.loc["火灾", "日均"] == "*"
+    assert t.loc["火灾", "占比"] == "*"  # a share of the shown total would give the count away
     assert t.loc["交通", "本期"] == _sum(daily, START, END, category="交通")  # large counts shown
     assert "由2起增至6起" not in sec.text
     # the narrative leaves the masked fire count out
@@ -363,6 +364,9 @@ def test_english_headings(daily):
     assert "21 Jan 2023 (Lunar New Year's Eve) to 5 Feb 2023 (Lantern Festival)" in head.fields[0][1]
     # what the notebook shows: ASCII colons after the English field names
     shown = b._heading_html(head)
+    # holiday shading is labelled in English (2023 春节假期 ran 01-21..01-27 by the State Council notice)
+    names = ctx.holidays.set_index("date")["holiday"]
+    assert names[pd.Timestamp("2023-01-22")] == "Spring Festival holiday" and names[pd.Timestamp("2023-01-28")] == ""
     assert "<b>Period</b>: " in shown and "：" not in shown
     # no Chinese characters in the English headings or table headers
     cjk = [c for f in b.SECTIONS for t in f(ctx).tables for c in t.frame.columns if any("\u4e00" <= ch <= "\u9fff"
