@@ -25,7 +25,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -504,6 +504,17 @@ def _file_part(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> _Par
     info["kind"] = kind or f"column {cols['kind']}"
     if shape == "wide":
         return _wide_part(table, cols, schema, as_of, fi, kind, info)
+    if shape == "long":  # a 合计/小计 row (by date, category or district) is a sum of other rows, not data
+        total = np.zeros(len(frame), dtype=bool)
+        for role in ("time", "category", "subcategory", "district"):
+            if role in cols:
+                codes, uniques = pd.factorize(frame[cols[role]], use_na_sentinel=True)
+                total |= np.append(np.array([is_total(u) for u in uniques], dtype=bool), False)[codes]
+        info["total_rows_dropped"] = int(total.sum())
+        if total.any():
+            info["notes"].append(f"{int(total.sum())} 合计/小计 row(s) dropped (sums of other rows, not data)")
+            table = replace(table, frame=frame[~total].reset_index(drop=True), lines=table.lines[~total])
+            frame = table.frame
     ts, reasons, has_time = _time_columns(frame, cols, schema, as_of, path, table.encoding is None)
     n = len(frame)
     raw = {"time": frame[cols["time"]]}

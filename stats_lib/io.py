@@ -359,6 +359,27 @@ def _read_text(path: Path, schema: Schema) -> RawTable:
     return RawTable(path=path, frame=frame, lines=lines, encoding=enc, header_levels=levels, notes=notes)
 
 
+def _pick_sheet(book, schema: Schema) -> str | None:
+    """The sheet to read when the schema names none: the first one, visible sheets before hidden ones,
+    whose first rows name a date/time column; else the first sheet with data (None for no sheets)."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    meta = {m.name: m for m in book.sheets_metadata}
+    names = [n for n in book.sheet_names if n not in meta or meta[n].typ == SheetTypeEnum.WorkSheet]
+    visible = [n for n in names if n not in meta or meta[n].visible == SheetVisibleEnum.Visible]
+    wanted = _wanted_keys(schema)
+    filled = []
+    for name in visible + [n for n in names if n not in visible]:
+        sheet = book.get_sheet_by_name(name)
+        if sheet.height == 0:
+            continue
+        filled.append(name)
+        head = sheet.to_python(nrows=_HEADER_SCAN)
+        if any(header_key(_cell_text(c)) in wanted for row in head for c in row):
+            return name
+    return filled[0] if filled else (book.sheet_names[0] if book.sheet_names else None)
+
+
 def _read_excel(path: Path, schema: Schema) -> RawTable:
     from python_calamine import CalamineWorkbook
 
@@ -378,7 +399,7 @@ def _read_excel(path: Path, schema: Schema) -> RawTable:
             else:
                 raise InputError(f"{path}: no sheet '{schema.sheet}' (sheets: {', '.join(names)})")
         else:
-            sheet = next((n for n in names if book.get_sheet_by_name(n).height > 0), names[0] if names else None)
+            sheet = _pick_sheet(book, schema)
             if sheet is None:
                 raise InputError(f"{path}: the workbook has no sheets")
             others = [n for n in names if n != sheet]

@@ -303,9 +303,11 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
     from .errors import InputError
 
     keys = {header_key(h): h for h in reversed(headers)}  # first occurrence wins
-    for h in reversed(headers):  # a multi-row header "警情信息/报警类别" also answers to its last level
-        if "/" in str(h):
-            keys.setdefault(header_key(str(h).rsplit("/", 1)[-1]), h)
+    count_words = {header_key(c) for c in AUTO_COLUMNS["count"]}
+    for h in headers:  # a multi-row header "警情信息/报警类别" also answers to its last level (first one wins)
+        low = header_key(str(h).rsplit("/", 1)[-1]) if "/" in str(h) else None
+        if low is not None and low not in count_words:  # '刑事/起数' is a wide table's category, not a count
+            keys.setdefault(low, h)
     found: dict[str, str] = {}
     used: set[str] = set()
     off = {role for role, wanted in schema.columns.items() if wanted is None}
