@@ -447,9 +447,8 @@ def show(section: Section, collect=None) -> None:
     for chart in section.charts:
         if chart.figure is None:
             continue
-        if collect is not None:
-            collect.chart(chart.slug, chart.title, chart.figure, native=chart.native)
-        display(Image(data=_png(chart.figure), width=960))
+        png = collect.chart(chart.slug, chart.title, chart.figure, native=chart.native) if collect else None
+        display(Image(data=png or _png(chart.figure), width=960))
         _close(chart.figure)
     for t in section.tables:
         display(HTML(table_html(t)))

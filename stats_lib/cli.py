@@ -140,6 +140,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    # nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax) compiles a grammar
+    # on import (about 1 s); notebooks never hold IRIs to check, so this command process does without it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     from .render import params_from_cli, render
 
     params = params_from_cli(vars(args))

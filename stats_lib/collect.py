@@ -16,6 +16,7 @@ With ``output_dir=None`` (an analyst running the notebook by hand) nothing is wr
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -56,20 +57,28 @@ class Collector:
         tmp.write_text(json.dumps(self.index, ensure_ascii=False, indent=1), "utf-8")
         tmp.replace(self.output_dir / "outputs.json")
 
-    def chart(self, slug: str, title: str, fig, native: dict | None = None) -> None:
-        """Register a matplotlib Figure; save it as ``charts/NN-slug.png`` (1920x1080) and ``.svg``."""
+    def chart(self, slug: str, title: str, fig, native: dict | None = None) -> bytes | None:
+        """Register a matplotlib Figure; save it as ``charts/NN-slug.png`` (1920x1080) and ``.svg``.
+
+        Returns the PNG's bytes (so that the notebook can show the same image without drawing the
+        figure again), or None when nothing is written (``output_dir=None``).
+        """
         n = self._next()
         name = f"{n:02d}-{_safe_slug(slug)}"
         item = {"kind": "chart", "n": n, "slug": _safe_slug(slug), "title": title, "native": native,
                 "png": f"charts/{name}.png", "svg": f"charts/{name}.svg"}
+        png = None
         if self.output_dir is not None:
             fig.set_size_inches(*SLIDE_SIZE_IN)
-            meta_png = {"Software": None}
-            fig.savefig(self.output_dir / item["png"], dpi=SLIDE_DPI, metadata=meta_png)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=SLIDE_DPI, metadata={"Software": None})
+            png = buf.getvalue()
+            (self.output_dir / item["png"]).write_bytes(png)
             fig.savefig(self.output_dir / item["svg"], metadata={"Creator": None, "Date": None})
         self.index["items"].append(item)
         if self.output_dir is not None:
             self._save_index()
+        return png
 
     def table(self, slug: str, title: str, df: pd.DataFrame) -> None:
         """Register a table as shown to the reader (headers in the report language)."""
