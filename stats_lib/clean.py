@@ -813,7 +813,9 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     as_of : dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
     dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
         (otherwise they are counted in the ledger and kept).
-    engine : ``"auto"`` or ``"pandas"`` (this module), or ``"duckdb"`` (:mod:`stats_lib.engine_duckdb`).
+    engine : ``"pandas"`` (this module), ``"duckdb"`` (:mod:`stats_lib.engine_duckdb`), or ``"auto"``:
+        DuckDB for record-level input above
+        :data:`stats_lib.engine_duckdb.AUTO_MIN_BYTES` (or Parquet above ``AUTO_MIN_ROWS`` rows), else pandas.
 
     Returns
     -------
@@ -833,6 +835,11 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
+    if engine == "auto":
+        from . import engine_duckdb
+
+        # Large record-level input goes out of core (memory stays flat); small input stays in pandas.
+        engine = "duckdb" if engine_duckdb.should_use(files) else "pandas"
     if engine == "duckdb":
         from . import engine_duckdb
 

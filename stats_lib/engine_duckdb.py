@@ -1,0 +1,889 @@
+"""DuckDB engine: clean large record-level exports without loading them into Python objects.
+
+:func:`clean_records` gives exactly what the pandas engine (:func:`stats_lib.clean.load` with
+``engine="pandas"``) gives — the same daily and hourly tables, ledger and rejects — for record-level
+CSV, TSV, ``.csv.gz`` and Parquet input. Only the way the work is done differs:
+
+1. **Plan** each file as the readers of :mod:`stats_lib.io` see it (encoding, delimiter, title rows,
+   header) and map its columns with :func:`stats_lib.schema.map_columns`. Only the needed columns
+   are read. Gzip and non-UTF-8 files (GB18030, Big5) are transcoded in a stream, a few MiB at a
+   time, into a UTF-8 file in a temporary folder. CSV is parsed once, in parallel, into a narrow
+   columnar table (spilled to disk past the memory limit); Parquet is read in place.
+2. **Scan 1**: the distinct (file, kind, category, subcategory, district) values, the ids that occur
+   more than once, and the distinct time values that SQL's ``try_strptime`` does not parse in the
+   common forms.
+3. **Python, on distinct values only**, with the pandas engine's own functions
+   (:func:`stats_lib.clean.parse_times`, :func:`stats_lib.taxonomy.map_categories`,
+   :func:`stats_lib.taxonomy.normalise_values`, :func:`stats_lib.clean.clean_districts`,
+   :func:`stats_lib.taxonomy.normalisation_flags`); the mappings go back to DuckDB as small tables.
+4. **Scan 2** (``GROUPING SETS``): daily and hourly counts of the kept rows and the ledger counts,
+   plus — materialised in Python because they are few — the rejected rows and the rows whose id
+   occurs more than once (de-duplicated in Python, first occurrence kept, as the pandas engine does).
+
+DuckDB runs with a memory limit (``STATS_LIB_DUCKDB_MEMORY``, default ``512MB``), all cores
+(``STATS_LIB_DUCKDB_THREADS``) and a temporary folder to spill to, so memory stays flat as the input
+grows. Input it does not handle — Excel, long or wide tables, an ``hour:`` or ``address:`` column,
+blank lines or ragged rows in a CSV, a file that does not decode — is cleaned by the pandas engine;
+the ledger says so (``engine: pandas`` and ``engine_note``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, StatsLibError
+from .schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
+from .tables import Cleaned, empty_daily
+
+__all__ = ["AUTO_MIN_BYTES", "AUTO_MIN_ROWS", "should_use", "clean_records"]
+
+#: ``engine="auto"`` picks DuckDB when the record-level input holds more than this many bytes
+#: (gzip files count five times their size) ...
+AUTO_MIN_BYTES = 50 * 2**20
+#: ... or, for Parquet, more than this many rows.
+AUTO_MIN_ROWS = 500_000
+
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+_BLOCK = 4 << 20
+_SAMPLE = 1 << 20
+# The characters str.strip() removes (the pandas engine strips ids with it).
+_PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                  "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# Forms SQL parses exactly as stats_lib.clean.parse_times does (length-guarded: see _fast_time).
+_FULL_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+
+
+class _Unsupported(Exception):
+    """This input is better cleaned by the pandas engine (the message says why)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Choosing the engine
+# ----------------------------------------------------------------------------------------------
+
+
+def _is_text(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith(_TEXT_SUFFIXES)
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
+def should_use(files: list[Path] | list[str]) -> bool:
+    """Say whether ``engine="auto"`` should clean ``files`` with DuckDB.
+
+    True when every file is CSV/TSV (optionally gzip) or Parquet and together they exceed
+    :data:`AUTO_MIN_BYTES` (gzip counted five times) or, for Parquet, :data:`AUTO_MIN_ROWS` rows.
+    Files of another kind (Excel) keep the pandas engine.
+
+    Returns
+    -------
+    bool
+    """
+    paths = [Path(f) for f in files]
+    if not paths or not all((_is_text(p) or _is_parquet(p)) and p.is_file() for p in paths):
+        return False
+    size, rows = 0, 0
+    for p in paths:
+        n = p.stat().st_size
+        size += n * 5 if p.name.lower().endswith(".gz") else n
+        if _is_parquet(p):
+            try:
+                import pyarrow.parquet as pq
+
+                rows += pq.ParquetFile(p).metadata.num_rows
+            except Exception:  # unreadable: the pandas engine reports it
+                return False
+    return size > AUTO_MIN_BYTES or rows > AUTO_MIN_ROWS
+
+
+# ----------------------------------------------------------------------------------------------
+# Planning one file
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _File:
+    """One input file as planned: where DuckDB reads it, its headers, mapped columns and ledger entry."""
+
+    fi: int
+    path: Path
+    read_path: Path
+    fmt: str                        # "csv" or "parquet"
+    headers: list[str]
+    cols: dict
+    kind: str | None                # None: from the kind column
+    encoding: str | None
+    info: dict
+    typed_time: bool = False        # the time column is a Parquet timestamp
+    csv_options: dict = field(default_factory=dict)
+    col_types: dict = field(default_factory=dict)
+
+
+def _q(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _open_bytes(path: Path):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def _common_plan(fi: int, path: Path, headers: list[str], schema: Schema, encoding: str | None,
+                 notes: list[str]) -> tuple[dict, str | None, dict]:
+    from .clean import _detect_shape, _show
+
+    cols = map_columns(headers, schema, str(path))
+    if "time" not in cols:
+        expected = ", ".join(AUTO_COLUMNS["time"][:8])
+        raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
+                         f"in the schema); columns found: {_show(headers)}")
+    shape = _detect_shape(headers, cols, schema, [])
+    if shape != "records":
+        raise _Unsupported(f"{path.name} is a {shape} table")
+    for role in ("hour", "address", "count"):
+        if role in cols:
+            raise _Unsupported(f"{path.name} has a '{role}' column")
+    used = set(cols.values())
+    info = {"path": str(path), "sha256": "", "encoding": encoding, "shape": shape, "sheet": None,
+            "columns": {k: v for k, v in cols.items() if k != "date_only"}, "time_column": cols["time"],
+            "sensitive_columns_dropped": [h for h in headers if is_sensitive(h) and h not in used],
+            "notes": list(notes)}
+    kind = None if "kind" in cols else detect_kind(headers, schema)
+    info["kind"] = kind or f"column {cols['kind']}"
+    return cols, kind, info
+
+
+def _digest(path: Path, find_blank_lines: bool) -> tuple[str, bool]:
+    """SHA-256 of the file's bytes and whether it holds an empty line, in one read (flat memory)."""
+    sha = hashlib.sha256()
+    blank, tail = False, b""
+    with open(path, "rb") as fh:
+        while block := fh.read(_BLOCK):
+            sha.update(block)
+            if find_blank_lines and not blank:
+                probe = tail + block
+                blank = b"\n\n" in probe or b"\n\r\n" in probe
+                tail = probe[-2:]
+    return sha.hexdigest(), blank
+
+
+def _transcode(path: Path, encoding: str, out: Path) -> None:
+    """Decode ``path`` (gzip or not) in blocks and write it as UTF-8; refuse blank lines."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    tail = ""
+    try:
+        with _open_bytes(path) as src, open(out, "w", encoding="utf-8", newline="") as dst:
+            while True:
+                block = src.read(_BLOCK)
+                text = decoder.decode(block, final=not block)
+                if text:
+                    probe = tail + text
+                    if "\n\n" in probe or "\n\r\n" in probe:
+                        raise _Unsupported(f"{path.name} has blank lines")
+                    tail = probe[-2:]
+                    dst.write(text)
+                if not block:
+                    break
+    except (UnicodeDecodeError, EOFError, OSError, gzip.BadGzipFile) as exc:
+        raise _Unsupported(f"{path.name} cannot be streamed as {encoding} ({type(exc).__name__})") from None
+
+
+def _plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> _File:
+    from .io import _combine_headers, _header_row, _sniff_delimiter, _unique_names, detect_encoding
+
+    try:
+        with _open_bytes(path) as fh:
+            head = fh.read(_SAMPLE)
+            gz = isinstance(fh, gzip.GzipFile)
+    except (OSError, EOFError) as exc:
+        raise _Unsupported(f"{path.name} cannot be read ({type(exc).__name__})") from None
+    if not head.strip():
+        raise _Unsupported(f"{path.name} is empty")
+    enc = detect_encoding(head, schema.encoding)
+    if b"\x00" in head[:4096] and not enc.startswith("utf-16"):
+        raise _Unsupported(f"{path.name} holds binary data")
+    try:
+        text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")
+    except (UnicodeDecodeError, LookupError):
+        raise _Unsupported(f"{path.name} does not decode as {enc}") from None
+    head_lines = text.splitlines()[:30]
+    delim = _sniff_delimiter(path, head_lines)
+    try:  # the header needs only the start of each line; a 1 MB field would exceed csv's limit
+        rows = list(csv.reader([ln[:65536] for ln in head_lines], delimiter=delim))
+    except csv.Error as exc:
+        raise _Unsupported(f"{path.name}: {exc}") from None
+    h = _header_row(rows, schema)
+    if h >= len(rows):
+        raise _Unsupported(f"{path.name}: no header row found")
+    header = rows[h]
+    notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
+    names, _ = _combine_headers([header], len(header))
+    headers = _unique_names(names, notes)
+    cols, kind, info = _common_plan(fi, path, headers, schema, enc, notes)
+    if gz or enc not in ("utf-8", "utf-8-sig"):
+        read_path = tmp / f"input{fi}.csv"
+        _transcode(path, enc, read_path)
+    else:
+        read_path = path   # blank lines are looked for while the file is hashed (_digest)
+    options = {"delim": delim, "skip": h, "width": len(header)}
+    return _File(fi=fi, path=path, read_path=read_path, fmt="csv", headers=headers, cols=cols, kind=kind,
+                 encoding=enc, info=info, csv_options=options)
+
+
+def _plan_parquet(fi: int, path: Path, schema: Schema) -> _File:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        arrow_schema = pq.read_schema(path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise _Unsupported(f"{path.name} cannot be read as Parquet ({type(exc).__name__})") from None
+    headers = [str(n) for n in arrow_schema.names]
+    if len(set(headers)) != len(headers):
+        raise _Unsupported(f"{path.name} has duplicate column names")
+    cols, kind, info = _common_plan(fi, path, headers, schema, None, [])
+    types = {}
+    for f in arrow_schema:
+        t = f.type
+        if pa.types.is_timestamp(t):
+            if t.tz is not None:
+                raise _Unsupported(f"{path.name}: time-zone-aware timestamps")
+            types[f.name] = "timestamp"
+        elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+            types[f.name] = "text"
+        elif pa.types.is_integer(t):
+            types[f.name] = "int"
+        elif pa.types.is_date(t):
+            types[f.name] = "date"
+        elif pa.types.is_null(t):
+            types[f.name] = "null"
+        else:
+            raise _Unsupported(f"{path.name}: column '{f.name}' of type {t}")
+    if types[cols["time"]] == "date":
+        raise _Unsupported(f"{path.name}: a date-typed time column")
+    return _File(fi=fi, path=path, read_path=path, fmt="parquet", headers=headers, cols=cols, kind=kind,
+                 encoding=None, info=info, typed_time=types[cols["time"]] == "timestamp", col_types=types)
+
+
+# ----------------------------------------------------------------------------------------------
+# SQL of one file: the canonical raw columns
+# ----------------------------------------------------------------------------------------------
+
+
+def _text_expr(f: _File, header: str) -> str:
+    """SQL giving a column as the pandas engine's text ('' when empty)."""
+    if f.fmt == "csv":
+        return f"coalesce(c{f.headers.index(header)}, '')"
+    t = f.col_types[header]
+    col = _q(header)
+    if t == "text":
+        return f"coalesce(CAST({col} AS VARCHAR), '')"
+    if t == "null":
+        return "''"
+    if t == "date":
+        return f"coalesce(strftime({col}, '%Y-%m-%d'), '')"
+    return f"coalesce(CAST({col} AS VARCHAR), '')"
+
+
+def _strip_sql(expr: str) -> str:
+    """SQL of ``expr.strip()`` as Python does it; the full trim runs only when an end is not plainly visible."""
+    ends = " AND ".join(f"(ord({e}) BETWEEN 33 AND 126 OR ord({e}) > 12288)"
+                        for e in (f"left({expr}, 1)", f"right({expr}, 1)"))
+    return f"CASE WHEN {expr} = '' OR ({ends}) THEN {expr} ELSE trim({expr}, {_lit(_PY_WHITESPACE)}) END"
+
+
+def _file_sql(f: _File, schema: Schema, with_hash: bool = True) -> str:
+    """SQL of one file: one row per data row with the canonical raw columns.
+
+    Columns: ``fi``, ``line`` (as the pandas readers number it), ``kraw`` (kind column or NULL),
+    ``id`` (stripped), ``id_raw``, ``t_txt`` (time text; NULL for a timestamp column), ``t_ts``
+    (timestamp column), ``t_raw`` (time as the rejects file shows it), ``f_full``/``f_day`` (the
+    time parsed by SQL, with or without a time of day), ``cat``, ``sub``, ``dist`` and ``rh`` (a hash
+    of the whole row, for rows without an id).
+    """
+    c = f.cols
+
+    def text(role: str) -> str:
+        return _text_expr(f, c[role]) if role in c else "''"
+
+    if f.fmt == "csv":
+        names = [f"c{j}" for j in range(f.csv_options["width"])]
+        columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        src = (f"read_csv({_lit(str(f.read_path))}, columns={columns}, header=true, skip={f.csv_options['skip']}, "
+               f"delim={_lit(f.csv_options['delim'])}, quote='\"', escape='\"', auto_detect=false)")
+        line = "0"  # numbered from the row's place in the table it is stored in (see _run)
+        all_cols = [f"coalesce({n}, '')" for n in names]
+        nonblank = "NOT (" + " AND ".join(f"{e} = ''" for e in all_cols) + ")"
+    else:
+        src = f"read_parquet({_lit(str(f.read_path))}, file_row_number=true)"
+        line = "file_row_number + 1"
+        all_cols = [_text_expr(f, h) for h in f.headers]
+        nonblank = "true"
+    guard = _guard()
+    if f.typed_time:
+        cast = f"CAST({_q(c['time'])} AS TIMESTAMP)"
+        t_ts = f"CASE WHEN {cast} {guard} THEN {cast} END"
+        t_txt = f"CASE WHEN {cast} IS NOT NULL AND NOT ({cast} {guard}) THEN CAST({cast} AS VARCHAR) END"
+        t_raw = f"coalesce(CAST({cast} AS VARCHAR), '')"
+    else:
+        t_txt, t_ts, t_raw = text("time"), "CAST(NULL AS TIMESTAMP)", text("time")
+    ident = _strip_sql(text("id")) if "id" in c else "''"
+    kraw = f"CAST({text('kind')} AS VARCHAR)" if "kind" in c else "CAST(NULL AS VARCHAR)"
+    ts, day = _fast_time("t_txt", schema)
+    inner = (f"SELECT {line} AS line, {kraw} AS kraw, {ident} AS id, {text('id')} AS id_raw, {t_txt} AS t_txt, "
+             f"{t_ts} AS t_ts, {t_raw} AS t_raw, {text('category')} AS cat, {text('subcategory')} AS sub, "
+             f"{text('district')} AS dist, {nonblank} AS nonblank"
+             + "".join(f", {e} AS _h{j}" for j, e in enumerate(all_cols) if with_hash) + f" FROM {src}")
+    parsed = f"SELECT *, {ts} AS f_full0, {day} AS f_day0 FROM ({inner})"
+    # a hash of the whole row, for rows without an id (exact duplicates); reading every column of a
+    # Parquet file costs, so it is left out until a file shows rows without an id
+    row_hash = (f"CASE WHEN id = '' THEN hash({', '.join(f'_h{j}' for j in range(len(all_cols)))}) END"
+                if with_hash else "CAST(NULL AS UBIGINT)")
+    return (f"SELECT {f.fi}::INTEGER AS fi, line::BIGINT AS line, nonblank, kraw, id, id_raw, t_txt, t_ts, t_raw, "
+            f"CASE WHEN f_full0 {guard} THEN f_full0 END AS f_full, "
+            f"CASE WHEN f_full0 IS NULL AND f_day0 {guard} THEN f_day0 END AS f_day, "
+            f"cat, sub, dist, {row_hash} AS rh FROM ({parsed})")
+
+
+_COLUMNS = "fi, line, kraw, id, id_raw, t_txt, t_ts, t_raw, f_full, f_day, cat, sub, dist, rh"
+
+
+def _load_csv(con, plans: list[_File], schema: Schema, as_of: dt.date, hashed: set[int]) -> list[int]:
+    """Parse the CSV files once, in parallel, into the table ``src_csv``; return each file's line bias.
+
+    The table lives in a DuckDB database file in the temporary folder, so it is stored compressed,
+    column by column (far smaller than an in-memory table spilled to disk). It is narrow: the stripped
+    id only where stripping changed it, the time text only where SQL did not parse it or it is a
+    future date, the whole-row hash only for files in ``hashed`` or without an id column. It keeps
+    the file's row order, so ``rowid + bias[fi]`` is the line of a row in its file.
+    """
+    con.execute("DROP TABLE IF EXISTS src_csv")
+    limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    bias = [0] * len(plans)
+    offset = 0
+    for f in plans:
+        if f.fmt != "csv":
+            continue
+        verb = "INSERT INTO src_csv " if any(g.fmt == "csv" and g.fi < f.fi for g in plans) \
+            else "CREATE TABLE src_csv AS "
+        con.execute(verb + f"""
+            SELECT fi, nonblank, kraw, id_raw, CASE WHEN id <> id_raw THEN id END AS id_fix,
+                   CASE WHEN coalesce(f_full, f_day) IS NULL OR coalesce(f_full, f_day) >= TIMESTAMP '{limit}'
+                        THEN t_txt END AS t_keep,
+                   f_full, f_day, cat, sub, dist, rh
+            FROM ({_file_sql(f, schema, f.fi in hashed or "id" not in f.cols)})""")
+        bias[f.fi] = f.csv_options["skip"] + 2 - offset
+        offset = con.execute("SELECT count(*) FROM src_csv").fetchone()[0]
+    return bias
+
+
+def _source_sql(plans: list[_File], schema: Schema, bias: list[int], hashed: set[int]) -> str:
+    """SQL of all input rows (blank CSV rows left out) with the line of each row; Parquet read in place."""
+    parts = []
+    if any(f.fmt == "csv" for f in plans):
+        parts.append(f"SELECT fi, rowid + {bias}[fi + 1] AS line, kraw, coalesce(id_fix, id_raw) AS id, id_raw, "
+                     "coalesce(t_keep, '<parsed>') AS t_txt, CAST(NULL AS TIMESTAMP) AS t_ts, "
+                     "coalesce(t_keep, '<parsed>') AS t_raw, f_full, f_day, cat, sub, dist, rh "
+                     "FROM src_csv WHERE nonblank")
+    parts += [f"SELECT {_COLUMNS} FROM ({_file_sql(f, schema, f.fi in hashed or 'id' not in f.cols)})"
+              for f in plans if f.fmt == "parquet"]
+    return "\nUNION ALL\n".join(parts)
+
+
+def _fast_time(col: str, schema: Schema) -> tuple[str, str]:
+    """SQL parsing the common time forms exactly as parse_times does: (date-time, date only).
+
+    ``try_strptime`` accepts one-digit months, days and hours as the Python patterns do; the length
+    guards keep it from reading ``2023012`` as a date. With a schema ``date_format`` or
+    ``calendar: roc`` every value goes to the Python parser.
+    """
+    if schema.date_format or schema.calendar == "roc":
+        return "CAST(NULL AS TIMESTAMP)", "CAST(NULL AS TIMESTAMP)"
+    full = "[" + ", ".join(_lit(x) for x in _FULL_FORMATS) + "]"
+    date = "[" + ", ".join(_lit(x) for x in _DATE_FORMATS) + "]"
+    ts = (f"coalesce(CASE WHEN length({col}) BETWEEN 12 AND 19 THEN try_strptime({col}, {full}) END, "
+          f"CASE WHEN length({col}) = 14 THEN try_strptime({col}, '%Y%m%d%H%M%S') END)")
+    day = (f"coalesce(CASE WHEN length({col}) BETWEEN 8 AND 10 AND (contains({col}, '-') OR contains({col}, '/')) "
+           f"THEN try_strptime({col}, {date}) END, "
+           f"CASE WHEN length({col}) = 8 THEN try_strptime({col}, '%Y%m%d') END)")
+    return ts, day
+
+
+def _guard() -> str:
+    """SQL ``BETWEEN`` of the years a date may have (:data:`stats_lib.clean._YEARS`); SQL leaves any other
+    year to the Python parser, which rejects it as a bad date, as the pandas engine does."""
+    from .clean import _YEARS
+
+    return f"BETWEEN TIMESTAMP '{_YEARS[0]}-01-01' AND TIMESTAMP '{_YEARS[1]}-12-31 23:59:59.999999'"
+
+
+# ----------------------------------------------------------------------------------------------
+# The engine
+# ----------------------------------------------------------------------------------------------
+
+
+def _threads() -> int:
+    value = os.environ.get("STATS_LIB_DUCKDB_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 2)
+
+
+def _connect(tmp: Path):
+    import duckdb
+
+    # a database file (not in-memory): tables written to it are compressed, so large input spills little
+    con = duckdb.connect(str(tmp / "work.duckdb"), config={
+        "memory_limit": os.environ.get("STATS_LIB_DUCKDB_MEMORY", "512MB"),
+        "threads": _threads(),
+        "temp_directory": str(tmp / "spill"),
+        "preserve_insertion_order": True,   # row_number() OVER () numbers CSV rows in file order
+    })
+    con.execute("SET enable_progress_bar = false")
+    # The input's size is unknown to the planner (a CSV estimate is a few rows), so it might build
+    # a hash join on the input: keep the joins as written, the small mapping tables on the build side.
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    return con
+
+
+@dataclass
+class _Maps:
+    """Mappings of distinct values, computed in Python and handed back to DuckDB as tables."""
+
+    combos: pd.DataFrame     # fi, kraw, cat, sub, dist -> kind, category, label, subcategory, district, flags
+    times: pd.DataFrame      # t -> ts, reason, has_time (the values SQL did not parse)
+    cand_ids: pd.DataFrame   # hashes of the ids seen more than once
+    cand_hashes: pd.DataFrame  # hashes of id-less rows seen more than once
+    blank_ids: set = field(default_factory=set)  # Parquet files with an id column and rows without one
+
+
+_NO_KIND = "\x00"  # stands for "no kind column" in join keys
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    from .taxonomy import normalisation_flags
+
+    return normalisation_flags(values).to_numpy()
+
+
+def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
+    """First scan: repeated ids, the distinct raw values, the time values SQL did not parse."""
+    from .clean import _kind_values, clean_districts, parse_times
+    from .taxonomy import BLANK_LABEL, OTHER, load_taxonomy, map_categories, normalise_text, normalise_values
+
+    # two queries, not one with GROUPING SETS: DuckDB runs these separately much faster
+    values = con.execute("""
+        SELECT fi, coalesce(kraw, '\x00') AS kraw, cat, sub, dist,
+               CASE WHEN t_ts IS NULL AND t_txt <> '' AND f_full IS NULL AND f_day IS NULL THEN t_txt END AS tl,
+               count(*) AS n, count(*) FILTER (WHERE id = '') AS n_blank
+        FROM src GROUP BY ALL""").df()
+    if values["n"].sum() == 0:
+        raise _Unsupported("no data rows")
+    # ids seen more than once, by their 64-bit hash (a superset: Python compares the ids themselves)
+    cand_ids = con.execute("SELECT hash(id) AS h FROM src WHERE id <> '' GROUP BY h HAVING count(*) > 1").df()
+    # rows without an id: the whole-row hashes that repeat (files with an id column are hashed only
+    # when they hold such rows: see _run)
+    blank = values.groupby("fi")["n_blank"].sum()
+    hashed = {f.fi for f in files if "id" not in f.cols}
+    blank_ids = {int(fi) for fi, n in blank.items() if n and int(fi) not in hashed}
+    if blank[blank.index.isin(list(hashed))].sum() > 1:
+        cand_hashes = con.execute("SELECT rh FROM src WHERE rh IS NOT NULL GROUP BY rh HAVING count(*) > 1").df()
+    else:
+        cand_hashes = pd.DataFrame({"rh": pd.Series([], dtype="uint64")})
+    combos = values[["fi", "kraw", "cat", "sub", "dist"]].drop_duplicates().reset_index(drop=True)
+    combos = combos.astype({"kraw": object, "cat": object, "sub": object, "dist": object})
+    # kind of each row: the file's, or from its kind column
+    const = {f.fi: f.kind for f in files}
+    kind = pd.Series([const[int(fi)] for fi in combos["fi"]], dtype=object)
+    need = kind.isna().to_numpy()
+    if need.any():
+        kind[need] = _kind_values(combos.loc[need, "kraw"]).to_numpy()
+    combos["kind"] = kind
+    # categories per kind (the pandas engine maps every kind's values together; per value it is the same)
+    taxonomy = load_taxonomy(schema.taxonomy)
+    category = pd.Series(OTHER, index=combos.index, dtype=object)
+    label = pd.Series("", index=combos.index, dtype=object)
+    has_cat = combos["fi"].map({f.fi: "category" in f.cols for f in files}).astype(bool)
+    for k in combos["kind"].unique():
+        sel = (combos["kind"] == k) & has_cat
+        if not sel.any():
+            continue
+        uniq = combos.loc[sel, "cat"].drop_duplicates()
+        mapping = map_categories(uniq, k, schema, taxonomy)
+        norm = uniq.map(normalise_text)
+        lab = np.where(norm == "", BLANK_LABEL, np.where(norm.isin(list(mapping.unmapped)), norm, ""))
+        lookup_cat = dict(zip(uniq, mapping.category.to_numpy()))
+        lookup_lab = dict(zip(uniq, lab))
+        category[sel] = combos.loc[sel, "cat"].map(lookup_cat).to_numpy()
+        label[sel] = combos.loc[sel, "cat"].map(lookup_lab).to_numpy()
+    combos["category"], combos["label"] = category, label
+    subs = combos["sub"].drop_duplicates()
+    combos["subcategory"] = combos["sub"].map(dict(zip(subs, normalise_values(subs).to_numpy())))
+    dists = combos["dist"].drop_duplicates()
+    cleaned = clean_districts(dists, schema).to_numpy()
+    combos["district"] = combos["dist"].map(dict(zip(dists, cleaned)))
+    combos["unmatched"] = bool(schema.district_pattern) & (combos["dist"].str.strip() != "") \
+        & (combos["district"] == "")
+    flags = _flags(combos["cat"]) | _flags(combos["sub"]) | _flags(combos["dist"])
+    combos["fw"], combos["tr"], combos["ws"] = flags[:, 0], flags[:, 1], flags[:, 2]
+    tl = values["tl"].dropna().drop_duplicates().astype(object).reset_index(drop=True)
+    parsed = parse_times(tl, schema, as_of)
+    if parsed.needs_year:
+        raise _Unsupported("dates written without a year")
+    times = pd.DataFrame({"t": tl, "ts": parsed.timestamps.to_numpy(), "reason": parsed.reasons.to_numpy(),
+                          "has_time": parsed.has_time.to_numpy()})
+    return _Maps(combos=combos, times=times, cand_ids=cand_ids, cand_hashes=cand_hashes, blank_ids=blank_ids)
+
+
+def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps) -> None:
+    """Second scan: every aggregate the result needs, into the temporary table ``agg``."""
+    limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    shift = schema.day_start_minutes
+    typed = "[" + ", ".join(str(f.fi) for f in files if f.fmt == "parquet") + "]::INTEGER[]"
+    cand = []
+    if len(maps.cand_ids):
+        cand.append("(s.id <> '' AND hash(s.id) IN (SELECT h FROM cand_ids))")
+    if len(maps.cand_hashes):
+        cand.append("(s.rh IS NOT NULL AND s.rh IN (SELECT rh FROM cand_hashes))")
+    tjoin = ("LEFT JOIN tmap tm ON tm.t = CASE WHEN s.t_ts IS NULL AND s.f_full IS NULL AND s.f_day IS NULL "
+             "THEN s.t_txt END") if len(maps.times) else ""
+    sql = f"""
+    CREATE TEMP TABLE agg AS
+    WITH q AS (
+      SELECT s.fi, s.line, s.id, s.id_raw, s.rh, s.cat, s.sub, s.dist, s.t_raw,
+             coalesce(s.t_ts, s.f_full, s.f_day, {'tm.ts' if tjoin else 'NULL'}) AS ts0,
+             CASE WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL OR s.f_day IS NOT NULL THEN ''
+                  WHEN s.t_txt IS NULL OR s.t_txt = '' THEN 'missing_date'
+                  ELSE {'coalesce(tm.reason, ' if tjoin else '('}'bad_date') END AS reason0,
+             CASE WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL THEN true
+                  WHEN s.f_day IS NOT NULL THEN false ELSE {'coalesce(tm.has_time, false)' if tjoin else 'false'}
+             END AS has0,
+             {' OR '.join(cand) if cand else 'false'} AS cand,
+             c.kind, c.category, c.label, c.subcategory, c.district, c.unmatched, c.fw, c.tr, c.ws
+      FROM src s {tjoin}
+      JOIN combos c ON s.fi = c.fi AND coalesce(s.kraw, '{_NO_KIND}') = c.kraw AND s.cat = c.cat AND s.sub = c.sub
+                   AND s.dist = c.dist),
+    z AS (
+      SELECT fi, line, id, id_raw, rh, kind, cand, cat, sub, dist, t_raw, category, label, subcategory, district,
+             unmatched, fw, tr, ws,
+             CASE WHEN reason0 = '' AND ts0 >= TIMESTAMP '{limit}' THEN 'future_date' ELSE reason0 END AS reason,
+             CASE WHEN reason0 = '' THEN CAST(ts0 - INTERVAL {shift} MINUTE AS DATE) END AS date0,
+             CASE WHEN reason0 = '' THEN hour(ts0) END AS hour0,
+             reason0 = '' AND has0 AS has_time0,
+             reason0 = '' AND has0 AND ts0 <> date_trunc('day', ts0) AS off0,
+             fi::BIGINT * 1099511627776 + line AS pos
+      FROM q),
+    w AS (
+      SELECT *, CASE WHEN reason = '' THEN date0 END AS date, CASE WHEN reason = '' THEN hour0 END AS hour,
+             has_time0 AND reason = '' AS has_time, off0 AND reason = '' AS off,
+             CASE WHEN reason = '' AND NOT cand THEN true END AS keep,
+             CASE WHEN list_contains({typed}, fi) THEN fi END AS fi_t
+      FROM z),
+    v AS (
+      SELECT *, CASE WHEN cand OR reason <> '' THEN struct_pack(fi, line, id, id_raw, rh, kind, reason, cand, date,
+                  hour, has_time, off, category, label, subcategory, district, unmatched, fw, tr, ws, cat, sub, dist,
+                  t_raw) END AS one
+      FROM w)
+    SELECT GROUPING(subcategory) AS g_d, GROUPING(hour) AS g_h, GROUPING(label) AS g_s, GROUPING(one) AS g_i,
+           keep, kind, date, category, subcategory, district, hour, has_time, fi_t, cand, fi, reason, label,
+           unmatched, off, fw, tr, ws, one, min(date) AS dmin, max(date) AS dmax, min(pos) AS first, count(*) AS n
+    FROM v
+    GROUP BY GROUPING SETS ((keep, kind, date, category, subcategory, district),
+                            (keep, has_time, fi_t, kind, date, hour, category, district),
+                            (cand, fi, kind, reason, label, has_time, unmatched, off, fw, tr, ws),
+                            (one))
+    """
+    con.execute(sql)
+
+
+def clean_records(files: list[str | Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
+    """Clean record-level exports with DuckDB; the same result as the pandas engine.
+
+    Parameters
+    ----------
+    files : CSV, TSV, ``.csv.gz`` or Parquet exports (other input goes to the pandas engine).
+    schema : a validated :class:`stats_lib.schema.Schema`.
+    as_of : dates after this day are rejected as ``future_date``.
+    dedupe : ``"exact"`` also drops exact duplicate rows that have no id; None keeps them.
+
+    Returns
+    -------
+    Cleaned
+        ``daily``, ``hourly``, ``ledger`` and ``rejects`` exactly as :func:`stats_lib.clean.load` gives
+        them with ``engine="pandas"``; the ledger's ``engine`` is ``"duckdb"``, or ``"pandas"`` with an
+        ``engine_note`` saying why the pandas engine cleaned this input.
+
+    Raises
+    ------
+    InputError
+        As the pandas engine: a file without a time column, a column named in the schema missing …
+    """
+    paths = [Path(p) for p in files]
+    try:
+        return _run(paths, schema, as_of, dedupe)
+    except _Unsupported as exc:
+        from .clean import load
+
+        out = load(paths, schema=schema, as_of=as_of, dedupe=dedupe, engine="pandas")
+        ledger = {**out.ledger, "engine": "pandas", "engine_note": f"DuckDB engine not used: {exc}"}
+        return Cleaned(daily=out.daily, hourly=out.hourly, ledger=ledger, rejects=out.rejects)
+
+
+def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
+    import duckdb
+
+    for p in paths:
+        if not (_is_text(p) or _is_parquet(p)) or not p.is_file():
+            raise _Unsupported(f"{p.name} is not a CSV or Parquet file")
+    tmp = Path(tempfile.mkdtemp(prefix="stats_lib_duckdb_"))
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        plans = [(_plan_parquet(i, p, schema) if _is_parquet(p) else _plan_text(i, p, schema, tmp))
+                 for i, p in enumerate(paths)]
+        # hashing (and looking for blank lines in CSV read in place) overlaps with the scans
+        digests = [pool.submit(_digest, f.path, f.read_path == f.path and f.fmt == "csv") for f in plans]
+        con = _connect(tmp)
+        try:
+            bias = _load_csv(con, plans, schema, as_of, set())
+            con.execute("CREATE TEMP VIEW src AS " + _source_sql(plans, schema, bias, set()))
+            maps = _scan1(con, schema, plans, as_of)
+            if maps.blank_ids:  # files with an id column and rows without one: hash their rows too
+                if any(plans[fi].fmt == "csv" for fi in maps.blank_ids):
+                    _load_csv(con, plans, schema, as_of, maps.blank_ids)
+                con.execute("CREATE OR REPLACE TEMP VIEW src AS " + _source_sql(plans, schema, bias, maps.blank_ids))
+                maps.cand_hashes = con.execute(
+                    "SELECT rh FROM src WHERE rh IS NOT NULL GROUP BY rh HAVING count(*) > 1").df()
+            for name, frame in (("combos", maps.combos), ("tmap", maps.times), ("cand_ids", maps.cand_ids),
+                                ("cand_hashes", maps.cand_hashes)):
+                # DuckDB's own (small) tables, the build side of the joins
+                con.register("_frame", frame)
+                con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _frame")
+                con.unregister("_frame")
+            _scan2(con, schema, plans, as_of, maps)
+            stats = con.execute("SELECT fi, kind, reason, label, has_time, unmatched, off, fw, tr, ws, dmin, dmax, "
+                                "first, n FROM agg WHERE g_s = 0 AND NOT cand").df()
+            one = con.execute("SELECT unnest(one) FROM agg WHERE g_i = 0 AND one IS NOT NULL").df()
+            for f, digest in zip(plans, digests):
+                f.info["sha256"], blank = digest.result()
+                if blank:
+                    raise _Unsupported(f"{f.path.name} has blank lines")
+            return _assemble(con, stats, one, plans, schema, as_of, dedupe)
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            # a malformed or oddly encoded file: the pandas engine reads it or names the problem
+            raise _Unsupported(f"DuckDB could not read the input ({str(exc).splitlines()[0][:200]})") from None
+        except duckdb.Error as exc:
+            raise StatsLibError(f"{', '.join(str(p) for p in paths)}: the DuckDB engine failed "
+                                f"({str(exc).splitlines()[0][:200]})") from None
+        finally:
+            con.close()
+    finally:
+        pool.shutdown(wait=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Assembling the result (small frames only)
+# ----------------------------------------------------------------------------------------------
+
+_ONE_COLUMNS = ["fi", "line", "id", "id_raw", "rh", "kind", "reason", "cand", "date", "hour", "has_time", "off",
+                "category", "label", "subcategory", "district", "unmatched", "fw", "tr", "ws", "cat", "sub", "dist",
+                "t_raw"]
+_RAW = {"id": "id_raw", "time": "t_raw", "category": "cat", "subcategory": "sub", "district": "dist"}
+
+
+def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
+    """Resolve the rows whose id (or whole row) repeats: first occurrence kept, as the pandas engine."""
+    one = one.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
+    kept = one["reason"] == ""
+    by_id = kept & (one["id"] != "")
+    dup_id = pd.Series(False, index=one.index)
+    dup_id[by_id] = one.loc[by_id].duplicated(["kind", "id"], keep="first")
+    no_id = kept & (one["id"] == "")
+    exact = pd.Series(False, index=one.index)
+    exact[no_id] = one.loc[no_id].duplicated(["kind", "rh"], keep="first")
+    removed = dup_id | exact if dedupe == "exact" else dup_id
+    return one.assign(kept=kept, removed=removed, exact=exact, final=kept & ~removed)
+
+
+def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
+    """The ledger counts of one kind (or all), from the aggregates and the candidate rows."""
+    from .clean import REASONS
+
+    good = stats[stats["reason"] == ""]
+    fin = cands[cands["final"]]
+    rej = pd.concat([stats.loc[stats["reason"] != "", ["reason", "n"]],
+                     cands.loc[cands["reason"] != "", ["reason"]].assign(n=1)])
+    by_reason = rej.groupby("reason")["n"].sum()
+    dates = pd.concat([good["dmin"], good["dmax"], fin["date"]]).dropna()
+    kept = int(good["n"].sum()) + len(fin)
+    return {
+        "rows_read": int(stats["n"].sum()) + len(cands),
+        "rows_kept": kept,
+        "rows_rejected": int(by_reason.sum()),
+        "duplicates_removed": int(cands["removed"].sum()),
+        "exact_duplicates": int(cands["exact"].sum()),
+        "rejected_by_reason": {r: int(by_reason[r]) for r in REASONS if r in by_reason.index},
+        "masked_cells": 0,
+        "count_total": kept,
+        "normalised_rows": {
+            **{k: int(good.loc[good[f].astype(bool), "n"].sum() + fin[f].astype(bool).sum())
+               for k, f in (("fullwidth", "fw"), ("traditional", "tr"), ("whitespace", "ws"))},
+            "fullwidth_or_space": int(good.loc[good["fw"].astype(bool) | good["ws"].astype(bool), "n"].sum()
+                                      + (fin["fw"].astype(bool) | fin["ws"].astype(bool)).sum())},
+        "date_min": pd.Timestamp(dates.min()).strftime("%Y-%m-%d") if len(dates) else None,
+        "date_max": pd.Timestamp(dates.max()).strftime("%Y-%m-%d") if len(dates) else None,
+    }
+
+
+def _unmapped(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
+    """``{label: rows}`` of unmapped categories among kept rows, by count then first appearance."""
+    good = stats[(stats["reason"] == "") & (stats["label"] != "")][["label", "n", "first"]]
+    fin = cands[cands["final"] & (cands["label"] != "")]
+    fin = pd.DataFrame({"label": fin["label"], "n": 1, "first": fin["fi"].astype("int64") * 1099511627776
+                        + fin["line"].astype("int64")})
+    both = pd.concat([good, fin])
+    if both.empty:
+        return {}
+    agg = both.groupby("label").agg(n=("n", "sum"), first=("first", "min")).reset_index()
+    agg = agg.sort_values(["n", "first"], ascending=[False, True], kind="stable")
+    return {str(k): int(v) for k, v in zip(agg["label"], agg["n"])}
+
+
+def _tables(con, fin: pd.DataFrame, no_time: set[int]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The daily and hourly tables: SQL aggregates plus the surviving repeated-id rows ``fin``."""
+    con.register("fin", fin)
+    daily = con.sql("""
+        SELECT date, kind, category, subcategory, district, sum(n)::BIGINT AS count FROM (
+          SELECT date, kind, category, subcategory, district, n FROM agg WHERE g_d = 0 AND keep
+          UNION ALL
+          SELECT CAST(date AS DATE), kind, category, subcategory, district, 1 FROM fin)
+        GROUP BY ALL ORDER BY date, kind, category, subcategory, district""").to_arrow_table()
+    skip = "[" + ", ".join(str(i) for i in sorted(no_time)) + "]::INTEGER[]"
+    hourly = con.sql(f"""
+        SELECT date, hour::BIGINT AS hour, kind, category, district, sum(n)::BIGINT AS count FROM (
+          SELECT date, hour, kind, category, district, n FROM agg
+          WHERE g_h = 0 AND keep AND has_time AND NOT list_contains({skip}, coalesce(fi_t, -1))
+          UNION ALL
+          SELECT CAST(date AS DATE), hour, kind, category, district, 1 FROM fin WHERE has_time)
+        GROUP BY ALL ORDER BY date, hour, kind, category, district""").to_arrow_table()
+    con.close()  # frees DuckDB's memory before the tables become pandas frames
+    daily_df = _frame(daily, ["kind", "category", "subcategory", "district"]) if daily.num_rows else empty_daily()
+    hourly_df = _frame(hourly, ["kind", "category", "district"]) if hourly.num_rows else None
+    return daily_df, hourly_df
+
+
+def _frame(table, text: list[str]) -> pd.DataFrame:
+    """A canonical table (as :func:`stats_lib.tables.normalise_daily` makes it) from a result that SQL
+    already sorted by its keys (byte order of UTF-8 = code-point order, pandas' order for str)."""
+    frame = table.to_pandas()
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    for c in text:
+        frame[c] = frame[c].astype(str)
+    return frame
+
+
+def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], schema: Schema, as_of: dt.date,
+              dedupe: str | None) -> Cleaned:
+    for c in ("reason", "label", "kind"):
+        stats[c] = stats[c].astype(object).fillna("")
+    if not len(one):
+        one = pd.DataFrame({c: pd.Series(dtype=object) for c in _ONE_COLUMNS})
+        one = one.astype({"fi": "int64", "line": "int64", "cand": bool, "hour": "int64",
+                          "date": "datetime64[ns]"})
+    for c in ("reason", "label", "kind", "id"):
+        one[c] = one[c].astype(object).fillna("")
+    for c in ("has_time", "off", "unmatched", "fw", "tr", "ws", "cand"):
+        one[c] = one[c].astype(object).fillna(False).astype(bool)
+    cands = _dedupe_candidates(one[one["cand"]], dedupe)
+    # Parquet files whose every kept time is midnight have dates, not times (as the pandas engine).
+    no_time: set[int] = set()
+    for f in plans:
+        if f.fmt != "parquet":
+            continue
+        s = stats[(stats["fi"] == f.fi) & stats["has_time"].fillna(False).astype(bool)]
+        c = cands[(cands["fi"] == f.fi) & cands["has_time"]]
+        if (len(s) or len(c)) and not (s["off"].astype(bool).any() or c["off"].any()):
+            no_time.add(f.fi)
+    if no_time:
+        stats.loc[stats["fi"].isin(no_time), "has_time"] = False
+        cands.loc[cands["fi"].isin(no_time), "has_time"] = False
+    fin = cands[cands["final"]]
+    daily, hourly = _tables(con, fin[["date", "hour", "has_time", "kind", "category", "subcategory", "district"]]
+                            .astype({"date": "datetime64[ns]", "hour": "int64"}), no_time)
+    kinds = sorted(set(stats["kind"]) | set(cands["kind"]))
+    files = []
+    for f in plans:
+        s, c = stats[stats["fi"] == f.fi], cands[cands["fi"] == f.fi]
+        info = dict(f.info)
+        info["rows_read"] = int(s["n"].sum()) + len(c)
+        info["district_unmatched"] = int(s.loc[s["unmatched"].astype(bool), "n"].sum() + c["unmatched"].sum())
+        if info["rows_read"] == 0:
+            info["notes"].append("no data rows")
+        files.append(info)
+    good = stats[stats["reason"] == ""]
+    ledger = {
+        **_block(stats, cands),
+        "unmapped_categories": {},
+        "total_mismatches": [],
+        "hour_unknown": int(good.loc[~good["has_time"].astype(bool), "n"].sum() + (~fin["has_time"]).sum()),
+        "district_unmatched": int(sum(i["district_unmatched"] for i in files)),
+        "dedupe": dedupe,
+        "as_of": as_of.isoformat(),
+        "day_start": schema.day_start,
+        "timezone": schema.timezone,
+        "taxonomy": schema.taxonomy,
+        "schema": None if schema == Schema() else schema.source,
+        "engine": "duckdb",
+        "files": files,
+        "by_kind": {},
+    }
+    if dedupe != "exact":
+        ledger["exact_duplicates_kept"] = ledger["exact_duplicates"]
+    merged: dict = {}
+    for kind in kinds:
+        s, c = stats[stats["kind"] == kind], cands[cands["kind"] == kind]
+        ledger["by_kind"][kind] = {**_block(s, c), "unmapped_categories": _unmapped(s, c)}
+        for label, n in ledger["by_kind"][kind]["unmapped_categories"].items():
+            merged[label] = merged.get(label, 0) + n
+    # as the pandas engine: kinds in order, then a stable sort by count
+    ledger["unmapped_categories"] = dict(sorted(merged.items(), key=lambda kv: -kv[1]))
+    return Cleaned(daily=daily, hourly=hourly, ledger=ledger, rejects=_rejects(one, plans))
+
+
+def _rejects(one: pd.DataFrame, plans: list[_File]) -> pd.DataFrame:
+    """Rejected rows: file, line, reason and the raw values of the mapped non-sensitive columns."""
+    from .clean import _RAW_COLUMNS
+
+    bad = one[one["reason"] != ""].sort_values(["fi", "line"], kind="stable") if len(one) else one
+    if not len(bad):
+        return pd.DataFrame(columns=["file", "line", "reason"])
+    by_fi = {f.fi: f for f in plans}
+    roles = set()
+    for fi in bad["fi"].unique():
+        roles |= {"time"} | {r for r in _RAW if r in by_fi[int(fi)].cols}
+    out = pd.DataFrame({"file": [str(by_fi[int(fi)].path) for fi in bad["fi"]],
+                        "line": bad["line"].astype("int64").to_numpy(), "reason": bad["reason"].to_numpy()})
+    for role in [r for r in _RAW_COLUMNS if r in roles]:
+        has = np.array([role == "time" or role in by_fi[int(fi)].cols for fi in bad["fi"]], dtype=bool)
+        out[role] = np.where(has, bad[_RAW[role]].astype(object).fillna("").to_numpy(), "")
+    return out.reset_index(drop=True)
