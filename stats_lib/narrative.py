@@ -221,7 +221,7 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
         v = fmt_count(valid, mask_below)
         if v != "*":
             out.append(f"Valid calls: {v} ({share})." if en else f"其中有效警情{v}起，占{share}。")
-    clauses = []
+    clauses, hedged = [], []
     for _, r in rows.iterrows():
         if float(r["current"]) == 0 and float(r["baseline"]) < cmp.min_base:
             continue
@@ -231,16 +231,27 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
         hedge = _hedge(r, lang, strong=False) if change else ""
         if change and not hedge and not _flat(r) and bool(r["significant"]):
             hedge = ", significant" if en else "，变化显著"
-        if en:
-            clauses.append(f"{subject}: {n}" + (f", {change}{hedge}" if change else ""))
-        else:
-            clauses.append(f"{subject}{n}起" + (f"，{change}{hedge}" if change else ""))
+        clauses.append((f"{subject}: {n}" + (f", {change}" if change else "")) if en
+                       else (f"{subject}{n}起" + (f"，{change}" if change else "")))
+        hedged.append(hedge)
+    # One "within normal variation" for all the changes that are, rather than one per clause.
+    normal = [h for h in hedged if h and not h.endswith(("significant", "变化显著"))]
+    if len(normal) > 1:
+        hedged = [h if h not in normal else "" for h in hedged]
+    clauses = [c + h for c, h in zip(clauses, hedged)]
     if clauses:
         if en:
             text = "; ".join(clauses)
             out.append(text[:1].upper() + text[1:] + ".")
         else:
             out.append("；".join(clauses) + "。")
+        if len(normal) > 1:
+            some_significant = any(h.endswith(("significant", "变化显著")) for h in hedged)
+            if en:
+                out.append("The other changes are within normal variation." if some_significant
+                           else "These changes are all within normal variation.")
+            else:
+                out.append("其余变化均在正常波动范围内。" if some_significant else "以上变化均在正常波动范围内。")
     return " ".join(out) if en else "".join(out)
 
 

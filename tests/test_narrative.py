@@ -56,9 +56,9 @@ def test_fmt_count():
 def test_paragraph_zh(festival):
     expected = (
         "2023年1月21日至2月5日（春节以来），全市共接报警情8,779起，日均548.7起，同比上升1.5%（去年农历同期8,651起），"
-        "变化在正常波动范围内。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%，变化在正常波动范围内；"
+        "变化在正常波动范围内。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%；"
         "治安警情2,345起，同比下降8.4%，变化显著；交通警情1,987起，同比上升11.2%，变化显著；火灾警情213起，同比由4起增至213起，变化显著；"
-        "无效警情3,000起，同比下降3.2%，变化在正常波动范围内。"
+        "无效警情3,000起，同比下降3.2%。其余变化均在正常波动范围内。"
     )
     assert paragraph(festival) == expected
 
@@ -67,10 +67,10 @@ def test_paragraph_en(festival):
     expected = (
         "Since Spring Festival (21 Jan to 5 Feb 2023), the city received 8,779 incidents, 548.7 a day, up 1.5% on "
         "the same lunar period last year (8,651), within normal variation. Valid calls: 5,779 (65.8%). "
-        "Criminal incidents: 1,234, up 3.1%, within normal variation; public order incidents: 2,345, down 8.4%, "
+        "Criminal incidents: 1,234, up 3.1%; public order incidents: 2,345, down 8.4%, "
         "significant; traffic incidents: 1,987, up 11.2%, significant; fire incidents: 213, up from 4 to 213, "
         "significant; invalid calls: 3,000, "
-        "down 3.2%, within normal variation."
+        "down 3.2%. The other changes are within normal variation."
     )
     assert paragraph(festival, lang="en") == expected
 
@@ -149,3 +149,15 @@ def test_place_follows_the_district_filter():
     assert headline(c) == ("2023年3月1日至3月7日，东城区共接报警情12起，日均1.7起，同比上升20.0%（去年同期10起），"
                            "变化在正常波动范围内。")
     assert headline(c, lang="en").startswith("From 1 Mar to 7 Mar 2023, 东城区 received 12 incidents")
+
+
+def test_one_hedge_when_no_change_is_significant():
+    # 1,010 vs 1,000, 505 vs 500 and 220 vs 200: none is significant (exact test p well above 0.05).
+    counts = {"刑事": (1010, 1000), "治安": (505, 500), "交通": (220, 200)}
+    spec = {cat: split(*CUR, a) + split(*BASE, b) for cat, (a, b) in counts.items()}
+    w = Window(*CUR)
+    cmp = compare(daily_from(spec), w, Baseline("lunar", (Window(*BASE),)), by="category", history=False)
+    assert category_sentences(cmp) == ("刑事警情1,010起，同比上升1.0%；治安警情505起，同比上升1.0%；"
+                                       "交通警情220起，同比上升10.0%。以上变化均在正常波动范围内。")
+    assert category_sentences(cmp, lang="en").endswith(
+        "traffic incidents: 220, up 10.0%. These changes are all within normal variation.")
