@@ -730,17 +730,33 @@ def _counts_block(rows: pd.DataFrame, kept: pd.Series, final: pd.Series, dup: pd
     }
 
 
-def _assemble(parts: list[_Part], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
-    rows = pd.concat([p.rows for p in parts], ignore_index=True)
+def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | None
+                    ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Which rows are kept, removed as duplicates, exact duplicates, and final (counted).
+
+    ``rows`` holds ``reason`` ('' for a good row), ``kind`` and ``id`` in file order. A good row whose
+    (kind, id) appeared before is removed; a good row without an id whose ``row_key`` (a hash of the
+    whole row) appeared before is an exact duplicate, removed only with ``dedupe="exact"``. Both
+    engines call this, so they resolve duplicates the same way.
+
+    Returns
+    -------
+    tuple of boolean Series ``(kept, removed, exact, final)`` aligned with ``rows``.
+    """
     kept = rows["reason"] == ""
     by_id = kept & (rows["id"] != "")
     dup_id = pd.Series(False, index=rows.index)
     dup_id[by_id] = rows.loc[by_id].duplicated(["kind", "id"], keep="first")
     no_id = kept & (rows["id"] == "")
     exact = pd.Series(False, index=rows.index)
-    exact[no_id] = rows.loc[no_id].duplicated(["kind", "shape", "hash"], keep="first")
+    exact[no_id] = rows.loc[no_id].duplicated(["kind", *row_key], keep="first")
     removed = dup_id | exact if dedupe == "exact" else dup_id
-    final = kept & ~removed
+    return kept, removed, exact, kept & ~removed
+
+
+def _assemble(parts: list[_Part], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
+    rows = pd.concat([p.rows for p in parts], ignore_index=True)
+    kept, removed, exact, final = duplicate_flags(rows, ["shape", "hash"], dedupe)
     taxonomy = load_taxonomy(schema.taxonomy)
     category = pd.Series("其他", index=rows.index, dtype=object)
     unmapped_by_kind: dict = {}

@@ -713,16 +713,11 @@ _RAW = {"id": "id_raw", "time": "t_raw", "category": "cat", "subcategory": "sub"
 
 def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
     """Resolve the rows whose id (or whole row) repeats: first occurrence kept, as the pandas engine."""
+    from .clean import duplicate_flags
+
     one = one.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
-    kept = one["reason"] == ""
-    by_id = kept & (one["id"] != "")
-    dup_id = pd.Series(False, index=one.index)
-    dup_id[by_id] = one.loc[by_id].duplicated(["kind", "id"], keep="first")
-    no_id = kept & (one["id"] == "")
-    exact = pd.Series(False, index=one.index)
-    exact[no_id] = one.loc[no_id].duplicated(["kind", "rh"], keep="first")
-    removed = dup_id | exact if dedupe == "exact" else dup_id
-    return one.assign(kept=kept, removed=removed, exact=exact, final=kept & ~removed)
+    kept, removed, exact, final = duplicate_flags(one, ["rh"], dedupe)
+    return one.assign(kept=kept, removed=removed, exact=exact, final=final)
 
 
 def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
