@@ -9,14 +9,15 @@ CSV, TSV, ``.csv.gz`` and Parquet input. Only the way the work is done differs:
    are read. Gzip and non-UTF-8 files (GB18030, Big5) are transcoded in a stream, a few MiB at a
    time, into a UTF-8 file in a temporary folder. CSV is parsed once, in parallel, into a narrow
    columnar table (spilled to disk past the memory limit); Parquet is read in place.
-2. **Scan 1**: the distinct (file, kind, category, subcategory, district) values, the ids that occur
-   more than once, and the distinct time values that SQL's ``try_strptime`` does not parse in the
-   common forms.
+2. **Scan 1** (one pass, two ``GROUPING SETS``): the distinct (file, kind, category, subcategory,
+   district) values with the distinct time values that SQL's ``try_strptime`` does not parse in the
+   common forms, and the ids that occur more than once.
 3. **Python, on distinct values only**, with the pandas engine's own functions
    (:func:`stats_lib.clean.parse_times`, :func:`stats_lib.taxonomy.map_categories`,
    :func:`stats_lib.taxonomy.normalise_values`, :func:`stats_lib.clean.clean_districts`,
    :func:`stats_lib.taxonomy.normalisation_flags`); the mappings go back to DuckDB as small tables.
-4. **Scan 2** (``GROUPING SETS``): daily and hourly counts of the kept rows and the ledger counts,
+4. **Scan 2** (``GROUPING SETS`` on 64-bit keys of the raw values; the mappings are joined to the
+   small aggregates, not to the rows): daily and hourly counts of the kept rows and the ledger counts,
    plus — materialised in Python because they are few — the rejected rows and the rows whose id
    occurs more than once (de-duplicated in Python, first occurrence kept, as the pandas engine does).
 
@@ -175,6 +176,15 @@ def _common_plan(fi: int, path: Path, headers: list[str], schema: Schema, encodi
     return cols, kind, info
 
 
+def _has_blank_line(block: bytes) -> bool:
+    """Whether ``block`` holds ``\\n\\n`` or ``\\n\\r\\n``, from the gaps between its newlines (numpy:
+    several times faster than searching the bytes, whose newlines are frequent)."""
+    a = np.frombuffer(block, np.uint8)
+    nl = np.flatnonzero(a == 10)
+    gap = np.diff(nl)
+    return bool((gap == 1).any() or (a[nl[:-1][gap == 2] + 1] == 13).any())
+
+
 def _digest(path: Path, find_blank_lines: bool) -> tuple[str, bool]:
     """SHA-256 of the file's bytes and whether it holds an empty line, in one read (flat memory)."""
     sha = hashlib.sha256()
@@ -183,9 +193,9 @@ def _digest(path: Path, find_blank_lines: bool) -> tuple[str, bool]:
         while block := fh.read(_BLOCK):
             sha.update(block)
             if find_blank_lines and not blank:
-                probe = tail + block
-                blank = b"\n\n" in probe or b"\n\r\n" in probe
-                tail = probe[-2:]
+                edge = tail + block[:2]   # a blank line across the block boundary
+                blank = b"\n\n" in edge or b"\n\r\n" in edge or _has_blank_line(block)
+                tail = (edge if len(block) < 2 else block)[-2:]
     return sha.hexdigest(), blank
 
 
@@ -374,8 +384,9 @@ def _load_csv(con, plans: list[_File], schema: Schema, as_of: dt.date, hashed: s
     """Parse the CSV files once, in parallel, into the table ``src_csv``; return each file's line bias.
 
     The table lives in a DuckDB database file in the temporary folder, so it is stored compressed,
-    column by column (far smaller than an in-memory table spilled to disk). It is narrow: the stripped
-    id only where stripping changed it, the time text only where SQL did not parse it or it is a
+    column by column (far smaller than an in-memory table spilled to disk). It is narrow: an id that is
+    a canonical integer (``CAST(CAST(id AS BIGINT) AS VARCHAR) = id``, so it is rebuilt exactly) is stored
+    as a BIGINT, far cheaper to compress than text; the stripped id only where stripping changed it, the time text only where SQL did not parse it or it is a
     future date, the whole-row hash only for files in ``hashed`` or without an id column. It keeps
     the file's row order, so ``rowid + bias[fi]`` is the line of a row in its file.
     """
@@ -389,7 +400,10 @@ def _load_csv(con, plans: list[_File], schema: Schema, as_of: dt.date, hashed: s
         verb = "INSERT INTO src_csv " if any(g.fmt == "csv" and g.fi < f.fi for g in plans) \
             else "CREATE TABLE src_csv AS "
         con.execute(verb + f"""
-            SELECT fi, nonblank, kraw, id_raw, CASE WHEN id <> id_raw THEN id END AS id_fix,
+            SELECT fi, nonblank, kraw,
+                   CASE WHEN CAST(TRY_CAST(id_raw AS BIGINT) AS VARCHAR) = id_raw THEN TRY_CAST(id_raw AS BIGINT)
+                   END AS id_num,
+                   CASE WHEN id_num IS NULL THEN id_raw END AS id_txt, CASE WHEN id <> id_raw THEN id END AS id_fix,
                    CASE WHEN coalesce(f_full, f_day) IS NULL OR coalesce(f_full, f_day) >= TIMESTAMP '{limit}'
                         THEN t_txt END AS t_keep,
                    f_full, f_day, cat, sub, dist, rh
@@ -403,7 +417,9 @@ def _source_sql(plans: list[_File], schema: Schema, bias: list[int], hashed: set
     """SQL of all input rows (blank CSV rows left out) with the line of each row; Parquet read in place."""
     parts = []
     if any(f.fmt == "csv" for f in plans):
-        parts.append(f"SELECT fi, rowid + {bias}[fi + 1] AS line, kraw, coalesce(id_fix, id_raw) AS id, id_raw, "
+        parts.append(f"SELECT fi, rowid + {bias}[fi + 1] AS line, kraw, "
+                     "coalesce(id_fix, id_txt, CAST(id_num AS VARCHAR)) AS id, "
+                     "coalesce(id_txt, CAST(id_num AS VARCHAR)) AS id_raw, "
                      "coalesce(t_keep, '<parsed>') AS t_txt, CAST(NULL AS TIMESTAMP) AS t_ts, "
                      "coalesce(t_keep, '<parsed>') AS t_raw, f_full, f_day, cat, sub, dist, rh "
                      "FROM src_csv WHERE nonblank")
@@ -478,6 +494,11 @@ class _Maps:
 
 
 _NO_KIND = "\x00"  # stands for "no kind column" in join keys
+# Keys of the raw values (as scan 2 computes them from the rows): ``ck`` of (file, kind column,
+# category, subcategory, district), ``hk`` of the same without subcategory (the hourly table's).
+_CK = "hash(fi::INTEGER, kraw, cat, sub, dist)"
+_HK = "hash(fi::INTEGER, kraw, cat, dist)"
+_COMBO_KEYS = f", {_CK} AS ck, {_HK} AS hk"
 
 
 def _flags(values: pd.Series) -> np.ndarray:
@@ -491,16 +512,24 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     from .clean import _kind_values, clean_districts, parse_times
     from .taxonomy import BLANK_LABEL, OTHER, load_taxonomy, map_categories, normalise_text, normalise_values
 
-    # two queries, not one with GROUPING SETS: DuckDB runs these separately much faster
-    values = con.execute("""
-        SELECT fi, coalesce(kraw, '\x00') AS kraw, cat, sub, dist,
-               CASE WHEN t_ts IS NULL AND t_txt <> '' AND f_full IS NULL AND f_day IS NULL THEN t_txt END AS tl,
-               count(*) AS n, count(*) FILTER (WHERE id = '') AS n_blank
-        FROM src GROUP BY ALL""").df()
+    # one scan: the distinct values (with the time values SQL did not parse) and, as a second grouping
+    # set, the ids seen more than once, by their 64-bit hash (a superset: Python compares the ids themselves)
+    con.execute("""
+        CREATE TEMP TABLE scan1 AS
+        SELECT * FROM (
+          SELECT GROUPING(h) AS g, fi, kraw, cat, sub, dist, tl, h, count(*) AS n,
+                 count(*) FILTER (WHERE id = '') AS n_blank
+          FROM (SELECT fi, coalesce(kraw, '\x00') AS kraw, cat, sub, dist, id,
+                       CASE WHEN t_ts IS NULL AND t_txt <> '' AND f_full IS NULL AND f_day IS NULL THEN t_txt END AS tl,
+                       CASE WHEN id <> '' THEN hash(id) END AS h
+                FROM src)
+          GROUP BY GROUPING SETS ((fi, kraw, cat, sub, dist, tl), (h)))
+        WHERE g = 1 OR (h IS NOT NULL AND n > 1)""")
+    values = con.execute("SELECT fi, kraw, cat, sub, dist, tl, n, n_blank FROM scan1 WHERE g = 1").df()
     if values["n"].sum() == 0:
         raise _Unsupported("no data rows")
-    # ids seen more than once, by their 64-bit hash (a superset: Python compares the ids themselves)
-    cand_ids = con.execute("SELECT hash(id) AS h FROM src WHERE id <> '' GROUP BY h HAVING count(*) > 1").df()
+    cand_ids = con.execute("SELECT h FROM scan1 WHERE g = 0").df()
+    con.execute("DROP TABLE scan1")
     # rows without an id: the whole-row hashes that repeat (files with an id column are hashed only
     # when they hold such rows: see _run)
     blank = values.groupby("fi")["n_blank"].sum()
@@ -556,10 +585,15 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
 
 
 def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps) -> None:
-    """Second scan: every aggregate the result needs, into the temporary table ``agg``."""
+    """Second scan: every aggregate the result needs, into the temporary table ``agg``.
+
+    The rows are grouped by a 64-bit key of their raw values (file, kind column, category,
+    subcategory, district: ``ck``, ``hk``, unique among the distinct values, checked in :func:`_run`),
+    not the mapped ones: the mapping (``combos``) is joined to the small aggregates afterwards
+    (see :func:`_stats`, :func:`_one` and :func:`_tables`), not to every row.
+    """
     limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     shift = schema.day_start_minutes
-    typed = "[" + ", ".join(str(f.fi) for f in files if f.fmt == "parquet") + "]::INTEGER[]"
     cand = []
     if len(maps.cand_ids):
         cand.append("(s.id <> '' AND hash(s.id) IN (SELECT h FROM cand_ids))")
@@ -570,7 +604,8 @@ def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps)
     sql = f"""
     CREATE TEMP TABLE agg AS
     WITH q AS (
-      SELECT s.fi, s.line, s.id, s.id_raw, s.rh, s.cat, s.sub, s.dist, s.t_raw,
+      SELECT s.fi, s.line, s.id, s.id_raw, s.rh, coalesce(s.kraw, '{_NO_KIND}') AS kraw, s.cat, s.sub, s.dist,
+             s.t_raw,
              coalesce(s.t_ts, s.f_full, s.f_day, {'tm.ts' if tjoin else 'NULL'}) AS ts0,
              CASE WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL OR s.f_day IS NOT NULL THEN ''
                   WHEN s.t_txt IS NULL OR s.t_txt = '' THEN 'missing_date'
@@ -578,14 +613,10 @@ def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps)
              CASE WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL THEN true
                   WHEN s.f_day IS NOT NULL THEN false ELSE {'coalesce(tm.has_time, false)' if tjoin else 'false'}
              END AS has0,
-             {' OR '.join(cand) if cand else 'false'} AS cand,
-             c.kind, c.category, c.label, c.subcategory, c.district, c.unmatched, c.fw, c.tr, c.ws
-      FROM src s {tjoin}
-      JOIN combos c ON s.fi = c.fi AND coalesce(s.kraw, '{_NO_KIND}') = c.kraw AND s.cat = c.cat AND s.sub = c.sub
-                   AND s.dist = c.dist),
+             {' OR '.join(cand) if cand else 'false'} AS cand
+      FROM src s {tjoin}),
     z AS (
-      SELECT fi, line, id, id_raw, rh, kind, cand, cat, sub, dist, t_raw, category, label, subcategory, district,
-             unmatched, fw, tr, ws,
+      SELECT fi, line, id, id_raw, rh, kraw, cand, cat, sub, dist, t_raw,
              CASE WHEN reason0 = '' AND ts0 >= TIMESTAMP '{limit}' THEN 'future_date' ELSE reason0 END AS reason,
              CASE WHEN reason0 = '' THEN CAST(ts0 - INTERVAL {shift} MINUTE AS DATE) END AS date0,
              CASE WHEN reason0 = '' THEN hour(ts0) END AS hour0,
@@ -596,24 +627,41 @@ def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps)
     w AS (
       SELECT *, CASE WHEN reason = '' THEN date0 END AS date, CASE WHEN reason = '' THEN hour0 END AS hour,
              has_time0 AND reason = '' AS has_time, off0 AND reason = '' AS off,
-             CASE WHEN reason = '' AND NOT cand THEN true END AS keep,
-             CASE WHEN list_contains({typed}, fi) THEN fi END AS fi_t
+             CASE WHEN reason = '' AND NOT cand THEN true END AS keep
       FROM z),
     v AS (
-      SELECT *, CASE WHEN cand OR reason <> '' THEN struct_pack(fi, line, id, id_raw, rh, kind, reason, cand, date,
-                  hour, has_time, off, category, label, subcategory, district, unmatched, fw, tr, ws, cat, sub, dist,
-                  t_raw) END AS one
+      SELECT *, CASE WHEN cand OR reason <> '' THEN struct_pack(fi, line, id, id_raw, rh, kraw, reason, cand, date,
+                  hour, has_time, off, cat, sub, dist, t_raw) END AS one
       FROM w)
-    SELECT GROUPING(subcategory) AS g_d, GROUPING(hour) AS g_h, GROUPING(label) AS g_s, GROUPING(one) AS g_i,
-           keep, kind, date, category, subcategory, district, hour, has_time, fi_t, cand, fi, reason, label,
-           unmatched, off, fw, tr, ws, one, min(date) AS dmin, max(date) AS dmax, min(pos) AS first, count(*) AS n
-    FROM v
-    GROUP BY GROUPING SETS ((keep, kind, date, category, subcategory, district),
-                            (keep, has_time, fi_t, kind, date, hour, category, district),
-                            (cand, fi, kind, reason, label, has_time, unmatched, off, fw, tr, ws),
-                            (one))
+    SELECT GROUPING(date, ck) AS g_d, GROUPING(hour) AS g_h, GROUPING(reason) AS g_s, GROUPING(one) AS g_i,
+           keep, ck, hk, date, hour, has_time, cand, reason, off, one,
+           min(date) AS dmin, max(date) AS dmax, min(pos) AS first, count(*) AS n
+    FROM (SELECT *, {_CK} AS ck, {_HK} AS hk FROM v)
+    GROUP BY GROUPING SETS ((keep, ck, date), (keep, has_time, hk, date, hour),
+                            (cand, ck, reason, has_time, off), (one))
     """
     con.execute(sql)
+
+
+def _stats(con) -> pd.DataFrame:
+    """The ledger aggregates of the rows whose id does not repeat, by file, kind, reason, label and flags."""
+    return con.execute("""
+        SELECT c.fi, c.kind, a.reason, c.label, a.has_time, c.unmatched, a.off, c.fw, c.tr, c.ws,
+               min(a.dmin) AS dmin, max(a.dmax) AS dmax, min(a.first) AS first, sum(a.n)::BIGINT AS n
+        FROM agg a JOIN combos c ON a.ck = c.ck
+        WHERE a.g_s = 0 AND NOT a.cand
+        GROUP BY ALL""").df()
+
+
+def _one(con) -> pd.DataFrame:
+    """The rows rejected or whose id (or whole row) repeats, one row each, with their mapped values."""
+    return con.execute("""
+        SELECT o.fi, o.line, o.id, o.id_raw, o.rh, c.kind, o.reason, o.cand, o.date, o.hour, o.has_time, o.off,
+               c.category, c.label, c.subcategory, c.district, c.unmatched, c.fw, c.tr, c.ws, o.cat, o.sub, o.dist,
+               o.t_raw
+        FROM (SELECT unnest(one) FROM agg WHERE g_i = 0 AND one IS NOT NULL) o
+        JOIN combos c ON o.fi = c.fi AND o.kraw = c.kraw AND o.cat = c.cat AND o.sub = c.sub AND o.dist = c.dist
+        """).df()
 
 
 def clean_records(files: list[str | Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
@@ -677,12 +725,15 @@ def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) 
                                 ("cand_hashes", maps.cand_hashes)):
                 # DuckDB's own (small) tables, the build side of the joins
                 con.register("_frame", frame)
-                con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _frame")
+                keys = _COMBO_KEYS if name == "combos" else ""
+                con.execute(f"CREATE TEMP TABLE {name} AS SELECT *{keys} FROM _frame")
                 con.unregister("_frame")
+            # the aggregates are grouped by these 64-bit keys of the raw values: check they are unique
+            if con.execute("SELECT count(DISTINCT ck) = count(*) AND count(DISTINCT hk) = "
+                           "count(DISTINCT (fi, kraw, cat, dist)) FROM combos").fetchone()[0] is not True:
+                raise _Unsupported("two distinct values share a 64-bit hash")
             _scan2(con, schema, plans, as_of, maps)
-            stats = con.execute("SELECT fi, kind, reason, label, has_time, unmatched, off, fw, tr, ws, dmin, dmax, "
-                                "first, n FROM agg WHERE g_s = 0 AND NOT cand").df()
-            one = con.execute("SELECT unnest(one) FROM agg WHERE g_i = 0 AND one IS NOT NULL").df()
+            stats, one = _stats(con), _one(con)
             for f, digest in zip(plans, digests):
                 f.info["sha256"], blank = digest.result()
                 if blank:
@@ -764,23 +815,44 @@ def _unmapped(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
     return {str(k): int(v) for k, v in zip(agg["label"], agg["n"])}
 
 
+def _ranked_sum(key: str, names: list[str], rows: str, fin: str) -> str:
+    """SQL summing ``n`` by (date[, hour], mapped names), sorted by them, on small integer keys.
+
+    Each distinct tuple of mapped ``names`` (from ``combos`` and ``fin``) gets its rank in sort order
+    (``mk``); the aggregate rows (``rows``: ``a.date[, a.hour], m.mk, a.n`` from ``agg a`` joined
+    to ``m``, the raw ``key`` -> ``mk``) and the rows of ``fin`` are summed by (date[, hour], mk) and
+    sorted by them: the order of sorting by the names themselves, without comparing text per row.
+    """
+    cols = ", ".join(names)
+    same = " AND ".join(f"x.{c} IS NOT DISTINCT FROM y.{c}" for c in names)
+    hour = ", hour" if "hour" in rows else ""
+    return f"""
+        WITH nm AS (SELECT {cols}, row_number() OVER (ORDER BY {cols}) AS mk
+                    FROM (SELECT {cols} FROM combos UNION SELECT {cols} FROM fin)),
+             m AS (SELECT x.{key}, x.fi, y.mk FROM (SELECT DISTINCT {key}, fi, {cols} FROM combos) x
+                   JOIN nm y ON {same}),
+             g AS (SELECT date{hour}, mk, sum(n)::BIGINT AS count FROM (
+                     {rows}
+                     UNION ALL
+                     SELECT CAST(x.date AS DATE){', x.hour' if hour else ''}, y.mk, 1
+                     FROM (SELECT * FROM fin {fin}) x JOIN nm y ON {same})
+                   GROUP BY ALL)
+        SELECT g.date{', g.hour::BIGINT AS hour' if hour else ''}, {', '.join('y.' + c for c in names)}, g.count
+        FROM g JOIN nm y ON g.mk = y.mk
+        ORDER BY g.date{', g.hour' if hour else ''}, g.mk"""
+
+
 def _tables(con, fin: pd.DataFrame, no_time: set[int]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The daily and hourly tables: SQL aggregates plus the surviving repeated-id rows ``fin``."""
     con.register("fin", fin)
-    daily = con.sql("""
-        SELECT date, kind, category, subcategory, district, sum(n)::BIGINT AS count FROM (
-          SELECT date, kind, category, subcategory, district, n FROM agg WHERE g_d = 0 AND keep
-          UNION ALL
-          SELECT CAST(date AS DATE), kind, category, subcategory, district, 1 FROM fin)
-        GROUP BY ALL ORDER BY date, kind, category, subcategory, district""").to_arrow_table()
+    daily = con.sql(_ranked_sum("ck", ["kind", "category", "subcategory", "district"],
+                                "SELECT a.date, m.mk, a.n FROM agg a JOIN m ON a.ck = m.ck "
+                                "WHERE a.g_d = 0 AND a.keep", "")).to_arrow_table()
     skip = "[" + ", ".join(str(i) for i in sorted(no_time)) + "]::INTEGER[]"
-    hourly = con.sql(f"""
-        SELECT date, hour::BIGINT AS hour, kind, category, district, sum(n)::BIGINT AS count FROM (
-          SELECT date, hour, kind, category, district, n FROM agg
-          WHERE g_h = 0 AND keep AND has_time AND NOT list_contains({skip}, coalesce(fi_t, -1))
-          UNION ALL
-          SELECT CAST(date AS DATE), hour, kind, category, district, 1 FROM fin WHERE has_time)
-        GROUP BY ALL ORDER BY date, hour, kind, category, district""").to_arrow_table()
+    hourly = con.sql(_ranked_sum("hk", ["kind", "category", "district"],
+                                 "SELECT a.date, a.hour, m.mk, a.n FROM agg a JOIN m ON a.hk = m.hk "
+                                 f"WHERE a.g_h = 0 AND a.keep AND a.has_time AND NOT list_contains({skip}, m.fi)",
+                                 "WHERE has_time")).to_arrow_table()
     con.close()  # frees DuckDB's memory before the tables become pandas frames
     daily_df = _frame(daily, ["kind", "category", "subcategory", "district"]) if daily.num_rows else empty_daily()
     hourly_df = _frame(hourly, ["kind", "category", "district"]) if hourly.num_rows else None
