@@ -10,6 +10,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# CI (CI=true) runs the property tests with a fixed seed, so that a run is repeatable; a developer's
+# run explores new random examples each time.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
