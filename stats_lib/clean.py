@@ -754,6 +754,19 @@ def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | No
     return kept, removed, exact, kept & ~removed
 
 
+def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: str) -> dict:
+    """The settings part of the ledger (the same keys, in the same order, for both engines)."""
+    return {
+        "dedupe": dedupe,
+        "as_of": as_of.isoformat(),
+        "day_start": schema.day_start,
+        "timezone": schema.timezone,
+        "taxonomy": schema.taxonomy,
+        "schema": None if schema == Schema() else schema.source,
+        "engine": engine,
+    }
+
+
 def _assemble(parts: list[_Part], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
     rows = pd.concat([p.rows for p in parts], ignore_index=True)
     kept, removed, exact, final = duplicate_flags(rows, ["shape", "hash"], dedupe)
@@ -792,13 +805,7 @@ def _assemble(parts: list[_Part], schema: Schema, as_of: dt.date, dedupe: str | 
         "total_mismatches": mismatches,
         "hour_unknown": int((final & ~rows["has_time"] & (rows["shape"] == "records")).sum()),
         "district_unmatched": int(sum(p.info.get("district_unmatched", 0) for p in parts)),
-        "dedupe": dedupe,
-        "as_of": as_of.isoformat(),
-        "day_start": schema.day_start,
-        "timezone": schema.timezone,
-        "taxonomy": schema.taxonomy,
-        "schema": None if schema == Schema() else schema.source,
-        "engine": "pandas",
+        **ledger_settings(schema, as_of, dedupe, "pandas"),
         "files": [p.info for p in parts],
         "by_kind": {},
     }

@@ -871,6 +871,8 @@ def _frame(table, text: list[str]) -> pd.DataFrame:
 
 def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], schema: Schema, as_of: dt.date,
               dedupe: str | None) -> Cleaned:
+    from .clean import ledger_settings
+
     for c in ("reason", "label", "kind"):
         stats[c] = stats[c].astype(object).fillna("")
     if not len(one):
@@ -914,13 +916,7 @@ def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], s
         "total_mismatches": [],
         "hour_unknown": int(good.loc[~good["has_time"].astype(bool), "n"].sum() + (~fin["has_time"]).sum()),
         "district_unmatched": int(sum(i["district_unmatched"] for i in files)),
-        "dedupe": dedupe,
-        "as_of": as_of.isoformat(),
-        "day_start": schema.day_start,
-        "timezone": schema.timezone,
-        "taxonomy": schema.taxonomy,
-        "schema": None if schema == Schema() else schema.source,
-        "engine": "duckdb",
+        **ledger_settings(schema, as_of, dedupe, "duckdb"),
         "files": files,
         "by_kind": {},
     }
