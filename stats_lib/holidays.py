@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import CalendarError
-from .windows import Window
+from .errors import CalendarError, ParameterError
+from .windows import Window, as_date
 
 __all__ = [
     "ENV_VAR",
@@ -112,16 +112,11 @@ class _Official:
 
 # ----------------------------------------------------------------------------------------- loading
 def _date(value: object, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise CalendarError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+    """``value`` as a date (:func:`stats_lib.windows.as_date`); a CalendarError naming ``where`` otherwise."""
+    try:
+        return as_date(value, what=where)
+    except ParameterError:
+        raise CalendarError(f"{where}: expected a date YYYY-MM-DD, got {value!r}") from None
 
 
 def _key(name: object, where: str) -> str:
