@@ -318,17 +318,6 @@ def _kernel_config():
     return cfg
 
 
-def _preload_exporters() -> None:
-    """Import nbconvert's HTML exporter, python-pptx and openpyxl (used after the notebook has run)."""
-    import importlib
-
-    for name in ("nbconvert.exporters.html", "bs4", "pptx", "openpyxl"):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # reported properly when the export itself imports it
-            pass
-
-
 def _run_notebook(notebook: Path, tmp: Path, params: dict, timeout: int, progress: bool) -> object:
     """Execute ``notebook`` with papermill into ``tmp/briefing.ipynb``; return the executed NotebookNode."""
     import logging
@@ -340,8 +329,6 @@ def _run_notebook(notebook: Path, tmp: Path, params: dict, timeout: int, progres
     if not progress:
         log.setLevel(logging.CRITICAL)  # failures are reported once, by the RenderError
     esc = str(tmp / "briefing.ipynb").replace("{", "{{").replace("}", "}}")  # papermill formats paths
-    # While the kernel computes, this process is idle: import the exporters meanwhile.
-    threading.Thread(target=_preload_exporters, daemon=True).start()
     try:
         return papermill.execute_notebook(
             str(notebook).replace("{", "{{").replace("}", "}}"), esc,
