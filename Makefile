@@ -46,7 +46,7 @@ lab: $(STAMP_DEV)
 	$(BIN)/jupyter lab notebooks/
 
 sample: $(STAMP_RUN)
-	$(BIN)/python -m stats_lib.sample --out data/sample
+	$(BIN)/python tools/make_sample.py --out data/sample
 
 clean-venv:
 	rm -rf $(VENV)

@@ -4,7 +4,7 @@ Usage::
 
     python bench/run.py --rows 10000000 [--format parquet|csv] [--runs 3] [--no-render]
 
-The input is generated once with the sample generator (``python -m stats_lib.sample``) and cached
+The input is generated once with the sample generator (``python tools/make_sample.py``) and cached
 under ``bench/.cache/`` (git-ignored). Each measured command runs as a fresh process; its wall time
 is measured around the process and its peak resident memory is read from the ``rusage`` that
 ``os.wait4`` returns for that child (the largest process of its tree, in MiB). The median of the
@@ -57,7 +57,8 @@ def generate(rows: int, fmt: str) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    cmd = [sys.executable, "-m", "stats_lib.sample", "--rows", str(rows), "--out", str(folder), "--format", fmt]
+    cmd = [sys.executable, str(HERE.parent / "tools" / "make_sample.py"), "--rows", str(rows), "--out", str(folder),
+           "--format", fmt]
     print(f"generating {rows:,} rows ({fmt}) into {folder} ...", flush=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT)

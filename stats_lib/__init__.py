@@ -1,12 +1,14 @@
 """stats_lib: incident and case statistics for public-security situation briefings.
 
-Stages, one module each: clean (exports -> daily table), calendar (holidays, periods, baselines),
-compare (honest comparisons, anomalies, narrative), charts, render (the briefing).
+The pipeline, one sub-package per stage, each importing only the stages before it:
+ingest (files, schema, taxonomy) -> clean (rules, one engine, ledger) -> tables (the canonical daily and hourly
+tables) -> calendar (lunar festivals, official arrangements, periods, baselines) -> stats (comparisons,
+anomalies) -> report (words, narrative, charts, sections) -> briefing (parameters, render, exports) -> cli.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from stats_lib.version import __version__
 
 __all__ = ["load", "compare", "render", "__version__"]
 
@@ -14,15 +16,15 @@ __all__ = ["load", "compare", "render", "__version__"]
 def __getattr__(name: str):
     # Lazy re-exports keep `import stats_lib` fast and free of side effects.
     if name == "load":
-        from .clean import load
+        from stats_lib.clean.cleaner import load
 
         return load
     if name == "compare":
-        from .compare import compare
+        from stats_lib.stats.compare import compare
 
         return compare
     if name == "render":
-        from .render import render
+        from stats_lib.briefing.render import render
 
         return render
     raise AttributeError(f"module 'stats_lib' has no attribute {name!r}")

@@ -12,7 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .errors import InputError, ParameterError, StatsLibError
+from stats_lib.briefing.render import params_from_cli, render
+from stats_lib.calendar.baselines import baseline_windows, calendar_report, format_calendar, resolve_window
+from stats_lib.clean.cleaner import ledger_summary, load, load_data, write_cleaned
+from stats_lib.errors import InputError, ParameterError, StatsLibError
+from stats_lib.safe import safe_frame
+from stats_lib.stats.compare import compare, format_table
 
 __all__ = ["main"]
 
@@ -92,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from .clean import ledger_summary, load, write_cleaned
 
     cleaned = load(args.inputs, schema=args.schema, as_of=args.as_of, dedupe=args.dedupe, engine=args.engine)
     write_cleaned(cleaned, args.out)
@@ -101,7 +105,6 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
-    from .calendar import calendar_report, format_calendar
 
     report = calendar_report(args.year, as_of=args.as_of, lang=args.lang)
     if args.json:
@@ -112,15 +115,11 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def _window_from_args(args: argparse.Namespace):
-    from .calendar import resolve_window
 
     return resolve_window(start=args.start, end=args.end, period=args.period, year=args.year, as_of=args.as_of)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .calendar import baseline_windows
-    from .clean import load_data
-    from .compare import compare, format_table
 
     window = _window_from_args(args)
     baseline = baseline_windows(window, args.baseline)
@@ -131,7 +130,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        from .safe import safe_frame
 
         sys.stdout.write(safe_frame(result.table).to_csv(index=False))
     else:
@@ -143,7 +141,6 @@ def _cmd_render(args: argparse.Namespace) -> int:
     # nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax) compiles a grammar
     # on import (about 1 s); notebooks never hold IRIs to check, so this command process does without it.
     sys.modules.setdefault("rfc3987_syntax", None)
-    from .render import params_from_cli, render
 
     params = params_from_cli(vars(args))
     path = render(params, out=args.out, timeout=args.timeout, lock_wait=args.wait)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from stats_lib.errors import InputError
 
 __all__ = ["DAILY_COLUMNS", "HOURLY_COLUMNS", "Cleaned", "empty_daily", "empty_hourly", "normalise_daily",
            "normalise_hourly", "read_cleaned", "is_cleaned_dir"]

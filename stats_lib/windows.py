@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-__all__ = ["Window", "Baseline", "BASELINE_MODES", "as_date"]
+from stats_lib.errors import ParameterError
+
+__all__ = ["Window", "Baseline", "BASELINE_MODES", "as_date", "today_shanghai"]
 
 #: Baseline modes accepted everywhere a baseline is named; ``avgN`` (``avg2`` … ``avg9``) also.
 BASELINE_MODES = ("calendar", "lunar", "weekday", "holiday", "previous")
@@ -22,7 +24,6 @@ def as_date(value: object, *, what: str = "date") -> dt.date:
     Accepts a date, a datetime, a pandas Timestamp or an ISO string ``YYYY-MM-DD``.
     Raises :class:`stats_lib.errors.ParameterError` naming ``what`` otherwise.
     """
-    from .errors import ParameterError
 
     if isinstance(value, dt.datetime):
         return value.date()
@@ -57,7 +58,6 @@ class Window:
     name_en: str = ""
 
     def __post_init__(self) -> None:
-        from .errors import ParameterError
 
         object.__setattr__(self, "start", as_date(self.start, what="start"))
         object.__setattr__(self, "end", as_date(self.end, what="end"))
@@ -146,3 +146,13 @@ class Baseline:
     def as_dict(self) -> dict:
         """JSON-ready ``{"mode", "windows": [...], "notes": [...]}``."""
         return {"mode": self.mode, "windows": [w.as_dict() for w in self.windows], "notes": list(self.notes)}
+
+
+def today_shanghai() -> dt.date:
+    """Today's date in Asia/Shanghai (UTC+8; China has no daylight saving time).
+
+    The one definition of "today" in the package: default as-of dates, named periods of the current year
+    and parameter defaults all call it.
+    """
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")).date()
+

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from stats_lib.anomaly import (
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.stats.anomaly import (
     SF_BANDS,
     daily_series,
     design_matrix,
@@ -17,7 +18,6 @@ from stats_lib.anomaly import (
     fit_poisson,
     flag_anomalies,
 )
-from stats_lib.errors import InputError, ParameterError
 
 DATES = pd.date_range("2021-01-01", "2023-12-31", freq="D")
 
@@ -159,7 +159,7 @@ def test_flag_anomalies_on_daily_table():
 def sample_incidents(sample_dir):
     if not (sample_dir / "messes.json").is_file():
         pytest.skip("data/sample is not generated")
-    from stats_lib.clean import load
+    from stats_lib.clean.cleaner import load
 
     files = sorted(sample_dir.glob("incidents_*.csv.gz"))
     cleaned = load([str(p) for p in files], as_of="2024-12-31")

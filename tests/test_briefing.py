@@ -18,7 +18,8 @@ import pytest
 from scipy import stats
 
 from stats_lib import briefing as b
-from stats_lib import sections
+from stats_lib.briefing import notebook
+from stats_lib.report import sections
 from stats_lib.tables import Cleaned, normalise_daily, normalise_hourly
 from stats_lib.windows import Baseline, Window
 
@@ -144,7 +145,7 @@ def test_overview_headline_figures(ctx, daily):
 
 
 def test_overview_narrative_numbers(ctx, daily):
-    from stats_lib.compare import compare
+    from stats_lib.stats.compare import compare
 
     cur, base = _sum(daily, START, END), _sum(daily, B_START, B_END)
     text = b.overview(ctx).paragraphs[0]
@@ -363,7 +364,7 @@ def test_english_headings(daily):
     assert [k for k, _ in head.fields] == ["Period", "Compared with", "Data as of", "Test"]
     assert "21 Jan 2023 (Lunar New Year's Eve) to 5 Feb 2023 (Lantern Festival)" in head.fields[0][1]
     # what the notebook shows: ASCII colons after the English field names
-    shown = b._heading_html(head)
+    shown = notebook._heading_html(head)
     # holiday shading is labelled in English (2023 春节假期 ran 01-21..01-27 by the State Council notice)
     names = ctx.holidays.set_index("date")["holiday"]
     assert names[pd.Timestamp("2023-01-22")] == "Spring Festival holiday" and names[pd.Timestamp("2023-01-28")] == ""
@@ -405,7 +406,7 @@ def test_show_registers_charts_and_tables(ctx_full, capsys):
 def test_show_writes_slide_sized_png_and_the_table_shown(ctx, tmp_path):
     from PIL import Image
 
-    from stats_lib.collect import Collector
+    from stats_lib.briefing.collect import Collector
 
     out = b.collector(ctx, tmp_path)
     sec = b.categories(ctx)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from lunardate import LunarDate
 
-from stats_lib.calendar import (
+from stats_lib.calendar.baselines import (
     Window,
     baseline_windows,
     calendar_report,

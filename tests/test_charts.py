@@ -13,8 +13,8 @@ import pytest
 from matplotlib.text import Text
 from PIL import Image
 
-from stats_lib import charts
 from stats_lib.errors import InputError
+from stats_lib.report import charts
 
 
 def _png_size(fig) -> tuple[int, int]:
@@ -98,7 +98,7 @@ def test_every_chart_is_a_1920x1080_slide_without_warnings(strict, current, days
 
 
 def test_figure_size_matches_the_collector():
-    from stats_lib import collect
+    from stats_lib.briefing import collect
 
     assert charts.SLIDE_SIZE_IN == collect.SLIDE_SIZE_IN and charts.SLIDE_DPI == collect.SLIDE_DPI
     assert (charts.SLIDE_SIZE_IN[0] * charts.SLIDE_DPI, charts.SLIDE_SIZE_IN[1] * charts.SLIDE_DPI) == (1920, 1080)

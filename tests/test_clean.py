@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stats_lib.clean import (
+from stats_lib.clean.cleaner import (
     ledger_summary,
     load,
     load_data,
@@ -23,7 +23,7 @@ from stats_lib.clean import (
 )
 from stats_lib.cli import main
 from stats_lib.errors import InputError, SchemaError
-from stats_lib.schema import load_schema
+from stats_lib.ingest.schema import load_schema
 from stats_lib.tables import DAILY_COLUMNS, read_cleaned
 
 T = pd.Timestamp

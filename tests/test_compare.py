@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from stats_lib.compare import (
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.stats.compare import (
     TOTAL,
     Comparison,
     category_mix,
@@ -23,7 +24,6 @@ from stats_lib.compare import (
     rate_test,
     zero_districts,
 )
-from stats_lib.errors import InputError, ParameterError
 from stats_lib.windows import Baseline, Window
 
 COLUMNS = ["group", "current", "baseline", "baseline_counts", "current_days", "baseline_days",

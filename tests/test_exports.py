@@ -18,10 +18,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
-from stats_lib import exports
-from stats_lib.collect import Collector
+from stats_lib.briefing import exports
+from stats_lib.briefing.collect import Collector
+from stats_lib.briefing.exports import safe_cell, safe_frame, sheet_name, write_csv, write_pptx, write_xlsx
 from stats_lib.errors import RenderError
-from stats_lib.exports import safe_cell, safe_frame, sheet_name, write_csv, write_pptx, write_xlsx
 
 INJECTIONS = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from stats_lib import fonts
+from stats_lib.report import fonts
 
 CJK_TEXT = "春节除夕元宵警情同比上升▲▼（起）"
 
@@ -47,7 +47,7 @@ if mode == "control":
     out["warnings"] = [str(w.message) for w in caught]
 else:
     warnings.simplefilter("error")
-    from stats_lib.fonts import setup_fonts, bold_weight, find_system_cjk
+    from stats_lib.report.fonts import setup_fonts, bold_weight, find_system_cjk
     system_before = find_system_cjk()
     family = setup_fonts()
     again = setup_fonts()

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from stats_lib.calendar.official import ENV_VAR, holiday_period, off_day_table, official_periods, workdays
 from stats_lib.errors import CalendarError
-from stats_lib.holidays import ENV_VAR, holiday_period, off_day_table, official_periods, workdays
 
 D = dt.date
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from stats_lib.errors import InputError
-from stats_lib.io import detect_encoding, read_table, to_text
-from stats_lib.schema import load_schema
+from stats_lib.ingest.readers import detect_encoding, read_table, to_text
+from stats_lib.ingest.schema import load_schema
 
 ROWS = "报警时间,报警类别,管辖单位\n2023-01-22 08:15,刑事,东城区\n2023-01-23 09:00,火灾,西城区\n"
 RARE = "报警时间,报警类别,报警人\n2023-01-22 08:15,刑事,王𠀀䶮\n"  # 𠀀 and 䶮 are not in GBK

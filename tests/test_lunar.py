@@ -9,8 +9,14 @@ import pandas as pd
 import pytest
 from lunardate import LunarDate
 
+from stats_lib.calendar.lunar import (
+    festivals,
+    lunar_attributes,
+    lunar_date,
+    shift_lunar_years,
+    spring_festival,
+)
 from stats_lib.errors import CalendarError
-from stats_lib.lunar import festivals, lunar_attributes, lunar_date, shift_lunar_years, spring_festival
 
 # 春节 (lunar 1/1), 2000-2030, from the Hong Kong Observatory's published Gregorian-lunar tables
 # (also the dates of the State Council holiday notices for 2004-2026).

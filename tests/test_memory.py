@@ -41,7 +41,7 @@ def _run(code: str, limit: int | None = None) -> tuple[dict, float]:
 def _clean_code(path: Path, engine: str) -> str:
     return (
         "import json\n"
-        "from stats_lib.clean import load\n"
+        "from stats_lib.clean.cleaner import load\n"
         f"c = load([{str(path)!r}], as_of='2026-01-01', engine={engine!r})\n"
         "print(json.dumps({'engine': c.ledger['engine'], 'read': c.ledger['rows_read'],\n"
         "                  'kept': c.ledger['rows_kept'], 'daily': int(c.daily['count'].sum()),\n"
@@ -60,7 +60,7 @@ def _slice(src: Path, dst: Path, rows: int) -> Path:
 
 @pytest.mark.slow
 def test_duckdb_engine_cleans_a_file_the_pandas_engine_cannot_hold(tmp_path):
-    from stats_lib.sample import write_large
+    from make_sample import write_large
 
     path = write_large(ROWS, tmp_path, fmt="csv")
     # what the pandas engine needs: resident memory per row, from two slices of the same file

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stats_lib.compare import compare
-from stats_lib.narrative import (
+from stats_lib.report.narrative import (
     anomaly_sentences,
     category_sentences,
     fmt_count,
@@ -14,6 +13,7 @@ from stats_lib.narrative import (
     paragraph,
     zero_sentence,
 )
+from stats_lib.stats.compare import compare
 from stats_lib.windows import Baseline, Window
 
 

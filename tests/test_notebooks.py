@@ -147,7 +147,7 @@ def test_section_functions_exist(root):
 
 def test_briefing_parameters_match_the_render_spec(root):
     """The render validates exactly the notebook's parameters (plus the hidden output_dir it sets itself)."""
-    from stats_lib.params import PARAMETERS
+    from stats_lib.briefing.params import PARAMETERS
 
     assert list(PARAMETERS) + ["output_dir"] == BRIEFING_PARAMS
 

@@ -9,8 +9,8 @@ import zoneinfo
 import pytest
 import yaml
 
+from stats_lib.briefing.params import PARAMETERS, load_params_file, params_from_cli, validate_params
 from stats_lib.errors import ParameterError
-from stats_lib.params import PARAMETERS, load_params_file, params_from_cli, validate_params
 
 
 @pytest.fixture()

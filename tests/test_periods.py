@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-import stats_lib.periods as periods_mod
+import stats_lib.calendar.periods as periods_mod
+from stats_lib.calendar.periods import PERIODS, periods, resolve_period, resolve_window
 from stats_lib.errors import CalendarError, ParameterError
-from stats_lib.periods import PERIODS, periods, resolve_period, resolve_window
 
 D = dt.date
 

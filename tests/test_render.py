@@ -23,10 +23,10 @@ import nbformat
 import pytest
 
 from stats_lib import cli
-from stats_lib import render as render_mod
+from stats_lib.briefing import render as render_mod
+from stats_lib.briefing.lock import ReportLock, pid_alive
+from stats_lib.briefing.render import export_html, render, report_slug
 from stats_lib.errors import InputError, LockError, ParameterError, RenderError, SchemaError
-from stats_lib.lock import ReportLock, pid_alive
-from stats_lib.render import export_html, render, report_slug
 from stats_lib.windows import Baseline, Window
 
 FIXTURE = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
@@ -197,7 +197,7 @@ def test_lock_held_by_another_process_refused_by_render_and_cli(tmp_path, params
     out = tmp_path / "reports"
     out.mkdir()
     lock = out / f".{SLUG}.lock"
-    code = ("import sys, time; from stats_lib.lock import ReportLock; l = ReportLock(sys.argv[1]).acquire(); "
+    code = ("import sys, time; from stats_lib.briefing.lock import ReportLock; l = ReportLock(sys.argv[1]).acquire(); "
             "print('held', flush=True); time.sleep(30)")
     holder = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True)
     try:
@@ -386,7 +386,7 @@ def test_sigterm_cleans_up_and_stops_the_kernel(tmp_path, params):
     out = tmp_path / "reports"
     before = earlier_report(out)
     nb = variant(tmp_path, "import time\ntime.sleep(120)")
-    code = ("import sys; from pathlib import Path; from stats_lib import cli, render; "
+    code = ("import sys; from pathlib import Path; from stats_lib import cli; from stats_lib.briefing import render; "
             "render.default_notebook = lambda: Path(sys.argv[1]); sys.exit(cli.main(sys.argv[2:]))")
     argv = ["render", "--data", params["data"][0], "--start", "2023-01-21", "--end", "2023-02-05",
             "--as-of", "2023-02-05", "--baseline", "calendar", "--out", str(out)]
@@ -422,7 +422,7 @@ def test_stale_lock_and_leftover_temp_folder_cleared(tmp_path, params, capsys):
 @pytest.fixture(scope="module")
 def sample_cleaned(tmp_path_factory, sample_dir) -> Path:
     """The sample exports of 2022-2023 (and the case file) cleaned into a folder, as ``briefing clean`` does."""
-    from stats_lib.clean import load, write_cleaned
+    from stats_lib.clean.cleaner import load, write_cleaned
 
     files = [sample_dir / "incidents_2022.csv.gz", sample_dir / "incidents_2023.csv.gz",
              sample_dir / "cases_2021-2024.csv.gz"]
@@ -446,8 +446,8 @@ def test_sample_briefing_end_to_end(tmp_path, sample_cleaned):
     from openpyxl import load_workbook
     from pptx import Presentation
 
-    from stats_lib.calendar import baseline_windows, resolve_window
-    from stats_lib.compare import compare
+    from stats_lib.calendar.baselines import baseline_windows, resolve_window
+    from stats_lib.stats.compare import compare
     from stats_lib.tables import read_cleaned
 
     out = tmp_path / "reports"

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import make_sample as sample
 import numpy as np
 import opencc
 import pandas as pd
@@ -19,7 +20,6 @@ import pytest
 import yaml
 from lunardate import LunarDate
 
-from stats_lib import sample
 from stats_lib.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from stats_lib.errors import SchemaError
-from stats_lib.schema import load_schema
-from stats_lib.taxonomy import (
+from stats_lib.ingest.schema import load_schema
+from stats_lib.ingest.taxonomy import (
     load_taxonomy,
     map_categories,
     match_key,

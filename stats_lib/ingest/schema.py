@@ -28,16 +28,18 @@ spaces, ``_`` and ``-``), so ``發生日期``, ``发生日期`` and ``Occurrence
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
-from .errors import SchemaError
-from .taxonomy import match_key
+from stats_lib.errors import InputError, SchemaError
+from stats_lib.ingest.taxonomy import match_key
 
 __all__ = [
     "Schema",
@@ -195,7 +197,6 @@ def _validate(data: dict, where: str) -> Schema:
     if "calendar" in data and data["calendar"] not in ("gregorian", "roc"):
         raise _fail(where, "calendar", "gregorian or roc", data["calendar"])
     if "encoding" in data:
-        import codecs
 
         try:
             data["encoding"] = codecs.lookup(data["encoding"]).name
@@ -240,8 +241,6 @@ def _validate(data: dict, where: str) -> Schema:
                 raise _fail(where, "categories", "a mapping of raw value to one category name", {k: v})
         data["categories"] = {str(k): str(v) for k, v in data["categories"].items()}
     if "date_format" in data:
-        import pandas as pd
-
         fmt = data["date_format"]
         try:
             sample = dt.datetime(2023, 1, 22, 8, 15, 30).strftime(fmt)
@@ -300,7 +299,6 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
     InputError
         A column named in the schema is not in the file (the message lists the headers found).
     """
-    from .errors import InputError
 
     keys = {header_key(h): h for h in reversed(headers)}  # first occurrence wins
     count_words = {header_key(c) for c in AUTO_COLUMNS["count"]}

@@ -19,8 +19,11 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from chinese_calendar import get_solar_terms
+from lunardate import LunarDate
 
-from .errors import CalendarError
+from stats_lib.errors import CalendarError
+from stats_lib.windows import as_date
 
 __all__ = [
     "FIRST_YEAR",
@@ -66,16 +69,12 @@ def _check_year(year: int, lo: int = FIRST_YEAR, hi: int = LAST_YEAR) -> int:
 
 
 def _lunar(year: int, month: int, day: int, leap: bool = False) -> dt.date:
-    from lunardate import LunarDate
-
     return LunarDate(year, month, day, leap).to_solar_date()
 
 
 @cache
 def _month_table(lunar_year: int) -> tuple[tuple[int, int, bool, int], ...]:
     """Months of one lunar year: ``(first day as ordinal, month, leap, length in days)``, in order."""
-    from lunardate import LunarDate
-
     leap_month = LunarDate.leap_month_for_year(lunar_year)
     months: list[tuple[int, int, bool, int]] = []
     for m in range(1, 13):
@@ -97,8 +96,6 @@ def spring_festival(year: int) -> dt.date:
 
 @cache
 def _festivals(year: int) -> tuple[tuple[str, dt.date], ...]:
-    from chinese_calendar import get_solar_terms
-
     sf = spring_festival(year)
     qingming = [d for d, name in get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 30)) if name == "清明"]
     return (
@@ -131,7 +128,6 @@ def festivals(year: int) -> dict[str, dt.date]:
 
 def lunar_date(day: object) -> LunarDay:
     """Return the lunar date of one Gregorian day (1900-02-01 to 2099 lunar year end)."""
-    from .windows import as_date
 
     d = as_date(day)
     table = _tables_for(d.year, d.year)

@@ -34,12 +34,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import chinese_calendar as cc
 import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import CalendarError, ParameterError
-from .windows import Window, as_date
+from stats_lib.errors import CalendarError, ParameterError
+from stats_lib.windows import Window, as_date
 
 __all__ = [
     "ENV_VAR",
@@ -130,8 +131,6 @@ def _cc_data() -> tuple[dict[dt.date, str], dict[dt.date, str], range, dict[dt.d
 
     Also returns the ``joined`` corrections: a day -> the holiday keys its period is named after.
     """
-    import chinese_calendar as cc
-
     hol = {d: _CC_KEYS.get(v, v) for d, v in cc.holidays.items()}
     work = {d: _CC_KEYS.get(v, v) for d, v in cc.workdays.items()}
     text = resources.files("stats_lib").joinpath("data/holiday_corrections.yaml").read_text(encoding="utf-8")

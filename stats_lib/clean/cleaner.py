@@ -31,12 +31,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, ParameterError
-from .io import RawTable, read_table
-from .safe import write_csv
-from .schema import AUTO_COLUMNS, Schema, header_key, is_sensitive, is_total, load_schema, map_columns
-from .tables import Cleaned, empty_daily, is_cleaned_dir, normalise_daily, normalise_hourly, read_cleaned
-from .taxonomy import load_taxonomy, map_categories, match_key, normalisation_flags, normalise_values
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.ingest.readers import RawTable, read_table
+from stats_lib.ingest.schema import (
+    AUTO_COLUMNS,
+    Schema,
+    detect_kind,
+    header_key,
+    is_sensitive,
+    is_total,
+    load_schema,
+    map_columns,
+)
+from stats_lib.ingest.taxonomy import (
+    load_taxonomy,
+    map_categories,
+    match_key,
+    normalisation_flags,
+    normalise_text,
+    normalise_values,
+)
+from stats_lib.safe import write_csv
+from stats_lib.tables import (
+    Cleaned,
+    empty_daily,
+    is_cleaned_dir,
+    normalise_daily,
+    normalise_hourly,
+    read_cleaned,
+)
+from stats_lib.windows import as_date, today_shanghai
 
 __all__ = [
     "REASONS",
@@ -336,7 +360,6 @@ def _tolerant(pattern: str) -> re.Pattern:
     """Compile ``pattern`` so that each Chinese character also matches its Traditional/Simplified variants."""
     from opencc import OpenCC
 
-    from .taxonomy import normalise_text
 
     s2t = OpenCC("s2t")
     out, in_class, escaped = [], False, False
@@ -368,7 +391,6 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
     -------
     Series of str, same index; ``''`` when blank or when the pattern does not match.
     """
-    from .taxonomy import normalise_text
 
     schema = schema or Schema()
     rx = _tolerant(schema.district_pattern) if schema.district_pattern else None
@@ -389,9 +411,7 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
 
 def default_as_of() -> dt.date:
     """Today in Asia/Shanghai: the default reference date (later dates are rejected as future)."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return today_shanghai()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -488,7 +508,6 @@ def _file_part(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> _Par
         expected = ", ".join(AUTO_COLUMNS["time"][:8])
         raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
                          f"in the schema); columns found: {_show(headers)}")
-    from .schema import detect_kind
 
     shape = _detect_shape(headers, cols, schema, table.header_levels)
     if shape == "long" and "count" not in cols:
@@ -859,12 +878,12 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
     if engine == "auto":
-        from . import engine_duckdb
+        from stats_lib.clean import engine_duckdb
 
         # Large record-level input goes out of core (memory stays flat); small input stays in pandas.
         engine = "duckdb" if engine_duckdb.should_use(files) else "pandas"
     if engine == "duckdb":
-        from . import engine_duckdb
+        from stats_lib.clean import engine_duckdb
 
         return engine_duckdb.clean_records(files, sch, as_of_date, dedupe)
     if engine not in ("auto", "pandas"):
@@ -880,7 +899,6 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
 
 
 def _as_date(value: str | dt.date) -> dt.date:
-    from .windows import as_date
 
     return as_date(value, what="as_of")
 

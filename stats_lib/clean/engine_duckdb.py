@@ -45,9 +45,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, StatsLibError
-from .schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
-from .tables import Cleaned, empty_daily
+from stats_lib.errors import InputError, StatsLibError
+from stats_lib.ingest.readers import (
+    _combine_headers,
+    _header_row,
+    _sniff_delimiter,
+    _unique_names,
+    detect_encoding,
+)
+from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
+from stats_lib.ingest.taxonomy import (
+    BLANK_LABEL,
+    OTHER,
+    load_taxonomy,
+    map_categories,
+    normalisation_flags,
+    normalise_text,
+    normalise_values,
+)
+from stats_lib.tables import Cleaned, empty_daily
 
 __all__ = ["AUTO_MIN_BYTES", "AUTO_MIN_ROWS", "should_use", "clean_records"]
 
@@ -153,7 +169,7 @@ def _open_bytes(path: Path):
 
 def _common_plan(fi: int, path: Path, headers: list[str], schema: Schema, encoding: str | None,
                  notes: list[str]) -> tuple[dict, str | None, dict]:
-    from .clean import _detect_shape, _show
+    from stats_lib.clean.cleaner import _detect_shape, _show
 
     cols = map_columns(headers, schema, str(path))
     if "time" not in cols:
@@ -221,7 +237,6 @@ def _transcode(path: Path, encoding: str, out: Path) -> None:
 
 
 def _plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> _File:
-    from .io import _combine_headers, _header_row, _sniff_delimiter, _unique_names, detect_encoding
 
     try:
         with _open_bytes(path) as fh:
@@ -450,7 +465,7 @@ def _fast_time(col: str, schema: Schema) -> tuple[str, str]:
 def _guard() -> str:
     """SQL ``BETWEEN`` of the years a date may have (:data:`stats_lib.clean._YEARS`); SQL leaves any other
     year to the Python parser, which rejects it as a bad date, as the pandas engine does."""
-    from .clean import _YEARS
+    from stats_lib.clean.cleaner import _YEARS
 
     return f"BETWEEN TIMESTAMP '{_YEARS[0]}-01-01' AND TIMESTAMP '{_YEARS[1]}-12-31 23:59:59.999999'"
 
@@ -502,15 +517,13 @@ _COMBO_KEYS = f", {_CK} AS ck, {_HK} AS hk"
 
 
 def _flags(values: pd.Series) -> np.ndarray:
-    from .taxonomy import normalisation_flags
 
     return normalisation_flags(values).to_numpy()
 
 
 def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     """First scan: repeated ids, the distinct raw values, the time values SQL did not parse."""
-    from .clean import _kind_values, clean_districts, parse_times
-    from .taxonomy import BLANK_LABEL, OTHER, load_taxonomy, map_categories, normalise_text, normalise_values
+    from stats_lib.clean.cleaner import _kind_values, clean_districts, parse_times
 
     # one scan: the distinct values (with the time values SQL did not parse) and, as a second grouping
     # set, the ids seen more than once, by their 64-bit hash (a superset: Python compares the ids themselves)
@@ -690,7 +703,7 @@ def clean_records(files: list[str | Path], schema: Schema, as_of: dt.date, dedup
     try:
         return _run(paths, schema, as_of, dedupe)
     except _Unsupported as exc:
-        from .clean import load
+        from stats_lib.clean.cleaner import load
 
         out = load(paths, schema=schema, as_of=as_of, dedupe=dedupe, engine="pandas")
         ledger = {**out.ledger, "engine": "pandas", "engine_note": f"DuckDB engine not used: {exc}"}
@@ -764,7 +777,7 @@ _RAW = {"id": "id_raw", "time": "t_raw", "category": "cat", "subcategory": "sub"
 
 def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
     """Resolve the rows whose id (or whole row) repeats: first occurrence kept, as the pandas engine."""
-    from .clean import duplicate_flags
+    from stats_lib.clean.cleaner import duplicate_flags
 
     one = one.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
     kept, removed, exact, final = duplicate_flags(one, ["rh"], dedupe)
@@ -773,7 +786,7 @@ def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
 
 def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
     """The ledger counts of one kind (or all), from the aggregates and the candidate rows."""
-    from .clean import REASONS
+    from stats_lib.clean.cleaner import REASONS
 
     good = stats[stats["reason"] == ""]
     fin = cands[cands["final"]]
@@ -871,7 +884,7 @@ def _frame(table, text: list[str]) -> pd.DataFrame:
 
 def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], schema: Schema, as_of: dt.date,
               dedupe: str | None) -> Cleaned:
-    from .clean import ledger_settings
+    from stats_lib.clean.cleaner import ledger_settings
 
     for c in ("reason", "label", "kind"):
         stats[c] = stats[c].astype(object).fillna("")
@@ -935,7 +948,7 @@ def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], s
 
 def _rejects(one: pd.DataFrame, plans: list[_File]) -> pd.DataFrame:
     """Rejected rows: file, line, reason and the raw values of the mapped non-sensitive columns."""
-    from .clean import _RAW_COLUMNS
+    from stats_lib.clean.cleaner import _RAW_COLUMNS
 
     bad = one[one["reason"] != ""].sort_values(["fi", "line"], kind="stable") if len(one) else one
     if not len(bad):

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import SchemaError
+from stats_lib.errors import SchemaError
 
 __all__ = [
     "KINDS",

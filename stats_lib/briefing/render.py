@@ -20,10 +20,12 @@ died or a cell ran past the timeout (:class:`RenderError`); 2 bad parameters or 
 from __future__ import annotations
 
 import contextlib
+import copy
 import ctypes
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
@@ -33,12 +35,15 @@ import sys
 import tempfile
 import threading
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 
-from . import errors
-from .errors import ParameterError, RenderError
-from .lock import ReportLock
-from .params import params_from_cli, resolve_plan, validate_params
+from stats_lib import errors
+from stats_lib.briefing import exports
+from stats_lib.briefing.lock import ReportLock
+from stats_lib.briefing.params import params_from_cli, resolve_plan, validate_params
+from stats_lib.errors import ParameterError, RenderError
+from stats_lib.version import __version__
 
 __all__ = ["render", "params_from_cli", "report_slug", "export_html", "default_notebook", "KERNEL_NAME"]
 
@@ -74,12 +79,12 @@ _TITLES = {"zh": "警情态势简报", "en": "Situation briefing"}
 
 def default_notebook() -> Path:
     """Return the briefing notebook: ``stats_lib/notebooks/briefing.ipynb`` when installed, else the repo's."""
-    here = Path(__file__).resolve().parent
-    for cand in (here / "notebooks" / "briefing.ipynb", here.parent / "notebooks" / "briefing.ipynb"):
+    package = Path(__file__).resolve().parents[1]
+    for cand in (package / "notebooks" / "briefing.ipynb", package.parent / "notebooks" / "briefing.ipynb"):
         if cand.is_file():
             return cand
-    raise RenderError(f"the briefing notebook is missing (looked in {here / 'notebooks'} and "
-                      f"{here.parent / 'notebooks'})")
+    raise RenderError(f"the briefing notebook is missing (looked in {package / 'notebooks'} and "
+                      f"{package.parent / 'notebooks'})")
 
 
 def report_slug(params: Mapping[str, object], window, baseline) -> str:
@@ -136,9 +141,7 @@ def _input_files(params: Mapping[str, object]) -> list[dict]:
 
 def _versions() -> dict:
     """Versions of Python, stats_lib and every runtime dependency declared by the package."""
-    from importlib import metadata
 
-    from . import __version__
 
     out = {"python": platform.python_version(), "platform": platform.platform(), "stats-lib": __version__}
     try:
@@ -217,8 +220,6 @@ def export_html(nb, lang: str = "zh", title: str = "") -> str:
     and no reference to an outside server (no require.js, MathJax, mermaid or widget scripts; external
     ``src``/``href`` attributes removed), so that it opens on an intranet without internet.
     """
-    import copy
-    import logging
 
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -320,7 +321,6 @@ def _kernel_config():
 
 def _run_notebook(notebook: Path, tmp: Path, params: dict, timeout: int, progress: bool) -> object:
     """Execute ``notebook`` with papermill into ``tmp/briefing.ipynb``; return the executed NotebookNode."""
-    import logging
 
     import papermill
 
@@ -481,7 +481,6 @@ def _sigterm_raises():
 
 def _export(tmp: Path, nb, params: dict, window, baseline) -> None:
     """Write briefing.html, briefing.pptx and tables.xlsx from the executed notebook and its outputs."""
-    from . import exports
 
     index_path = tmp / "outputs.json"
     if not index_path.is_file():

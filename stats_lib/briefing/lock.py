@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import LockError
+from stats_lib.errors import LockError
 
 __all__ = ["ReportLock", "pid_alive"]
 

@@ -20,9 +20,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy import stats
+
+from stats_lib.report import charts
+from stats_lib.report.narrative import fmt_count as nfmt
+from stats_lib.stats.compare import category_label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .briefing import Context
+    from stats_lib.report.context import Context
 
 __all__ = ["Section", "Table", "Chart", "TITLES", "SECTIONS", "header", "overview", "categories", "daily", "hourly",
            "districts", "key_days", "anomalies", "data_notes", "focus", "comparison_frame", "daily_series",
@@ -191,17 +196,13 @@ def masked(n: object, mask_below: int | None) -> bool:
 
 def fmt_count(n: object, mask_below: int | None = None) -> str:
     """Format a count for reading: ``1,234``, one decimal for a mean (``12.3``), ``*`` when masked."""
-    try:
-        from .narrative import fmt_count as nfmt
-    except ImportError:  # pragma: no cover - narrative not installed yet
-        nfmt = None
     if n is None or (isinstance(n, float) and np.isnan(n)):
         return "—"
     if masked(n, mask_below):
         return "*"
     if float(n) != round(float(n)):
         return f"{float(n):,.1f}"
-    return nfmt(int(round(float(n))), mask_below) if nfmt else f"{int(round(float(n))):,}"
+    return nfmt(int(round(float(n))), mask_below)
 
 
 def _cell_count(n: object, mask_below: int | None) -> object:
@@ -263,7 +264,6 @@ def _share_text(row: pd.Series) -> str:
 
 def _group_label(value: object, ctx: Context) -> str:
     """A group as the reader sees it: the Chinese name, or its English label (taxonomy) with lang="en"."""
-    from .compare import category_label
 
     return category_label("" if value is None else str(value), ctx.lang)
 
@@ -331,7 +331,6 @@ def _total(cmp) -> pd.Series:
 
 
 def _charts():
-    from . import charts
 
     return charts
 
@@ -676,8 +675,6 @@ def key_day_table(ctx: Context) -> pd.DataFrame:
     ``baseline`` (int64), ``p_value`` (exact conditional test, one day against one day) and
     ``p_adjusted`` (Benjamini–Hochberg over the days).
     """
-    from scipy import stats
-
     d = ctx.daily[ctx.daily["kind"] == ctx.kind]
     per_day = d.groupby("date")["count"].sum()
     rows = ctx.key_days

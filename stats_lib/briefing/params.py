@@ -18,8 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ParameterError
-from .windows import BASELINE_MODES
+import yaml
+
+from stats_lib.calendar.baselines import baseline_windows, resolve_window
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.windows import BASELINE_MODES, today_shanghai
 
 __all__ = [
     "PARAMETERS",
@@ -32,7 +35,6 @@ __all__ = [
 ]
 
 #: Offset of Asia/Shanghai (China has kept UTC+8 without daylight saving since 1991).
-_SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,6 @@ PARAMETERS: dict[str, ParamSpec] = {
 _CLI_ONLY = ("out", "timeout", "wait", "params_file", "command")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2})(?::00)?)?$")
 _AVG = re.compile(r"^avg[2-9]$")
-
-
-def today_shanghai() -> dt.date:
-    """Return today's date in Asia/Shanghai (UTC+8)."""
-    return dt.datetime.now(_SHANGHAI).date()
 
 
 def _flag(name: str) -> str:
@@ -249,8 +246,6 @@ def resolve_plan(params: Mapping[str, object]):
         An unknown period, a window that cannot be resolved, or an unknown baseline; the message
         names the parameter.
     """
-    from .calendar import baseline_windows, resolve_window
-    from .errors import InputError
 
     what = "period" if params.get("period") is not None else "start/end"
     try:
@@ -284,7 +279,6 @@ def load_params_file(path: str | Path) -> dict:
         are resolved against the YAML file's folder. Values are not validated here; see
         :func:`validate_params`.
     """
-    import yaml
     from papermill.iorw import NoDatesSafeLoader  # YAML loader without the timestamp resolver
 
     p = Path(path)

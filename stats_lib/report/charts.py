@@ -29,7 +29,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from stats_lib.errors import InputError
+from stats_lib.report.fonts import bold_weight
 
 __all__ = [
     "OKABE_ITO",
@@ -202,7 +203,6 @@ def _new_figure(title: str, footer: str):
     """A 16x9-inch constrained-layout Figure with a left-aligned title and a footer; returns (fig, ax)."""
     from matplotlib.figure import Figure
 
-    from .fonts import bold_weight
 
     bold = bold_weight()
     fig = Figure(figsize=SLIDE_SIZE_IN, dpi=SLIDE_DPI, layout="constrained")
@@ -220,7 +220,6 @@ def _new_figure(title: str, footer: str):
 
 
 def _bold() -> str:
-    from .fonts import bold_weight
 
     return bold_weight()
 

@@ -16,10 +16,10 @@ from importlib import resources
 
 import yaml
 
-from . import holidays as hol
-from .errors import CalendarError, ParameterError
-from .lunar import festivals, spring_festival
-from .windows import Window, as_date
+from stats_lib.calendar import official as hol
+from stats_lib.calendar.lunar import festivals, spring_festival
+from stats_lib.errors import CalendarError, ParameterError
+from stats_lib.windows import Window, as_date, today_shanghai
 
 __all__ = [
     "PERIODS",
@@ -89,11 +89,6 @@ _ALIASES = {
     "全国两会": "two-sessions", "今年以来": "ytd", "最近7天": "last-7d", "最近28天": "last-28d",
 }
 _BY_KEY = {s.slug: s for s in PERIODS} | {s.name: s for s in PERIODS}
-
-
-def today_shanghai() -> dt.date:
-    """Today's date in Asia/Shanghai (UTC+8; China has no daylight saving time)."""
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
 def period_spec(name_or_slug: str) -> PeriodSpec:

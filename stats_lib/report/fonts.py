@@ -20,6 +20,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from stats_lib.errors import RenderError
+
 __all__ = [
     "SYSTEM_CJK_FAMILIES",
     "BUNDLED_FAMILY",
@@ -100,7 +102,6 @@ def setup_fonts() -> str:
     if family is None:
         path = bundled_font_path()
         if path is None:
-            from .errors import RenderError
 
             raise RenderError(
                 "no Chinese font: install a CJK font (e.g. fonts-noto-cjk) or the mplfonts package "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .errors import ParameterError
+from stats_lib.errors import ParameterError
 
 __all__ = ["RateTest", "rate_test", "dispersion"]
 

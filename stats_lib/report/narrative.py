@@ -15,8 +15,16 @@ import math
 
 import pandas as pd
 
-from .compare import TOTAL, Comparison, baseline_name, category_label, change_word, fmt_int, fmt_pct
-from .windows import Window
+from stats_lib.stats.compare import (
+    TOTAL,
+    Comparison,
+    baseline_name,
+    category_label,
+    change_word,
+    fmt_int,
+    fmt_pct,
+)
+from stats_lib.windows import Window
 
 __all__ = ["fmt_count", "fmt_pct", "change_phrase", "headline", "category_sentences", "paragraph",
            "anomaly_sentences", "zero_sentence"]

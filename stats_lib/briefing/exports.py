@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import RenderError
-from .safe import safe_cell, safe_frame, write_csv
+from stats_lib.briefing.collect import Collector
+from stats_lib.errors import RenderError
+from stats_lib.safe import safe_cell, safe_frame, write_csv
 
 __all__ = ["write_pptx", "write_xlsx", "safe_cell", "safe_frame", "write_csv", "sheet_name", "CJK_FONT"]
 
@@ -81,7 +82,6 @@ def _load_index(output_dir: str | Path) -> tuple[Path, dict]:
 
 
 def _read_table(base: Path, item: dict) -> pd.DataFrame:
-    from .collect import Collector
 
     return Collector.read_table(_inside(base, str(item.get("json", "")), "table"))
 

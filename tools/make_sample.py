@@ -1,7 +1,7 @@
 """Synthetic sample city 示例市: the committed sample exports and large benchmark sets.
 
-``python -m stats_lib.sample --out data/sample`` rebuilds the committed sample (fixed seed);
-``python -m stats_lib.sample --rows 10000000 --out DIR [--format parquet|csv]`` writes a large
+``python tools/make_sample.py --out data/sample`` rebuilds the committed sample (fixed seed);
+``python tools/make_sample.py --rows 10000000 --out DIR [--format parquet|csv]`` writes a large
 record-level incident set for benchmarks, in chunks (memory stays well under 1 GiB for 30M rows).
 
 The sample holds true structure (weekly and seasonal cycles, the Spring Festival effect, a gentle
@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from lunardate import LunarDate
 
-from .errors import ParameterError
+from stats_lib.errors import ParameterError
 
 __all__ = [
     "SEED",
@@ -952,7 +952,7 @@ def _readme(m: dict) -> str:
     lines = [
         "# data/sample: the fictional city 示例市 (2021-01-01 to 2024-12-31)",
         "",
-        "Synthetic exports of a city public-security bureau, built by `python -m stats_lib.sample --out data/sample`",
+        "Synthetic exports of a city public-security bureau, built by `python tools/make_sample.py --out data/sample`",
         f"(seed {m['seed']}; `make sample`). Every name, phone number, ID number and address is fake, but realistic",
         "in form, so that tests can prove none of them reaches an output. Every number below is computed by the",
         "generator as it plants the data; the same numbers are machine-readable in `messes.json`.",
@@ -1147,8 +1147,8 @@ def write_large(rows: int, out_dir: str | Path, fmt: str = "parquet", seed: int 
 # command line
 # ----------------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m stats_lib.sample``: rebuild the sample, or write a large set with ``--rows``."""
-    p = argparse.ArgumentParser(prog="python -m stats_lib.sample", description=__doc__.splitlines()[0])
+    """``python tools/make_sample.py``: rebuild the sample, or write a large set with ``--rows``."""
+    p = argparse.ArgumentParser(prog="python tools/make_sample.py", description=__doc__.splitlines()[0])
     p.add_argument("--out", default="data/sample", help="output folder (default data/sample)")
     p.add_argument("--rows", type=int, help="write this many synthetic incident rows instead of the sample")
     p.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="format of --rows output")

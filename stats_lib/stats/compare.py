@@ -26,11 +26,17 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 
-from .errors import InputError, ParameterError, StatsLibError
-from .ratetest import RateTest, dispersion, rate_test
-from .windows import Baseline, Window, as_date
+from stats_lib.calendar.baselines import (
+    baseline_windows,  # lazy: calendar is a lower stage, imported on use
+    day_attributes,
+    resolve_period,
+)
+from stats_lib.errors import InputError, ParameterError, StatsLibError
+from stats_lib.stats.ratetest import RateTest, dispersion, rate_test
+from stats_lib.windows import Baseline, Window, as_date
 
 __all__ = [
     "TOTAL",
@@ -70,7 +76,6 @@ TEST_EN = ("exact conditional test for two Poisson rates (binomial given the tot
 @functools.lru_cache(maxsize=1)
 def _taxonomy() -> tuple[dict[str, int], dict[str, str]]:
     """Return (rank of each category, English label of each category) from the shipped taxonomy."""
-    import yaml
 
     text = resources.files("stats_lib").joinpath("data/taxonomy.yaml").read_text("utf-8")
     tax = yaml.safe_load(text) or {}
@@ -380,14 +385,12 @@ def _resolve_baseline(window: Window, baseline: object) -> tuple[Baseline, tuple
     """The Baseline, and its notes in English when the calendar resolved it here."""
     if isinstance(baseline, Baseline):
         try:  # the same baseline's notes in English, when the calendar gives the same windows
-            from .calendar import baseline_windows
 
             en = baseline_windows(window, baseline.mode, lang="en")
             return baseline, (tuple(en.notes) if en.windows == baseline.windows else ())
         except (ImportError, TypeError, StatsLibError):
             return baseline, ()
     if baseline is None or isinstance(baseline, str):
-        from .calendar import baseline_windows  # lazy: calendar is a lower stage, imported on use
 
         base = baseline_windows(window, baseline)
         try:
@@ -418,7 +421,6 @@ def _history_windows(window: Window, baseline: Baseline, history: object,
         if years < 3:
             return ()
         try:
-            from .calendar import baseline_windows
 
             if _avg_n(baseline.mode):
                 wins = tuple(baseline_windows(window, f"avg{years}").windows)
@@ -725,7 +727,6 @@ def _shifted(w: Window, days: int, mode: str) -> Baseline:
 
 def _holiday_in_progress(day: dt.date) -> tuple[str, str, Window, Baseline] | None:
     """The official holiday period containing ``day`` and the same holiday last year, or None."""
-    from .calendar import day_attributes, resolve_period
 
     # A New Year holiday that begins in December belongs to the year it leads into.
     year = day.year + 1 if day.month == 12 else day.year

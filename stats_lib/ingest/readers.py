@@ -16,6 +16,7 @@ import datetime as dt
 import gzip
 import hashlib
 import io
+import re
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .schema import AUTO_COLUMNS, Schema, header_key
+from stats_lib.errors import InputError
+from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES"]
 
@@ -316,7 +317,6 @@ def _cell_text(v: object) -> str:
 
 def _parser_message(message: str, skipped: int) -> str:
     """Rewrite the pandas parser's row/line numbers as the file's 1-based line numbers."""
-    import re
 
     text = " ".join(message.split()).replace("Error tokenizing data. C error: ", "")
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)

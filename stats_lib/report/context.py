@@ -1,4 +1,4 @@
-"""The situation briefing: prepare the data once, then build and show one section at a time.
+"""The briefing's context: the data, windows and comparisons computed once by :func:`prepare`.
 
 The notebook ``notebooks/briefing.ipynb`` is thin: it calls :func:`prepare` with its parameters,
 :func:`collector` for the hand-over to the render process, then :func:`show` on each section
@@ -16,41 +16,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, ParameterError
-from .sections import (
-    SECTIONS,
-    Chart,
-    Section,
-    Table,
-    anomalies,
-    categories,
-    daily,
-    data_notes,
-    districts,
-    focus,
-    header,
-    hourly,
-    key_days,
-    overview,
-    table_html,
+from stats_lib.calendar.baselines import (
+    baseline_windows,
+    day_attributes,
+    festivals,
+    official_periods,
+    resolve_window,
 )
-from .tables import Cleaned
-from .windows import Baseline, Window, as_date
+from stats_lib.clean.cleaner import ledger_summary, load_data
+from stats_lib.errors import CalendarError, InputError, ParameterError
+from stats_lib.report import narrative
+from stats_lib.report.narrative import zero_sentence
+from stats_lib.stats.anomaly import flag_anomalies
+from stats_lib.stats.compare import baseline_name as comparison_baseline_name
+from stats_lib.stats.compare import category_label, category_mix, compare, zero_districts
+from stats_lib.tables import Cleaned
+from stats_lib.windows import Baseline, Window, as_date, today_shanghai
 
-__all__ = ["Context", "Section", "Table", "Chart", "prepare", "collector", "show", "show_all", "build_all",
-           "header", "overview", "categories", "daily", "hourly", "districts", "key_days", "anomalies",
-           "data_notes", "focus", "SECTIONS", "baseline_name"]
+__all__ = ["Context", "prepare", "baseline_name"]
+
 
 def baseline_name(mode: str, lang: str = "zh", *, short: bool = True) -> str:
     """How the report names a baseline: ``去年农历同期`` / ``Same lunar period last year`` (see compare)."""
-    from .compare import baseline_name as name
-
-    return name(mode, lang, short=short)
+    return comparison_baseline_name(mode, lang, short=short)
 
 
 @dataclass(frozen=True)
@@ -116,7 +109,6 @@ class Context:
     @property
     def subject(self) -> str:
         """What is counted: ``警情``, or with a selection ``高新区火灾警情`` / ``fire incidents in 高新区``."""
-        from .compare import category_label
 
         if self.lang == "en":
             cats = " and ".join(category_label(c, "en").lower() for c in self.categories)
@@ -145,7 +137,6 @@ def _load(data, schema: str | None) -> Cleaned:
     if data is None or (isinstance(data, Sequence) and not isinstance(data, str) and not data):
         raise ParameterError("data: give a cleaned folder or raw export files")
     paths = [str(data)] if isinstance(data, str | Path) else [str(p) for p in data]
-    from .clean import load_data
 
     return load_data(paths, schema=schema, as_of=None)
 
@@ -166,8 +157,6 @@ def _check_names(daily: pd.DataFrame, column: str, values: tuple[str, ...], what
 
 def _festival_days(years: range) -> dict:
     """{date: name} of the festivals (除夕, 春节, 元宵 …) and of 初二 … 初七, over ``years``."""
-    from .calendar import festivals
-    from .errors import CalendarError
 
     out: dict = {}
     for y in years:
@@ -184,8 +173,6 @@ def _festival_days(years: range) -> dict:
 
 def _key_days(window: Window, cutoff: dt.date) -> tuple:
     """(name, date, same lunar day last year) for the festival days inside the window, in date order."""
-    from .calendar import festivals
-    from .errors import CalendarError
 
     rows = []
     for y in range(window.start.year, window.end.year + 1):
@@ -203,8 +190,6 @@ def _key_days(window: Window, cutoff: dt.date) -> tuple:
 
 def _holidays(window: Window, lang: str = "zh") -> pd.DataFrame | None:
     """Official holiday name of each day of ``window`` (``''`` on other days), in the report language."""
-    from .calendar import day_attributes, official_periods
-    from .errors import CalendarError
 
     try:
         attrs = day_attributes(window.start, window.end)[["date", "holiday"]]
@@ -266,7 +251,6 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     InputError
         Unreadable data, or data with neither incidents nor cases.
     """
-    from .calendar import baseline_windows, resolve_window
 
     if lang not in ("zh", "en"):
         raise ParameterError(f"lang: expected zh or en, got {lang!r}")
@@ -317,13 +301,11 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
 
 
 def _today() -> dt.date:
-    from .params import today_shanghai
 
     return today_shanghai()
 
 
 def _replace(ctx: Context, **changes) -> Context:
-    from dataclasses import replace
 
     return replace(ctx, **changes)
 
@@ -331,7 +313,6 @@ def _replace(ctx: Context, **changes) -> Context:
 def _comparisons(d: pd.DataFrame, h, window: Window, base: Baseline, kind: str, min_base: int,
                  csel: tuple, dsel: tuple) -> dict:
     """Every comparison of the briefing, computed once."""
-    from .compare import compare
 
     def cmp(frame, by=None, k=kind):
         return compare(frame, window, base, by=by, hourly=h, kind=k, min_base=min_base)
@@ -360,7 +341,6 @@ def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail
     ``all_days=True`` (``flag`` is ``high``/``low`` on flagged days, ``''`` otherwise), or None with a
     sentence (in Chinese and English) saying why nothing could be checked.
     """
-    from .anomaly import flag_anomalies
 
     sub = d[d["kind"] == kind]
     try:
@@ -372,7 +352,6 @@ def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail
 
 def _words(ctx: Context) -> dict:
     """The narrative paragraph, the category-mix sentence, the ledger summary and the test sentence."""
-    from . import narrative
 
     en = ctx.lang == "en"
     place = "、".join(ctx.districts) if ctx.districts else None
@@ -380,7 +359,6 @@ def _words(ctx: Context) -> dict:
                                             place=place)}
     out["mix_text"] = _mix_sentence(ctx) if ctx.by_category is not None else ""
     if ctx.ledger:
-        from .clean import ledger_summary
 
         out["ledger_text"] = ledger_summary(ctx.ledger, lang=ctx.lang)
     out["test_text"] = ctx.total.test_en if en else ctx.total.test
@@ -391,7 +369,6 @@ def _words(ctx: Context) -> dict:
 
 def _mix_sentence(ctx: Context) -> str:
     """One sentence on the chi-square test of the category mix (current against baseline)."""
-    from .compare import category_label, category_mix
 
     try:
         mix = category_mix(ctx.by_category)
@@ -412,87 +389,6 @@ def _mix_sentence(ctx: Context) -> str:
 
 def _zero(ctx: Context) -> str:
     """The 零发案 sentence: districts with no record of a category of the main kind in the window."""
-    from .compare import zero_districts
-    from .narrative import zero_sentence
 
     z = zero_districts(ctx.daily[ctx.daily["kind"] == ctx.kind], ctx.window, by="category", hourly=ctx.hourly)
     return zero_sentence(z, lang=ctx.lang, kind=ctx.kind)
-
-
-# --------------------------------------------------------------------------------------------- show
-def collector(ctx: Context, output_dir: str | None = None):
-    """The :class:`stats_lib.collect.Collector` for this briefing (writes nothing when ``output_dir`` is None).
-
-    Also sets up the CJK font for the charts.
-    """
-    from .collect import Collector
-    from .fonts import setup_fonts
-
-    setup_fonts()
-    head = header(ctx)
-    sub = " ".join(f"{k}：{v}" for k, v in head.fields[:3]) if ctx.lang != "en" \
-        else " ".join(f"{k}: {v}" for k, v in head.fields[:3])
-    return Collector(output_dir, title=head.title, subtitle=sub, lang=ctx.lang)
-
-
-def show(section: Section, collect=None) -> None:
-    """Display ``section`` in the notebook and register its charts and tables with ``collect``.
-
-    Text and tables are shown as HTML; each chart as a PNG image (embedded in the notebook), then
-    the Figure is closed. Returns None (nothing more is printed under the cell).
-    """
-    from IPython.display import HTML, Image, display
-
-    display(HTML(_heading_html(section)))
-    for chart in section.charts:
-        if chart.figure is None:
-            continue
-        png = collect.chart(chart.slug, chart.title, chart.figure, native=chart.native) if collect else None
-        display(Image(data=png or _png(chart.figure), width=960))
-        _close(chart.figure)
-    for t in section.tables:
-        display(HTML(table_html(t)))
-        if collect is not None:
-            collect.table(t.slug, t.title, t.frame)
-    if section.notes:
-        display(HTML("\n".join(f'<p style="font-size:90%;color:#555">{_esc(n)}</p>' for n in section.notes)))
-
-
-def _heading_html(section: Section) -> str:
-    part = Section(section.key, section.title, section.paragraphs, fields=section.fields, level=section.level,
-                   colon=section.colon)
-    return part.html()
-
-
-def _esc(s: str) -> str:
-    import html
-
-    return html.escape(s)
-
-
-def _png(fig) -> bytes:
-    import io
-
-    from .collect import SLIDE_SIZE_IN
-
-    buf = io.BytesIO()
-    fig.set_size_inches(*SLIDE_SIZE_IN)
-    fig.savefig(buf, format="png", dpi=80, metadata={"Software": None})
-    return buf.getvalue()
-
-
-def _close(fig) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-
-
-def build_all(ctx: Context) -> list[Section]:
-    """Every section of the briefing, header first, in order."""
-    return [header(ctx)] + [f(ctx) for f in SECTIONS]
-
-
-def show_all(ctx: Context, collect=None) -> None:
-    """Show every section (header first) and register their charts and tables."""
-    for s in build_all(ctx):
-        show(s, collect)

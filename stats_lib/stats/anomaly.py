@@ -34,8 +34,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import InputError, ParameterError
-from .windows import as_date
+from stats_lib.calendar.baselines import day_attributes  # lazy: calendar may be absent when attrs are given
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.stats.compare import (  # same filters as the comparisons
+    _as_list,
+    _check_daily,
+    _filter,
+    _taxonomy,
+)
+from stats_lib.windows import as_date
 
 __all__ = ["SF_BANDS", "daily_series", "design_matrix", "fit_poisson", "expected_counts", "flag_anomalies"]
 
@@ -62,7 +69,6 @@ def daily_series(daily: pd.DataFrame, by: str | None = None, *, kind: str | Sequ
         of ``by`` (``category``, ``subcategory``, ``district`` or ``kind``; ``未知`` for an empty value),
         counts (int64).
     """
-    from .compare import _as_list, _check_daily, _filter  # same filters as the comparisons
 
     _check_daily(daily)
     if by is not None and by not in ("category", "subcategory", "district", "kind"):
@@ -81,7 +87,6 @@ def daily_series(daily: pd.DataFrame, by: str | None = None, *, kind: str | Sequ
         wide = data.assign(_g=data[by].where(data[by] != "", "未知")).pivot_table(
             index="date", columns="_g", values="count", aggfunc="sum", fill_value=0)
         wide = wide.reindex(days, fill_value=0)
-        from .compare import _taxonomy
 
         rank = _taxonomy()[0]
         cols = sorted(wide.columns, key=lambda c: (rank.get(c, len(rank)), -int(wide[c].sum()), str(c)))
@@ -112,7 +117,6 @@ def design_matrix(dates: pd.DatetimeIndex, attrs: pd.DataFrame | None = None) ->
     """
     dates = pd.DatetimeIndex(dates)
     if attrs is None:
-        from .calendar import day_attributes  # lazy: calendar may be absent when attrs are given
 
         attrs = day_attributes(dates.min().date(), dates.max().date())
     a = attrs.copy()
@@ -312,7 +316,6 @@ def flag_anomalies(daily: pd.DataFrame, start: object, end: object, by: str | No
     """
     series = daily_series(daily, by, kind=kind, districts=districts, categories=categories)
     if attrs is None:
-        from .calendar import day_attributes
 
         first = series.index.min().date()
         attrs = day_attributes(first, max(series.index.max().date(), as_date(end, what="end")))

@@ -25,10 +25,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import holidays as hol
-from .errors import CalendarError, ParameterError
-from .holidays import official_periods, workdays
-from .lunar import (
+from stats_lib.calendar import official as hol
+from stats_lib.calendar.lunar import (
     FESTIVALS,
     FIRST_YEAR,
     LAST_YEAR,
@@ -37,8 +35,10 @@ from .lunar import (
     shift_lunar_years,
     spring_festival,
 )
-from .periods import (
+from stats_lib.calendar.official import official_periods, workdays
+from stats_lib.calendar.periods import (
     PERIODS,
+    _fixed,
     _listing,
     chunyun,
     period_spec,
@@ -48,7 +48,8 @@ from .periods import (
     today_shanghai,
     two_sessions_unsure,
 )
-from .windows import BASELINE_MODES, Baseline, Window, as_date
+from stats_lib.errors import CalendarError, ParameterError
+from stats_lib.windows import BASELINE_MODES, Baseline, Window, as_date
 
 __all__ = [
     "festivals",
@@ -141,7 +142,6 @@ def _shift(w: Window, mode: str, k: int, lang: str, notes: list[str], arrangemen
 
 
 def _holiday(w: Window, k: int, lang: str, notes: list[str], arrangements) -> Window:
-    from .periods import _fixed
 
     if not w.slug:
         raise ParameterError("baseline holiday: the window is not a named period; give --period (春节假期, 国庆假期 …) "
