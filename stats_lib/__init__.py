@@ -16,7 +16,7 @@ __all__ = ["load", "compare", "render", "__version__"]
 def __getattr__(name: str):
     # Lazy re-exports keep `import stats_lib` fast and free of side effects.
     if name == "load":
-        from stats_lib.clean.cleaner import load
+        from stats_lib.clean import load
 
         return load
     if name == "compare":

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from stats_lib.briefing.render import params_from_cli, render
 from stats_lib.calendar.baselines import baseline_windows, calendar_report, format_calendar, resolve_window
-from stats_lib.clean.cleaner import ledger_summary, load, load_data, write_cleaned
+from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.errors import InputError, ParameterError, StatsLibError
 from stats_lib.safe import safe_frame
 from stats_lib.stats.compare import compare, format_table

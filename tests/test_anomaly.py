@@ -159,7 +159,7 @@ def test_flag_anomalies_on_daily_table():
 def sample_incidents(sample_dir):
     if not (sample_dir / "messes.json").is_file():
         pytest.skip("data/sample is not generated")
-    from stats_lib.clean.cleaner import load
+    from stats_lib.clean import load
 
     files = sorted(sample_dir.glob("incidents_*.csv.gz"))
     cleaned = load([str(p) for p in files], as_of="2024-12-31")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stats_lib.clean.cleaner import (
+from stats_lib.clean import (
     ledger_summary,
     load,
     load_data,

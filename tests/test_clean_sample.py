@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import pytest
 
-from stats_lib.clean.cleaner import load, write_cleaned
+from stats_lib.clean import load, write_cleaned
 
 AS_OF = "2024-12-31"
 

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stats_lib.clean import engine_duckdb
-from stats_lib.clean.cleaner import load
+from stats_lib.clean import engine_duckdb, load
 from stats_lib.errors import InputError
 
 AS_OF = "2024-12-31"

@@ -19,7 +19,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stats_lib.clean.cleaner import load
+from stats_lib.clean import load
 from stats_lib.errors import StatsLibError
 from stats_lib.ingest.schema import AUTO_COLUMNS
 from stats_lib.tables import DAILY_COLUMNS, Cleaned

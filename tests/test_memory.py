@@ -41,7 +41,7 @@ def _run(code: str, limit: int | None = None) -> tuple[dict, float]:
 def _clean_code(path: Path, engine: str) -> str:
     return (
         "import json\n"
-        "from stats_lib.clean.cleaner import load\n"
+        "from stats_lib.clean import load\n"
         f"c = load([{str(path)!r}], as_of='2026-01-01', engine={engine!r})\n"
         "print(json.dumps({'engine': c.ledger['engine'], 'read': c.ledger['rows_read'],\n"
         "                  'kept': c.ledger['rows_kept'], 'daily': int(c.daily['count'].sum()),\n"

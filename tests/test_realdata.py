@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stats_lib.clean.cleaner import load
+from stats_lib.clean import load
 
 pytestmark = pytest.mark.realdata
 

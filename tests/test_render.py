@@ -422,7 +422,7 @@ def test_stale_lock_and_leftover_temp_folder_cleared(tmp_path, params, capsys):
 @pytest.fixture(scope="module")
 def sample_cleaned(tmp_path_factory, sample_dir) -> Path:
     """The sample exports of 2022-2023 (and the case file) cleaned into a folder, as ``briefing clean`` does."""
-    from stats_lib.clean.cleaner import load, write_cleaned
+    from stats_lib.clean import load, write_cleaned
 
     files = [sample_dir / "incidents_2022.csv.gz", sample_dir / "incidents_2023.csv.gz",
              sample_dir / "cases_2021-2024.csv.gz"]

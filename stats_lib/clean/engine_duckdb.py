@@ -45,13 +45,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from stats_lib.clean.engine_pandas import duplicate_flags
+from stats_lib.clean.ledger import ledger_settings
+from stats_lib.clean.rules import DATE_YEARS, REASONS, clean_districts, kind_values, parse_times
+from stats_lib.clean.shape import RAW_COLUMNS, detect_shape, show_headers
 from stats_lib.errors import InputError, StatsLibError
 from stats_lib.ingest.readers import (
-    _combine_headers,
-    _header_row,
-    _sniff_delimiter,
-    _unique_names,
+    combine_headers,
     detect_encoding,
+    header_row,
+    sniff_delimiter,
+    unique_names,
 )
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
 from stats_lib.ingest.taxonomy import (
@@ -84,7 +88,7 @@ _FULL_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
     """This input is better cleaned by the pandas engine (the message says why)."""
 
 
@@ -169,19 +173,17 @@ def _open_bytes(path: Path):
 
 def _common_plan(fi: int, path: Path, headers: list[str], schema: Schema, encoding: str | None,
                  notes: list[str]) -> tuple[dict, str | None, dict]:
-    from stats_lib.clean.cleaner import _detect_shape, _show
-
     cols = map_columns(headers, schema, str(path))
     if "time" not in cols:
         expected = ", ".join(AUTO_COLUMNS["time"][:8])
         raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
-                         f"in the schema); columns found: {_show(headers)}")
-    shape = _detect_shape(headers, cols, schema, [])
+                         f"in the schema); columns found: {show_headers(headers)}")
+    shape = detect_shape(headers, cols, schema, [])
     if shape != "records":
-        raise _Unsupported(f"{path.name} is a {shape} table")
+        raise Unsupported(f"{path.name} is a {shape} table")
     for role in ("hour", "address", "count"):
         if role in cols:
-            raise _Unsupported(f"{path.name} has a '{role}' column")
+            raise Unsupported(f"{path.name} has a '{role}' column")
     used = set(cols.values())
     info = {"path": str(path), "sha256": "", "encoding": encoding, "shape": shape, "sheet": None,
             "columns": {k: v for k, v in cols.items() if k != "date_only"}, "time_column": cols["time"],
@@ -227,13 +229,13 @@ def _transcode(path: Path, encoding: str, out: Path) -> None:
                 if text:
                     probe = tail + text
                     if "\n\n" in probe or "\n\r\n" in probe:
-                        raise _Unsupported(f"{path.name} has blank lines")
+                        raise Unsupported(f"{path.name} has blank lines")
                     tail = probe[-2:]
                     dst.write(text)
                 if not block:
                     break
     except (UnicodeDecodeError, EOFError, OSError, gzip.BadGzipFile) as exc:
-        raise _Unsupported(f"{path.name} cannot be streamed as {encoding} ({type(exc).__name__})") from None
+        raise Unsupported(f"{path.name} cannot be streamed as {encoding} ({type(exc).__name__})") from None
 
 
 def _plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> _File:
@@ -243,29 +245,29 @@ def _plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> _File:
             head = fh.read(_SAMPLE)
             gz = isinstance(fh, gzip.GzipFile)
     except (OSError, EOFError) as exc:
-        raise _Unsupported(f"{path.name} cannot be read ({type(exc).__name__})") from None
+        raise Unsupported(f"{path.name} cannot be read ({type(exc).__name__})") from None
     if not head.strip():
-        raise _Unsupported(f"{path.name} is empty")
+        raise Unsupported(f"{path.name} is empty")
     enc = detect_encoding(head, schema.encoding)
     if b"\x00" in head[:4096] and not enc.startswith("utf-16"):
-        raise _Unsupported(f"{path.name} holds binary data")
+        raise Unsupported(f"{path.name} holds binary data")
     try:
         text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")
     except (UnicodeDecodeError, LookupError):
-        raise _Unsupported(f"{path.name} does not decode as {enc}") from None
+        raise Unsupported(f"{path.name} does not decode as {enc}") from None
     head_lines = text.splitlines()[:30]
-    delim = _sniff_delimiter(path, head_lines)
+    delim = sniff_delimiter(path, head_lines)
     try:  # the header needs only the start of each line; a 1 MB field would exceed csv's limit
         rows = list(csv.reader([ln[:65536] for ln in head_lines], delimiter=delim))
     except csv.Error as exc:
-        raise _Unsupported(f"{path.name}: {exc}") from None
-    h = _header_row(rows, schema)
+        raise Unsupported(f"{path.name}: {exc}") from None
+    h = header_row(rows, schema)
     if h >= len(rows):
-        raise _Unsupported(f"{path.name}: no header row found")
+        raise Unsupported(f"{path.name}: no header row found")
     header = rows[h]
     notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
-    names, _ = _combine_headers([header], len(header))
-    headers = _unique_names(names, notes)
+    names, _ = combine_headers([header], len(header))
+    headers = unique_names(names, notes)
     cols, kind, info = _common_plan(fi, path, headers, schema, enc, notes)
     if gz or enc not in ("utf-8", "utf-8-sig"):
         read_path = tmp / f"input{fi}.csv"
@@ -284,17 +286,17 @@ def _plan_parquet(fi: int, path: Path, schema: Schema) -> _File:
     try:
         arrow_schema = pq.read_schema(path)
     except Exception as exc:  # pyarrow raises several types for corrupt files
-        raise _Unsupported(f"{path.name} cannot be read as Parquet ({type(exc).__name__})") from None
+        raise Unsupported(f"{path.name} cannot be read as Parquet ({type(exc).__name__})") from None
     headers = [str(n) for n in arrow_schema.names]
     if len(set(headers)) != len(headers):
-        raise _Unsupported(f"{path.name} has duplicate column names")
+        raise Unsupported(f"{path.name} has duplicate column names")
     cols, kind, info = _common_plan(fi, path, headers, schema, None, [])
     types = {}
     for f in arrow_schema:
         t = f.type
         if pa.types.is_timestamp(t):
             if t.tz is not None:
-                raise _Unsupported(f"{path.name}: time-zone-aware timestamps")
+                raise Unsupported(f"{path.name}: time-zone-aware timestamps")
             types[f.name] = "timestamp"
         elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
             types[f.name] = "text"
@@ -305,9 +307,9 @@ def _plan_parquet(fi: int, path: Path, schema: Schema) -> _File:
         elif pa.types.is_null(t):
             types[f.name] = "null"
         else:
-            raise _Unsupported(f"{path.name}: column '{f.name}' of type {t}")
+            raise Unsupported(f"{path.name}: column '{f.name}' of type {t}")
     if types[cols["time"]] == "date":
-        raise _Unsupported(f"{path.name}: a date-typed time column")
+        raise Unsupported(f"{path.name}: a date-typed time column")
     return _File(fi=fi, path=path, read_path=path, fmt="parquet", headers=headers, cols=cols, kind=kind,
                  encoding=None, info=info, typed_time=types[cols["time"]] == "timestamp", col_types=types)
 
@@ -463,11 +465,9 @@ def _fast_time(col: str, schema: Schema) -> tuple[str, str]:
 
 
 def _guard() -> str:
-    """SQL ``BETWEEN`` of the years a date may have (:data:`stats_lib.clean._YEARS`); SQL leaves any other
+    """SQL ``BETWEEN`` of the years a date may have (:data:`stats_lib.clean.rules.DATE_YEARS`); SQL leaves any other
     year to the Python parser, which rejects it as a bad date, as the pandas engine does."""
-    from stats_lib.clean.cleaner import _YEARS
-
-    return f"BETWEEN TIMESTAMP '{_YEARS[0]}-01-01' AND TIMESTAMP '{_YEARS[1]}-12-31 23:59:59.999999'"
+    return f"BETWEEN TIMESTAMP '{DATE_YEARS[0]}-01-01' AND TIMESTAMP '{DATE_YEARS[1]}-12-31 23:59:59.999999'"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -523,8 +523,6 @@ def _flags(values: pd.Series) -> np.ndarray:
 
 def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     """First scan: repeated ids, the distinct raw values, the time values SQL did not parse."""
-    from stats_lib.clean.cleaner import _kind_values, clean_districts, parse_times
-
     # one scan: the distinct values (with the time values SQL did not parse) and, as a second grouping
     # set, the ids seen more than once, by their 64-bit hash (a superset: Python compares the ids themselves)
     con.execute("""
@@ -540,7 +538,7 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
         WHERE g = 1 OR (h IS NOT NULL AND n > 1)""")
     values = con.execute("SELECT fi, kraw, cat, sub, dist, tl, n, n_blank FROM scan1 WHERE g = 1").df()
     if values["n"].sum() == 0:
-        raise _Unsupported("no data rows")
+        raise Unsupported("no data rows")
     cand_ids = con.execute("SELECT h FROM scan1 WHERE g = 0").df()
     con.execute("DROP TABLE scan1")
     # rows without an id: the whole-row hashes that repeat (files with an id column are hashed only
@@ -559,7 +557,7 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     kind = pd.Series([const[int(fi)] for fi in combos["fi"]], dtype=object)
     need = kind.isna().to_numpy()
     if need.any():
-        kind[need] = _kind_values(combos.loc[need, "kraw"]).to_numpy()
+        kind[need] = kind_values(combos.loc[need, "kraw"]).to_numpy()
     combos["kind"] = kind
     # categories per kind (the pandas engine maps every kind's values together; per value it is the same)
     taxonomy = load_taxonomy(schema.taxonomy)
@@ -591,7 +589,7 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     tl = values["tl"].dropna().drop_duplicates().astype(object).reset_index(drop=True)
     parsed = parse_times(tl, schema, as_of)
     if parsed.needs_year:
-        raise _Unsupported("dates written without a year")
+        raise Unsupported("dates written without a year")
     times = pd.DataFrame({"t": tl, "ts": parsed.timestamps.to_numpy(), "reason": parsed.reasons.to_numpy(),
                           "has_time": parsed.has_time.to_numpy()})
     return _Maps(combos=combos, times=times, cand_ids=cand_ids, cand_hashes=cand_hashes, blank_ids=blank_ids)
@@ -699,15 +697,7 @@ def clean_records(files: list[str | Path], schema: Schema, as_of: dt.date, dedup
     InputError
         As the pandas engine: a file without a time column, a column named in the schema missing …
     """
-    paths = [Path(p) for p in files]
-    try:
-        return _run(paths, schema, as_of, dedupe)
-    except _Unsupported as exc:
-        from stats_lib.clean.cleaner import load
-
-        out = load(paths, schema=schema, as_of=as_of, dedupe=dedupe, engine="pandas")
-        ledger = {**out.ledger, "engine": "pandas", "engine_note": f"DuckDB engine not used: {exc}"}
-        return Cleaned(daily=out.daily, hourly=out.hourly, ledger=ledger, rejects=out.rejects)
+    return _run([Path(p) for p in files], schema, as_of, dedupe)
 
 
 def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
@@ -715,7 +705,7 @@ def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) 
 
     for p in paths:
         if not (_is_text(p) or _is_parquet(p)) or not p.is_file():
-            raise _Unsupported(f"{p.name} is not a CSV or Parquet file")
+            raise Unsupported(f"{p.name} is not a CSV or Parquet file")
     tmp = Path(tempfile.mkdtemp(prefix="stats_lib_duckdb_"))
     pool = ThreadPoolExecutor(max_workers=1)
     try:
@@ -744,17 +734,17 @@ def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) 
             # the aggregates are grouped by these 64-bit keys of the raw values: check they are unique
             if con.execute("SELECT count(DISTINCT ck) = count(*) AND count(DISTINCT hk) = "
                            "count(DISTINCT (fi, kraw, cat, dist)) FROM combos").fetchone()[0] is not True:
-                raise _Unsupported("two distinct values share a 64-bit hash")
+                raise Unsupported("two distinct values share a 64-bit hash")
             _scan2(con, schema, plans, as_of, maps)
             stats, one = _stats(con), _one(con)
             for f, digest in zip(plans, digests):
                 f.info["sha256"], blank = digest.result()
                 if blank:
-                    raise _Unsupported(f"{f.path.name} has blank lines")
+                    raise Unsupported(f"{f.path.name} has blank lines")
             return _assemble(con, stats, one, plans, schema, as_of, dedupe)
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             # a malformed or oddly encoded file: the pandas engine reads it or names the problem
-            raise _Unsupported(f"DuckDB could not read the input ({str(exc).splitlines()[0][:200]})") from None
+            raise Unsupported(f"DuckDB could not read the input ({str(exc).splitlines()[0][:200]})") from None
         except duckdb.Error as exc:
             raise StatsLibError(f"{', '.join(str(p) for p in paths)}: the DuckDB engine failed "
                                 f"({str(exc).splitlines()[0][:200]})") from None
@@ -777,8 +767,6 @@ _RAW = {"id": "id_raw", "time": "t_raw", "category": "cat", "subcategory": "sub"
 
 def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
     """Resolve the rows whose id (or whole row) repeats: first occurrence kept, as the pandas engine."""
-    from stats_lib.clean.cleaner import duplicate_flags
-
     one = one.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
     kept, removed, exact, final = duplicate_flags(one, ["rh"], dedupe)
     return one.assign(kept=kept, removed=removed, exact=exact, final=final)
@@ -786,8 +774,6 @@ def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
 
 def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
     """The ledger counts of one kind (or all), from the aggregates and the candidate rows."""
-    from stats_lib.clean.cleaner import REASONS
-
     good = stats[stats["reason"] == ""]
     fin = cands[cands["final"]]
     rej = pd.concat([stats.loc[stats["reason"] != "", ["reason", "n"]],
@@ -884,8 +870,6 @@ def _frame(table, text: list[str]) -> pd.DataFrame:
 
 def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], schema: Schema, as_of: dt.date,
               dedupe: str | None) -> Cleaned:
-    from stats_lib.clean.cleaner import ledger_settings
-
     for c in ("reason", "label", "kind"):
         stats[c] = stats[c].astype(object).fillna("")
     if not len(one):
@@ -948,8 +932,6 @@ def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], s
 
 def _rejects(one: pd.DataFrame, plans: list[_File]) -> pd.DataFrame:
     """Rejected rows: file, line, reason and the raw values of the mapped non-sensitive columns."""
-    from stats_lib.clean.cleaner import _RAW_COLUMNS
-
     bad = one[one["reason"] != ""].sort_values(["fi", "line"], kind="stable") if len(one) else one
     if not len(bad):
         return pd.DataFrame(columns=["file", "line", "reason"])
@@ -959,7 +941,7 @@ def _rejects(one: pd.DataFrame, plans: list[_File]) -> pd.DataFrame:
         roles |= {"time"} | {r for r in _RAW if r in by_fi[int(fi)].cols}
     out = pd.DataFrame({"file": [str(by_fi[int(fi)].path) for fi in bad["fi"]],
                         "line": bad["line"].astype("int64").to_numpy(), "reason": bad["reason"].to_numpy()})
-    for role in [r for r in _RAW_COLUMNS if r in roles]:
+    for role in [r for r in RAW_COLUMNS if r in roles]:
         has = np.array([role == "time" or role in by_fi[int(fi)].cols for fi in bad["fi"]], dtype=bool)
         out[role] = np.where(has, bad[_RAW[role]].astype(object).fillna("").to_numpy(), "")
     return out.reset_index(drop=True)

@@ -28,7 +28,8 @@ import pandas as pd
 from stats_lib.errors import InputError
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES",
+           "sniff_delimiter", "header_row", "combine_headers", "unique_names"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _SAMPLE = 1 << 20
@@ -172,7 +173,15 @@ def _decode(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
                          ) from None
 
 
-def _sniff_delimiter(path: Path, lines: list[str]) -> str:
+def sniff_delimiter(path: Path, lines: list[str]) -> str:
+    """The delimiter of a delimited text file: tab for ``.tsv``/``.tab``, else the one of ``,``, tab,
+    ``;`` and ``|`` whose most common count per non-blank line of ``lines`` is highest (``,`` on a tie).
+
+    Parameters
+    ----------
+    path : the file (only its name is read).
+    lines : the first lines of the file, decoded.
+    """
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".tsv", ".tab")):
         return "\t"
@@ -192,8 +201,16 @@ def _wanted_keys(schema: Schema) -> set[str]:
     return set(_time_keys())
 
 
-def _header_row(rows: list[list[str]], schema: Schema) -> int:
-    """Index of the header row: the first row naming a time/date column (after any title rows)."""
+def header_row(rows: list[list[str]], schema: Schema) -> int:
+    """Index of the header row: the first row naming a time/date column (after any title rows).
+
+    Parameters
+    ----------
+    rows : the first rows of the file, split into cells.
+    schema : its ``columns: time:`` (or ``date:``) names the time column; otherwise the usual names.
+
+    Returns 0 when no row of the first 30 names a time column.
+    """
     wanted = _wanted_keys(schema)
     for i, row in enumerate(rows[:_HEADER_SCAN]):
         if any(header_key(c) in wanted for c in row):
@@ -222,9 +239,20 @@ def _header_levels(rows: list[list[str]], h: int, width: int, schema: Schema) ->
     return n
 
 
-def _combine_headers(rows: list[list[str]], width: int) -> tuple[list[str], list[list[str]]]:
+def combine_headers(rows: list[list[str]], width: int) -> tuple[list[str], list[list[str]]]:
     """Column names from one or more header rows: upper levels forward-filled over merged cells
-    (only where a lower level names the column), levels joined with '/'."""
+    (only where a lower level names the column), levels joined with '/'.
+
+    Parameters
+    ----------
+    rows : the header rows, split into cells.
+    width : number of columns.
+
+    Returns
+    -------
+    tuple of (names, levels)
+        ``names``: one per column; ``levels``: the parts of each name, or ``[]`` for a one-row header.
+    """
     levels = [_cells(row, width) for row in rows]
     for i, cells in enumerate(levels[:-1]):
         for j in range(1, width):
@@ -241,7 +269,15 @@ def _combine_headers(rows: list[list[str]], width: int) -> tuple[list[str], list
     return names, (per_col if len(levels) > 1 else [])
 
 
-def _unique_names(names: list[str], notes: list[str]) -> list[str]:
+def unique_names(names: list[str], notes: list[str]) -> list[str]:
+    """Make column names unique: an empty name becomes ``(列j)``, a repeated one ``name (2)`` …
+
+    Parameters
+    ----------
+    names : column names in order.
+    notes : a note is appended for each repeated name (the first column of that name is the one used).
+
+    """
     seen: dict[str, int] = {}
     out = []
     for j, name in enumerate(names):
@@ -260,17 +296,17 @@ def _finish(path: Path, grid: pd.DataFrame, first_line: int, schema: Schema, not
             rows_for_header: list[list[str]], levels_ok: bool) -> tuple[pd.DataFrame, np.ndarray, list]:
     """Find the header in ``grid`` (all text), build the frame and the line numbers."""
     width = grid.shape[1]
-    h = _header_row(rows_for_header, schema)
+    h = header_row(rows_for_header, schema)
     n_levels = _header_levels(rows_for_header, h, width, schema) if levels_ok and h < len(rows_for_header) else 1
     header_rows = grid.iloc[h:h + n_levels].to_numpy().tolist()
     if not header_rows:
         raise InputError(f"{path}: no header row found")
-    names, levels = _combine_headers(header_rows, width)
+    names, levels = combine_headers(header_rows, width)
     if h:
         notes.append(f"{h} title row(s) above the header skipped")
     body = grid.iloc[h + n_levels:].copy()
     lines = np.arange(len(body), dtype=np.int64) + first_line + h + n_levels
-    body.columns = _unique_names(names, notes)
+    body.columns = unique_names(names, notes)
     keep_cols = [c for c, n in zip(body.columns, names) if n or (body[c] != "").any()]
     body = body[keep_cols]
     filled = (body != "").any(axis=1).to_numpy() if len(body.columns) else np.zeros(len(body), bool)
@@ -336,12 +372,12 @@ def _read_text(path: Path, schema: Schema) -> RawTable:
     del data
     text = text.lstrip("\ufeff")
     head_lines = text[:_SAMPLE].splitlines()[:_HEADER_SCAN]
-    delim = _sniff_delimiter(path, head_lines)
+    delim = sniff_delimiter(path, head_lines)
     try:  # header detection needs only the start of each line (a 1 MB field would exceed csv's limit)
         rows = list(csv.reader([ln[:65536] for ln in head_lines], delimiter=delim))
     except csv.Error as exc:
         raise InputError(f"{path}: not a well-formed table ({exc})") from None
-    h = _header_row(rows, schema)
+    h = header_row(rows, schema)
     try:
         grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, skiprows=h, dtype=str, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False, engine="c")

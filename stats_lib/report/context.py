@@ -28,7 +28,7 @@ from stats_lib.calendar.baselines import (
     official_periods,
     resolve_window,
 )
-from stats_lib.clean.cleaner import ledger_summary, load_data
+from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.report import narrative
 from stats_lib.report.narrative import zero_sentence

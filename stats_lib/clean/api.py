@@ -1,0 +1,166 @@
+"""Loading and writing: export files in, :class:`stats_lib.tables.Cleaned` out, and written to a folder.
+
+:func:`load` cleans export files, :func:`load_data` also accepts a cleaned folder, and
+:func:`write_cleaned` writes ``daily.parquet``, ``hourly.parquet``, ``ledger.json`` and ``rejects.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from stats_lib.clean import engine_duckdb, engine_pandas
+from stats_lib.clean.rules import default_as_of
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.ingest.schema import Schema, load_schema
+from stats_lib.safe import write_csv
+from stats_lib.tables import Cleaned, is_cleaned_dir, normalise_daily, normalise_hourly, read_cleaned
+from stats_lib.windows import as_date
+
+__all__ = ["load", "load_data", "write_cleaned"]
+
+
+def _expand(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = [Path(p) for p in paths]
+    if not files:
+        raise InputError("no input files given")
+    for p in files:
+        if not p.exists():
+            raise InputError(f"{p}: file not found")
+        if p.is_dir():
+            raise InputError(f"{p}: is a folder, expected export files (or a cleaned folder with daily.parquet)")
+    return files
+
+
+
+def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None = None,
+         as_of: str | dt.date | None = None, dedupe: str | None = None, engine: str = "auto") -> Cleaned:
+    """Clean one or more exports into the canonical tables.
+
+    Parameters
+    ----------
+    paths : export files (CSV, TSV, ``.csv.gz``, Excel, Parquet), for example one per month. Files of
+        different kinds (incidents and cases) may be cleaned together; the kind of each file comes from
+        the schema's ``kind:``/``kind_column:`` or its headers.
+    schema : path of a schema YAML, a dict with its keys, or None (everything detected).
+    as_of : dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
+    dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
+        (otherwise they are counted in the ledger and kept).
+    engine : ``"pandas"`` (this module), ``"duckdb"`` (:mod:`stats_lib.engine_duckdb`), or ``"auto"``:
+        DuckDB for record-level input above
+        :data:`stats_lib.engine_duckdb.AUTO_MIN_BYTES` (or Parquet above ``AUTO_MIN_ROWS`` rows), else pandas.
+
+    Returns
+    -------
+    Cleaned
+        ``daily`` (date, kind, category, subcategory, district, count), ``hourly`` (date, hour, kind,
+        category, district, count; None without record-level times), ``ledger`` (dict, see
+        :func:`ledger_summary`) and ``rejects`` (file, line, reason and the raw values of the
+        non-sensitive columns: id, time, hour, category, subcategory, district, count).
+
+    Raises
+    ------
+    InputError
+        Unreadable or empty file, missing required column, no data rows. SchemaError for a bad schema.
+    """
+    files = _expand(paths)
+    sch = load_schema(schema)
+    as_of_date = default_as_of() if as_of is None else _as_date(as_of)
+    if dedupe not in (None, "exact"):
+        raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
+    if engine == "auto":
+        # Large record-level input goes out of core (memory stays flat); small input stays in pandas.
+        engine = "duckdb" if engine_duckdb.should_use(files) else "pandas"
+    if engine == "duckdb":
+        try:
+            return engine_duckdb.clean_records(files, sch, as_of_date, dedupe)
+        except engine_duckdb.Unsupported as exc:
+            out = engine_pandas.clean_files(files, sch, as_of_date, dedupe)
+            ledger = {**out.ledger, "engine": "pandas", "engine_note": f"DuckDB engine not used: {exc}"}
+            return Cleaned(daily=out.daily, hourly=out.hourly, ledger=ledger, rejects=out.rejects)
+    if engine not in ("auto", "pandas"):
+        raise ParameterError(f"engine: expected auto, pandas or duckdb, got {engine!r}")
+    return engine_pandas.clean_files(files, sch, as_of_date, dedupe)
+
+
+def _as_date(value: str | dt.date) -> dt.date:
+
+    return as_date(value, what="as_of")
+
+
+def load_data(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None = None,
+              as_of: str | dt.date | None = None) -> Cleaned:
+    """Load a cleaned folder (written by ``briefing clean``) or clean raw exports.
+
+    Parameters
+    ----------
+    paths : one cleaned folder (holding ``daily.parquet``), or raw export files for :func:`load`.
+
+    Returns
+    -------
+    Cleaned
+    """
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    cleaned = [p for p in items if is_cleaned_dir(p)]
+    if cleaned:
+        if len(items) > 1:
+            raise InputError(f"{cleaned[0]}: give either one cleaned folder or raw export files, not both")
+        return read_cleaned(cleaned[0])
+    return load(items, schema=schema, as_of=as_of)
+
+
+
+def _parquet(frame: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    i = table.schema.get_field_index("date")
+    table = table.set_column(i, pa.field("date", pa.date32()), table.column("date").cast(pa.date32()))
+    pq.write_table(table, path)
+
+
+def write_cleaned(cleaned: Cleaned, out_dir: str | Path) -> None:
+    """Write ``daily.parquet``, ``hourly.parquet`` (record-level input only), ``ledger.json`` and ``rejects.csv``.
+
+    Every file is written to a temporary name in ``out_dir`` first and renamed when all are written,
+    so a failure leaves the previous outputs in place. ``date`` is stored as a Parquet ``date32``.
+    ``rejects.csv`` is UTF-8 with a BOM (Excel reads it) and cells a spreadsheet would run as a
+    formula are prefixed with ``'``. A stale ``hourly.parquet`` is removed when there is no hourly table.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    staged: list[tuple[Path, Path]] = []
+    try:
+        def stage(name: str) -> Path:
+            tmp = out / f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"  # normal permissions, unlike mkstemp
+            staged.append((tmp, out / name))
+            return tmp
+
+        _parquet(normalise_daily(cleaned.daily), stage("daily.parquet"))
+        if cleaned.hourly is not None:
+            _parquet(normalise_hourly(cleaned.hourly), stage("hourly.parquet"))
+        stage("ledger.json").write_text(json.dumps(cleaned.ledger, ensure_ascii=False, indent=2, default=str) + "\n",
+                                        "utf-8")
+        write_csv(cleaned.rejects, stage("rejects.csv"))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
+    if cleaned.hourly is None:
+        (out / "hourly.parquet").unlink(missing_ok=True)
+
+

@@ -1,0 +1,85 @@
+"""The ledger: what a cleaning run did with every input row, and its summary in words.
+
+In: the counts an engine made. Out: the ledger (``ledger.json``) and :func:`ledger_summary`, a short
+summary in Chinese or English.
+
+Ledger invariant: ``rows_read == rows_kept + rows_rejected + duplicates_removed``; for ``long`` and
+``wide`` input a "row" is one count cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stats_lib.errors import ParameterError
+from stats_lib.ingest.schema import Schema
+
+__all__ = ["ledger_settings", "ledger_summary"]
+
+
+def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: str) -> dict:
+    """The settings part of the ledger (the same keys, in the same order, for both engines)."""
+    return {
+        "dedupe": dedupe,
+        "as_of": as_of.isoformat(),
+        "day_start": schema.day_start,
+        "timezone": schema.timezone,
+        "taxonomy": schema.taxonomy,
+        "schema": None if schema == Schema() else schema.source,
+        "engine": engine,
+    }
+
+
+
+
+_REASON_ZH = {"bad_date": "日期无法识别", "missing_date": "日期为空", "future_date": "日期晚于基准日",
+              "bad_count": "数量无效", "masked_count": "数量被遮蔽或缺失"}
+_REASON_EN = {"bad_date": "unparseable date", "missing_date": "empty date", "future_date": "future date",
+              "bad_count": "invalid count", "masked_count": "masked or missing count"}
+
+
+def ledger_summary(ledger: dict, lang: str = "zh") -> str:
+    """Return a short human summary of a cleaning ledger (Chinese by default, ``lang="en"`` for English).
+
+    Example (zh): ``读入 1,000 行，保留 950 行，剔除 30 行（日期无法识别 20，日期为空 10），去除重复 20 行。``
+    """
+    if lang not in ("zh", "en"):
+        raise ParameterError(f"lang: expected zh or en, got {lang!r}")
+    zh = lang == "zh"
+    names = _REASON_ZH if zh else _REASON_EN
+    reasons = ledger.get("rejected_by_reason", {})
+    sep = "，" if zh else ", "
+    detail = sep.join(f"{names.get(r, r)} {n:,}" for r, n in reasons.items())
+    read, kept, rej, dup = (ledger.get(k, 0) for k in ("rows_read", "rows_kept", "rows_rejected", "duplicates_removed"))
+    if zh:
+        line = f"读入 {read:,} 行，保留 {kept:,} 行，剔除 {rej:,} 行" + (f"（{detail}）" if detail else "") \
+            + f"，去除重复 {dup:,} 行。"
+    else:
+        line = f"Read {read:,} rows, kept {kept:,}, rejected {rej:,}" + (f" ({detail})" if detail else "") \
+            + f", removed {dup:,} duplicates."
+    lines = [line]
+    files = ledger.get("files", [])
+    if ledger.get("date_min"):
+        span = f"{ledger['date_min']} ~ {ledger['date_max']}"
+        lines.append(f"文件 {len(files)} 个，日期范围 {span}。" if zh else f"{len(files)} file(s), dates {span}.")
+    exact = ledger.get("exact_duplicates_kept", 0)
+    if exact:
+        lines.append(f"完全相同的行 {exact:,} 行（无编号列，已保留；--dedupe exact 可去除）。" if zh
+                     else f"{exact:,} exact duplicate rows kept (no id column; --dedupe exact removes them).")
+    unmapped = ledger.get("unmapped_categories", {})
+    if unmapped:
+        shown = sep.join(f"{k} {v:,}" for k, v in list(unmapped.items())[:8])
+        lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as 其他: {shown}.")
+    if ledger.get("masked_cells"):
+        n = ledger["masked_cells"]
+        lines.append(f"遮蔽或缺失的数量 {n:,} 格（按缺失处理，不计为 0）。" if zh
+                     else f"{n:,} masked or missing count cells (missing, not zero).")
+    mism = ledger.get("total_mismatches", [])
+    if mism:
+        first = sep.join(f"{m.get('date') or m.get('category')}: {m['expected']}≠{m['found']}" for m in mism[:5])
+        lines.append(f"合计核对不符 {len(mism)} 处：{first}。" if zh else f"{len(mism)} total mismatch(es): {first}.")
+    if ledger.get("hour_unknown"):
+        n = ledger["hour_unknown"]
+        lines.append(f"无具体时刻的记录 {n:,} 条（不计入分时表）。" if zh
+                     else f"{n:,} records without a time of day (not in the hourly table).")
+    return "\n".join(lines)

@@ -1,0 +1,401 @@
+"""Parsing rules: raw values in, parsed values out, each rule written once and applied to distinct values.
+
+In: a pandas Series of raw cells (text as the readers give it, or a typed column from Parquet/Excel).
+Out: a Series (or a small frozen result) aligned with it. Every function here factorises its input and
+works on the distinct values, so an engine that holds the rows elsewhere (DuckDB) calls the same
+functions on the distinct values it gets from SQL, and the rules exist in one place only:
+
+- :func:`parse_times` — dates and date-times in the forms Chinese exports use (reasons ``missing_date``,
+  ``bad_date``, ``future_date``);
+- :func:`parse_hours` — an hour-of-day column;
+- :func:`parse_counts` — count cells of long and wide tables (reasons ``masked_count``, ``bad_count``);
+- :func:`statistical_day` — the statistical day and clock hour of a timestamp;
+- :func:`clean_districts` — district values, or districts found in addresses by ``district_pattern``;
+- :func:`kind_values` — a kind column read as 警情 or 案件.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stats_lib.ingest.schema import Schema
+from stats_lib.ingest.taxonomy import match_key, normalise_text
+from stats_lib.windows import today_shanghai
+
+__all__ = [
+    "REASONS",
+    "MASKED_TOKENS",
+    "DATE_YEARS",
+    "ParsedTimes",
+    "ParsedCounts",
+    "parse_times",
+    "parse_hours",
+    "parse_counts",
+    "statistical_day",
+    "clean_districts",
+    "kind_values",
+    "default_as_of",
+]
+
+REASONS = ("missing_date", "bad_date", "future_date", "masked_count", "bad_count")
+#: Count cells that mean "masked or missing": never zero.
+MASKED_TOKENS = frozenset({"", "*", "**", "***", "****", "—", "——", "-", "--", "–", "NA", "N/A", "na", "n/a",
+                           "NaN", "nan", "null", "NULL", "None", "×", "/"})
+
+_TIME = r"(?:[ T]*(?P<H>\d{1,2})[:时点](?:(?P<M>\d{1,2})分?)?(?::?(?P<S>\d{1,2})(?:\.\d+)?秒?)?)?"
+_PATTERNS = {
+    "iso": re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{1,2})"
+                      r"(?::(?P<S>\d{1,2})(?:\.\d+)?)?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?$"),
+    "zh": re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]" + _TIME + "$"),
+    "compact": re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:[ T]?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$"),
+    "us": re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+                     r"\s*(?P<ampm>[AaPp][Mm])?)?$"),
+}
+_ROC = {
+    "roc_compact": re.compile(r"^(?P<y>\d{3})(?P<m>\d{2})(?P<d>\d{2})$"),
+    "roc": re.compile(r"^(?:民国)?(?P<y>\d{2,3})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})[日号]?" + _TIME + "$"),
+}
+_NO_YEAR = re.compile(r"^(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]" + _TIME + "$")
+_SERIAL = re.compile(r"^(?P<serial>\d{5}(?:\.\d+)?)$")
+#: Years a date may have; outside them it is a bad date (and beyond what datetime64[ns] holds).
+DATE_YEARS = (1900, 2200)
+
+
+# ----------------------------------------------------------------------------------------------
+# Per-value stages (work on distinct values; reused by the DuckDB engine)
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedTimes:
+    """Result of :func:`parse_times`.
+
+    Attributes
+    ----------
+    timestamps : Series of datetime64[ns]
+        Local time (the schema's time zone, naive); NaT where the value is rejected.
+    reasons : Series of str
+        ``''`` when kept, else ``missing_date``, ``bad_date`` or ``future_date``.
+    has_time : Series of bool
+        True when the value carried a time of day (``2023-01-22 08:15``), False for a date only.
+    needs_year : int
+        Number of rows written without a year (``1月21日``) that could not be dated because the
+        schema has no ``year:``.
+    """
+
+    timestamps: pd.Series
+    reasons: pd.Series
+    has_time: pd.Series
+    needs_year: int = 0
+
+
+def _parse_unique(text: pd.Series, schema: Schema) -> pd.DataFrame:
+    """Parse normalised distinct strings; return columns ts (datetime64[ns]), has_time, needs_year."""
+    n = len(text)
+    parts = pd.DataFrame({k: np.full(n, np.nan) for k in ("y", "m", "d", "H", "M", "S", "tzmin")})
+    done = np.zeros(n, dtype=bool)
+    fixed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    fast_time = np.zeros(n, dtype=bool)
+    formats = ([schema.date_format] if schema.date_format else []) + ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+    for fmt in formats:  # fast exact formats first (C parser); the regular expressions take the rest
+        todo = ~done
+        if not todo.any():
+            break
+        got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        got = got.where(got.dt.year.between(DATE_YEARS[0], DATE_YEARS[1])).astype("datetime64[ns]")
+        ok = got.notna().to_numpy()
+        idx = np.flatnonzero(todo)[ok]
+        fixed.iloc[idx] = got[ok].to_numpy()
+        fast_time[idx] = fmt == "%Y-%m-%d %H:%M:%S" or (fmt == schema.date_format and any(
+            d in fmt for d in ("%H", "%I")))
+        done[idx] = True
+    patterns = dict(_PATTERNS)
+    if schema.calendar == "roc":
+        patterns = {**_ROC, **patterns}
+    for name, rx in patterns.items():
+        todo = ~done
+        if not todo.any():
+            break
+        ext = text[todo].str.extract(rx)
+        ok = ext["y"].notna().to_numpy()
+        if not ok.any():
+            continue
+        idx = np.flatnonzero(todo)[ok]
+        sub = ext[ok]
+        year = sub["y"].astype(float)
+        if name.startswith("roc"):
+            year = year + 1911
+        parts.loc[parts.index[idx], "y"] = year.to_numpy()
+        for k in ("m", "d", "H", "M", "S"):
+            if k in sub:
+                parts.loc[parts.index[idx], k] = sub[k].astype(float).to_numpy()
+        if "ampm" in sub:
+            pm = sub["ampm"].str.lower().eq("pm").to_numpy()
+            hours = parts.loc[parts.index[idx], "H"].to_numpy()
+            hours = np.where(pm & (hours < 12), hours + 12, np.where(~pm & sub["ampm"].notna().to_numpy()
+                                                                     & (hours == 12), 0, hours))
+            parts.loc[parts.index[idx], "H"] = hours
+        if "tz" in sub:
+            tz = sub["tz"].fillna("")
+            sign = np.where(tz.str.startswith("-"), -1, 1)
+            digits = tz.str.replace(r"[^0-9]", "", regex=True).str.pad(4, side="right", fillchar="0")
+            minutes = np.where(tz.eq(""), np.nan,
+                               np.where(tz.eq("Z"), 0, sign * (pd.to_numeric(digits.str[:2], errors="coerce") * 60
+                                                               + pd.to_numeric(digits.str[2:4], errors="coerce"))))
+            parts.loc[parts.index[idx], "tzmin"] = minutes
+        done[idx] = True
+    needs_year = np.zeros(n, dtype=bool)
+    todo = ~done
+    if todo.any():
+        ext = text[todo].str.extract(_NO_YEAR)
+        ok = ext["m"].notna().to_numpy()
+        idx = np.flatnonzero(todo)[ok]
+        if schema.year is None:
+            needs_year[idx] = True
+        elif ok.any():
+            sub = ext[ok]
+            parts.loc[parts.index[idx], "y"] = float(schema.year)
+            for k in ("m", "d", "H", "M", "S"):
+                parts.loc[parts.index[idx], k] = sub[k].astype(float).to_numpy()
+            done[idx] = True
+    todo = ~done
+    if todo.any():
+        serial = pd.to_numeric(text[todo].str.extract(_SERIAL)["serial"], errors="coerce")
+        ok = serial.between(20000, 80000).to_numpy()
+        if ok.any():
+            idx = np.flatnonzero(todo)[ok]
+            stamp = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[ok].to_numpy() * 86400, unit="s").round("s")
+            fixed.iloc[idx] = stamp
+            has = (serial[ok].to_numpy() % 1) != 0
+            parts.loc[parts.index[idx], "H"] = np.where(has, 0, np.nan)
+            done[idx] = True
+    has_time = parts["H"].notna().to_numpy() | fast_time
+    valid = parts["y"].between(*DATE_YEARS) & parts["m"].between(1, 12) & parts["d"].between(1, 31) \
+        & parts["H"].fillna(0).between(0, 23) & parts["M"].fillna(0).between(0, 59) & parts["S"].fillna(0).between(0, 59)
+    comp = parts[valid]
+    built = pd.to_datetime(
+        pd.DataFrame({"year": comp["y"], "month": comp["m"], "day": comp["d"], "hour": comp["H"].fillna(0),
+                      "minute": comp["M"].fillna(0), "second": comp["S"].fillna(0)}),
+        errors="coerce") if len(comp) else pd.Series([], dtype="datetime64[ns]")
+    ts = fixed.copy()
+    ts.loc[comp.index] = built.astype("datetime64[ns]").to_numpy()
+    offset = parts["tzmin"]
+    if offset.notna().any():
+        sel = offset.notna() & ts.notna()
+        utc = ts[sel] - pd.to_timedelta(offset[sel], unit="m")
+        ts.loc[sel] = utc.dt.tz_localize("UTC").dt.tz_convert(schema.timezone).dt.tz_localize(None).to_numpy()
+    return pd.DataFrame({"ts": ts.astype("datetime64[ns]"), "has_time": has_time, "needs_year": needs_year},
+                        index=text.index)
+
+
+def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date | None = None) -> ParsedTimes:
+    """Parse a column of dates or date-times, working on its distinct values.
+
+    Accepted forms: ISO (``2023-01-22``, ``2023-01-22 08:15:00``, ``2023-01-22T08:15:00+08:00``),
+    ``2023/1/22 8:15``, ``2023.1.22``, ``2023年1月22日 8时15分``, ``20230122``, ``202301220815``,
+    ``20230122081500``, US ``1/22/2023 08:15:00 PM``, Excel serial numbers (20000-80000), the schema's
+    ``date_format``; with ``calendar: roc`` also ``1040101`` and ``104/01/01`` (year + 1911); with
+    ``year:`` also ``1月21日``. Full-width digits are accepted (NFKC). A value with a UTC offset is
+    converted to the schema's time zone. Datetime columns (Parquet) are taken as they are.
+
+    Parameters
+    ----------
+    values : Series of raw text (or datetime64).
+    schema : for ``date_format``, ``calendar``, ``year`` and ``timezone``.
+    as_of : when given, a date after it is rejected as ``future_date``.
+
+    Returns
+    -------
+    ParsedTimes
+    """
+    schema = schema or Schema()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        ts = values
+        if getattr(ts.dt, "tz", None) is not None:
+            ts = ts.dt.tz_convert(schema.timezone).dt.tz_localize(None)
+        out_of_range = ts.notna() & ~ts.dt.year.between(*DATE_YEARS)
+        ts = ts.where(~out_of_range).astype("datetime64[ns]")
+        reasons = pd.Series(np.where(out_of_range, "bad_date", np.where(ts.isna(), "missing_date", "")),
+                            index=values.index, dtype=object)
+        has_time = pd.Series(ts.notna(), index=values.index)
+        needs_year = 0
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
+        text = text.str.replace(r"\s+", " ", regex=True)
+        parsed = _parse_unique(text, schema)
+        blank = text.eq("").to_numpy()
+        reason_u = np.where(blank, "missing_date", np.where(parsed["ts"].isna().to_numpy(), "bad_date", ""))
+        # append the missing-value slot (code -1)
+        ts_u = np.append(parsed["ts"].to_numpy(), np.datetime64("NaT", "ns"))
+        reason_u = np.append(reason_u, "missing_date")
+        has_u = np.append(parsed["has_time"].to_numpy(), False)
+        ny_u = np.append(parsed["needs_year"].to_numpy(), False)
+        ts = pd.Series(ts_u[codes], index=values.index, dtype="datetime64[ns]")
+        reasons = pd.Series(reason_u[codes], index=values.index, dtype=object)
+        has_time = pd.Series(has_u[codes], index=values.index)
+        needs_year = int(ny_u[codes].sum())
+    if as_of is not None:
+        limit = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+        future = (ts >= limit).to_numpy() & (reasons == "").to_numpy()
+        reasons = reasons.where(~future, "future_date")
+    ts = ts.where(reasons == "")
+    return ParsedTimes(timestamps=ts, reasons=reasons.astype(str), has_time=has_time & (reasons == ""),
+                       needs_year=needs_year)
+
+
+def parse_hours(values: pd.Series) -> pd.Series:
+    """Parse an hour-of-day column: the leading number of ``8``, ``08``, ``08:00``, ``8时``, ``08~10``, ``18-20``.
+
+    Returns
+    -------
+    Series of float, same index: hour 0-23, NaN when missing or not an hour.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
+    hour = pd.to_numeric(text.str.extract(r"^(\d{1,2})(?!\d)", expand=False), errors="coerce")
+    hour = hour.where(hour.between(0, 23))
+    return pd.Series(np.append(hour.to_numpy(dtype=float), np.nan)[codes], index=values.index)
+
+
+@dataclass(frozen=True)
+class ParsedCounts:
+    """Result of :func:`parse_counts`.
+
+    Attributes
+    ----------
+    counts : Series of Int64
+        The count (a non-negative integer); ``<NA>`` where rejected.
+    reasons : Series of str
+        ``''`` when kept, ``masked_count`` (``*``, ``—``, ``-``, empty, ``NA`` …) or ``bad_count``
+        (negative, fractional or not a number).
+    """
+
+    counts: pd.Series
+    reasons: pd.Series
+
+
+def parse_counts(values: pd.Series) -> ParsedCounts:
+    """Parse the count cells of a long or wide table, working on distinct values.
+
+    Masked or missing cells are never zero: they are rejected as ``masked_count``. ``1,234`` and
+    ``37.0`` are accepted (1234, 37).
+
+    Returns
+    -------
+    ParsedCounts
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        num = values.astype(float)
+        masked = num.isna().to_numpy()
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
+        is_masked = text.isin(MASKED_TOKENS).to_numpy() | text.str.fullmatch(r"[*—\-–]+").to_numpy()
+        num_u = pd.to_numeric(text.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True), errors="coerce")
+        num = pd.Series(np.append(num_u.to_numpy(dtype=float), np.nan)[codes], index=values.index)
+        masked = np.append(is_masked, True)[codes]
+    values_f = num.to_numpy(dtype=float)
+    finite = np.isfinite(values_f) & (np.abs(np.nan_to_num(values_f)) < 1e12)
+    whole = np.mod(np.where(finite, values_f, 0.5), 1) == 0
+    bad = ~masked & ~(finite & (np.nan_to_num(values_f) >= 0) & whole)
+    reasons = np.where(masked, "masked_count", np.where(bad, "bad_count", ""))
+    counts = num.where(reasons == "").round().astype("Int64")
+    return ParsedCounts(counts=counts, reasons=pd.Series(reasons, index=values.index, dtype=object).astype(str))
+
+
+def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> tuple[pd.Series, pd.Series]:
+    """Return the statistical day (midnight, datetime64[ns]) and the clock hour (0-23) of each timestamp.
+
+    With a day boundary of 08:00 (480 minutes) a record at 07:59 belongs to the previous day.
+    """
+    shifted = timestamps - pd.Timedelta(minutes=day_start_minutes)
+    return shifted.dt.normalize(), timestamps.dt.hour
+
+
+def _tolerant(pattern: str) -> re.Pattern:
+    """Compile ``pattern`` so that each Chinese character also matches its Traditional/Simplified variants."""
+    from opencc import OpenCC
+
+
+    s2t = OpenCC("s2t")
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        if escaped or ch == "\\":
+            out.append(ch)
+            escaped = not escaped and ch == "\\"
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        variants = "".join(dict.fromkeys(ch + normalise_text(ch) + s2t.convert(ch)))
+        if len(variants) > 1 and "\u4e00" <= ch <= "\u9fff":
+            out.append(variants if in_class else f"[{variants}]")
+        else:
+            out.append(ch)
+    return re.compile("".join(out))
+
+
+def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Series:
+    """Clean a district column, or extract districts from an address column with ``district_pattern``.
+
+    The pattern is matched on the NFKC text, each Chinese character of the pattern also matching its
+    Traditional and Simplified variants, so ``臺北市(..區)`` also finds ``台北市文山区``. The result is
+    normalised (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``).
+
+    Returns
+    -------
+    Series of str, same index; ``''`` when blank or when the pattern does not match.
+    """
+
+    schema = schema or Schema()
+    rx = _tolerant(schema.district_pattern) if schema.district_pattern else None
+
+    def one(raw: object) -> str:
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)):
+            return ""
+        text = str(raw)
+        if rx is not None:
+            m = rx.search(unicodedata.normalize("NFKC", text))
+            text = m.group(1) if m and m.group(1) else ""
+        return re.sub(r"^(\d+)\.0+$", r"\1", normalise_text(text))
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([one(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object).astype(str)
+
+
+def default_as_of() -> dt.date:
+    """Today in Asia/Shanghai: the default reference date (later dates are rejected as future)."""
+    return today_shanghai()
+
+
+
+def kind_values(values: pd.Series) -> pd.Series:
+    """Read a kind column (``警情``/``案件``, ``incident``/``case`` …), working on its distinct values.
+
+    Parameters
+    ----------
+    values : Series of raw text.
+
+    Returns
+    -------
+    Series of str, same index: ``案件`` when the value names a case (holds 案 but not 警情, or starts
+    with ``case``), else ``警情`` (also for a missing value).
+    """
+    def one(v: object) -> str:
+        key = match_key(v)
+        return "案件" if ("案" in key and "警情" not in key) or key.startswith("case") else "警情"
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([one(u) for u in uniques] + ["警情"], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object).astype(str)
+
+

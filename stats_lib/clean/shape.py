@@ -1,0 +1,330 @@
+"""Shaping: one file as read (:class:`stats_lib.ingest.readers.RawTable`) in, canonical raw rows out.
+
+:func:`shape_file` maps the file's columns (:func:`stats_lib.ingest.schema.map_columns`), detects its
+shape (``records``: one row per incident; ``long``: a count per date and category; ``wide``: one count
+column per category), drops 合计/小计 rows and columns (checking wide totals against their parts), applies
+the parsing rules of :mod:`stats_lib.clean.rules`, and returns a :class:`FilePart`: one canonical raw row
+per record or count cell, with its reject reason, the rejected rows and the file's ledger entry. What is
+done with the rows afterwards (de-duplication, category mapping, aggregation, the ledger counts) is the
+engine's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from stats_lib.clean.rules import clean_districts, kind_values, parse_counts, parse_hours, parse_times
+from stats_lib.errors import InputError
+from stats_lib.ingest.readers import RawTable
+from stats_lib.ingest.schema import (
+    AUTO_COLUMNS,
+    Schema,
+    detect_kind,
+    header_key,
+    is_sensitive,
+    is_total,
+    map_columns,
+)
+from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
+
+__all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "show_headers"]
+
+RAW_COLUMNS = ["id", "time", "hour", "category", "subcategory", "district", "count"]
+_IGNORED_WIDE = ("序号", "星期", "周", "周几", "weekday", "day", "备注", "说明", "天气")
+
+
+@dataclass
+class FilePart:
+    """One file shaped into canonical raw rows (the result of :func:`shape_file`).
+
+    Attributes
+    ----------
+    rows : DataFrame
+        One row per input row (record and long shapes) or per count cell (wide shape), in file order:
+        ``fi`` (int32, the file's index), ``line`` (int, line or sheet row in the file), ``shape``
+        (``records``/``long``/``wide``), ``kind`` (警情/案件), ``id`` (str, stripped; ``''`` when none),
+        ``ts`` (datetime64[ns], local time; NaT when rejected), ``has_time`` (bool: a time of day is
+        known), ``has_cat`` (bool: the file has a category column), ``cat``, ``sub`` (raw category and
+        subcategory), ``dist`` (cleaned district, str), ``count`` (int64; 1 per record), ``reason``
+        (``''`` when kept, else a code of :data:`stats_lib.clean.rules.REASONS`), ``hash`` (uint64 of
+        the whole row, for exact duplicates) and the flags ``fullwidth``, ``traditional``, ``whitespace``.
+    rejects : DataFrame
+        The rejected rows: ``file``, ``line``, ``reason`` and the raw values of the mapped
+        non-sensitive columns (:data:`RAW_COLUMNS`), cut to 200 characters.
+    info : dict
+        The file's ledger entry (path, sha256, encoding, shape, sheet, columns, notes …).
+    mismatches : list of dict
+        Totals of a wide table that do not match its parts (date or category, expected, found, file,
+        line, column).
+    """
+
+    rows: pd.DataFrame
+    rejects: pd.DataFrame
+    info: dict
+    mismatches: list
+
+
+
+
+def detect_shape(headers: list[str], cols: dict, schema: Schema, levels: list) -> str:
+    if schema.shape:
+        return schema.shape
+    if "count" in cols:
+        return "long"
+    taxonomy = load_taxonomy("default")
+    known = set(taxonomy.lookup.get("警情", {})) | set(taxonomy.lookup.get("案件", {}))
+    role_headers = set(cols.values())
+    hits = 0
+    for j, h in enumerate(headers):
+        if h in role_headers:
+            continue
+        parts = levels[j] if levels and j < len(levels) else str(h).split("/")
+        if any(match_key(p) in known or is_total(p) for p in parts):
+            hits += 1
+    return "wide" if hits >= 2 else "records"
+
+
+def _flags(raw_columns: list[pd.Series], index: pd.Index) -> pd.DataFrame:
+    out = pd.DataFrame(False, index=index, columns=["fullwidth", "traditional", "whitespace"])
+    for s in raw_columns:
+        out |= normalisation_flags(s).to_numpy()
+    return out
+
+
+def _rejects(path: str, lines: np.ndarray, reasons: pd.Series, raw: dict[str, pd.Series]) -> pd.DataFrame:
+    bad = (reasons != "").to_numpy()
+    out = pd.DataFrame({"file": path, "line": lines[bad], "reason": reasons.to_numpy()[bad]})
+    for name in RAW_COLUMNS:
+        if name in raw:
+            values = pd.Series(raw[name].astype(str).to_numpy()[bad], dtype=object)
+            long = values.str.len() > 200
+            out[name] = values.where(~long, values.str[:200] + "…").to_numpy()
+    return out
+
+
+def _time_columns(frame: pd.DataFrame, cols: dict, schema: Schema, as_of: dt.date, path: str,
+                  typed: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse the time (and hour) columns of one file: timestamps, reasons, has_time."""
+    raw = frame[cols["time"]]
+    parsed = parse_times(raw, schema, as_of)
+    if parsed.needs_year:
+        nonblank = int((parsed.reasons != "missing_date").sum())
+        if parsed.needs_year * 2 >= nonblank:
+            raise InputError(f"{path}: dates in column '{cols['time']}' are written without a year (such as "
+                             "1月21日); set 'year:' in the schema")
+    ts, has_time = parsed.timestamps, parsed.has_time
+    if "hour" in cols:
+        hours = parse_hours(frame[cols["hour"]])
+        add = hours.notna() & ~has_time & ts.notna()
+        ts = ts.where(~add, ts + pd.to_timedelta(hours.fillna(0), unit="h"))
+        has_time = has_time | add
+    if typed and has_time.any():  # Excel/Parquet cells cannot tell a date from midnight
+        kept = ts[has_time]
+        if (kept == kept.dt.normalize()).all():
+            has_time = pd.Series(False, index=ts.index)
+    return ts, parsed.reasons, has_time
+
+
+def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> FilePart:
+    path = str(table.path)
+    frame = table.frame
+    headers = list(frame.columns)
+    cols = map_columns(headers, schema, path)
+    if "time" not in cols:
+        expected = ", ".join(AUTO_COLUMNS["time"][:8])
+        raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
+                         f"in the schema); columns found: {show_headers(headers)}")
+
+    shape = detect_shape(headers, cols, schema, table.header_levels)
+    if shape == "long" and "count" not in cols:
+        raise InputError(f"{path}: a long table needs a count column (expected one of "
+                         f"{', '.join(AUTO_COLUMNS['count'][:6])} …, or 'columns: count:'); columns found: "
+                         f"{show_headers(headers)}")
+    used = set(cols.values())
+    sensitive = [h for h in headers if is_sensitive(h) and h not in used]
+    info = {"path": path, "sha256": table.sha256, "encoding": table.encoding, "shape": shape,
+            "sheet": table.sheet, "columns": {k: v for k, v in cols.items() if k != "date_only"},
+            "time_column": cols["time"], "sensitive_columns_dropped": sensitive, "notes": list(table.notes)}
+    kind = None if "kind" in cols else detect_kind(headers, schema)
+    info["kind"] = kind or f"column {cols['kind']}"
+    if shape == "wide":
+        return _wide_part(table, cols, schema, as_of, fi, kind, info)
+    if shape == "long":  # a 合计/小计 row (by date, category or district) is a sum of other rows, not data
+        total = np.zeros(len(frame), dtype=bool)
+        for role in ("time", "category", "subcategory", "district"):
+            if role in cols:
+                codes, uniques = pd.factorize(frame[cols[role]], use_na_sentinel=True)
+                total |= np.append(np.array([is_total(u) for u in uniques], dtype=bool), False)[codes]
+        info["total_rows_dropped"] = int(total.sum())
+        if total.any():
+            info["notes"].append(f"{int(total.sum())} 合计/小计 row(s) dropped (sums of other rows, not data)")
+            table = replace(table, frame=frame[~total].reset_index(drop=True), lines=table.lines[~total])
+            frame = table.frame
+    ts, reasons, has_time = _time_columns(frame, cols, schema, as_of, path, table.encoding is None)
+    n = len(frame)
+    raw = {"time": frame[cols["time"]]}
+    for role in ("id", "hour", "category", "subcategory", "district", "count"):
+        if role in cols:
+            raw[role] = frame[cols[role]]
+    if shape == "long":
+        counts = parse_counts(frame[cols["count"]])
+        reasons = reasons.where(reasons != "", counts.reasons)
+        count = counts.counts.fillna(0).astype("int64")
+    else:
+        count = pd.Series(1, index=frame.index, dtype="int64")
+    district_src = frame[cols["address"]] if "address" in cols else frame.get(cols.get("district", ""))
+    empty = pd.Series("", index=frame.index, dtype=object)
+    district = clean_districts(district_src, schema) if district_src is not None else empty.astype(str)
+    if "address" in cols:
+        raw["district"] = district
+        unmatched = int(((frame[cols["address"]].str.strip() != "") & (district == "")).sum())
+    elif schema.district_pattern and district_src is not None:
+        unmatched = int(((district_src.astype(str).str.strip() != "") & (district == "")).sum())
+    else:
+        unmatched = 0
+    flag_cols = [frame[cols[r]] for r in ("category", "subcategory", "district") if r in cols]
+    rows = pd.DataFrame({
+        "fi": np.int32(fi), "line": table.lines, "shape": shape,
+        "kind": kind_values(frame[cols["kind"]]) if "kind" in cols else kind,
+        "id": frame[cols["id"]].astype(str).str.strip() if "id" in cols else "",
+        "ts": ts, "has_time": has_time.to_numpy(), "has_cat": "category" in cols,
+        "cat": frame[cols["category"]] if "category" in cols else "",
+        "sub": frame[cols["subcategory"]] if "subcategory" in cols else "",
+        "dist": district, "count": count, "reason": reasons.astype(str),
+        "hash": _row_hashes(frame, frame[cols["id"]] if "id" in cols else None),
+    }, index=frame.index)
+    rows = pd.concat([rows, _flags(flag_cols, frame.index)], axis=1).reset_index(drop=True)
+    info["rows_read"] = n
+    info["district_unmatched"] = unmatched
+    return FilePart(rows=rows, rejects=_rejects(path, table.lines, reasons, raw), info=info, mismatches=[])
+
+
+def _row_hashes(frame: pd.DataFrame, ids: pd.Series | None) -> np.ndarray:
+    """Hash of every cell of each row (for exact duplicates); only rows without an id need one."""
+    out = np.zeros(len(frame), dtype=np.uint64)
+    need = np.ones(len(frame), dtype=bool) if ids is None else (ids.astype(str).str.strip() == "").to_numpy()
+    if need.any():
+        out[need] = pd.util.hash_pandas_object(frame[need], index=False).to_numpy()
+    return out
+
+
+def _wide_label(levels: list[str], kind: str | None) -> str:
+    taxonomy = load_taxonomy("default")
+    tables = [taxonomy.lookup.get(kind, {})] if kind else list(taxonomy.lookup.values())
+    for part in reversed(levels):
+        if any(match_key(part) in t for t in tables):
+            return part
+    return levels[-1] if levels else ""
+
+
+def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: int, kind: str | None,
+               info: dict) -> FilePart:
+    path = str(table.path)
+    frame = table.frame
+    headers = list(frame.columns)
+    role_cols = {cols["time"], cols.get("district"), cols.get("kind"), cols.get("address"), cols.get("id")}
+    levels = {h: (table.header_levels[j] if table.header_levels else [p for p in str(h).split("/") if p])
+              for j, h in enumerate(headers)}
+    totals, cats, ignored = [], [], []
+    for h in headers:
+        if h in role_cols or is_sensitive(h):
+            continue
+        if any(is_total(p) for p in levels[h]):
+            totals.append(h)
+        elif any(header_key(p) in _IGNORED_WIDE for p in levels[h]) or not levels[h]:
+            ignored.append(h)
+        else:
+            parsed = parse_counts(frame[h])
+            (cats if (parsed.reasons != "bad_count").any() else ignored).append(h)
+    if not cats:
+        raise InputError(f"{path}: a wide table needs one column per category; none found among {show_headers(headers)}")
+    if ignored:
+        info["notes"].append(f"columns ignored (not counts): {', '.join(ignored)}")
+    date_raw = frame[cols["time"]]
+    is_total_row = date_raw.map(is_total).astype(bool) if len(frame) else pd.Series([], dtype=bool)
+    if "district" in cols:
+        is_total_row |= frame[cols["district"]].map(is_total).astype(bool)
+    cells = frame[cats]
+    parsed_date = parse_times(date_raw, schema, as_of)
+    empty_cells = (cells.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1)
+    skipped = ~is_total_row & empty_cells & (parsed_date.reasons != "")
+    data = ~is_total_row & ~skipped
+    if skipped.any():
+        info["notes"].append(f"{int(skipped.sum())} row(s) without a date or counts skipped (notes, blank rows)")
+    info["total_rows_dropped"] = int(is_total_row.sum())
+    info["total_columns_dropped"] = totals
+    ts, reasons, _ = _time_columns(frame[data], cols, schema, as_of, path, table.encoding is None)
+    sub = frame[data]
+    label = {h: _wide_label(levels[h], kind) for h in cats}
+    n_rows, n_cats = len(sub), len(cats)
+    long = pd.DataFrame({
+        "row": np.repeat(np.arange(n_rows), n_cats),
+        "cat": np.tile(np.array([label[h] for h in cats], dtype=object), n_rows),
+        "raw": sub[cats].to_numpy().ravel(),
+    })
+    counts = parse_counts(long["raw"])
+    row_reason = np.repeat(reasons.to_numpy(), n_cats)
+    reason = pd.Series(np.where(row_reason != "", row_reason, counts.reasons.to_numpy()), dtype=object)
+    dist_raw = sub[cols["district"]] if "district" in cols else None
+    district = clean_districts(dist_raw, schema) if dist_raw is not None else pd.Series("", index=sub.index)
+    lines = np.repeat(table.lines[data.to_numpy()], n_cats)
+    date_rep = np.repeat(sub[cols["time"]].astype(str).to_numpy(), n_cats)
+    dist_rep = np.repeat(dist_raw.astype(str).to_numpy(), n_cats) if dist_raw is not None else np.full(len(long), "")
+    kinds = (np.repeat(kind_values(sub[cols["kind"]]).to_numpy(), n_cats) if "kind" in cols else kind)
+    hash_frame = pd.DataFrame({"d": date_rep, "r": dist_rep, "c": long["cat"], "v": long["raw"].astype(str)})
+    cat_flags = _flags([long["cat"]], long.index)
+    dist_flags = _flags([pd.Series(dist_rep)], long.index) if dist_raw is not None else cat_flags & False
+    rows = pd.DataFrame({
+        "fi": np.int32(fi), "line": lines, "shape": "wide", "kind": kinds, "id": "",
+        "ts": np.repeat(ts.to_numpy(), n_cats), "has_time": False, "has_cat": True,
+        "cat": long["cat"], "sub": "", "dist": np.repeat(district.to_numpy(), n_cats),
+        "count": counts.counts.fillna(0).astype("int64").to_numpy(), "reason": reason.astype(str),
+        "hash": pd.util.hash_pandas_object(hash_frame, index=False).to_numpy(),
+    })
+    rows = pd.concat([rows, cat_flags | dist_flags], axis=1)
+    raw = {"time": pd.Series(date_rep), "category": long["cat"], "count": long["raw"].astype(str)}
+    if dist_raw is not None:
+        raw["district"] = pd.Series(dist_rep)
+    info["rows_read"] = len(rows)
+    info["district_unmatched"] = 0
+    mismatches = _total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path)
+    return FilePart(rows=rows, rejects=_rejects(path, lines, reason, raw), info=info, mismatches=mismatches)
+
+
+def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, cats: list[str], totals: list[str],
+                  label: dict, ts: pd.Series, lines: np.ndarray, path: str) -> list[dict]:
+    """Compare the parts of a wide table with its 合计 columns (per row) and 合计 rows (per column)."""
+    out: list[dict] = []
+    parts = pd.DataFrame({h: parse_counts(frame.loc[data, h]).counts for h in cats})
+    complete = parts.notna().all(axis=1) & ts.notna().to_numpy()
+    found = parts.sum(axis=1, skipna=True)
+    day = ts.dt.strftime("%Y-%m-%d")
+    data_lines = lines[data.to_numpy()]
+    for t in totals:
+        expected = parse_counts(frame.loc[data, t]).counts
+        bad = complete & expected.notna() & (expected != found)
+        for i in np.flatnonzero(bad.to_numpy()):
+            out.append({"date": day.iloc[i], "expected": int(expected.iloc[i]), "found": int(found.iloc[i]),
+                        "file": path, "line": int(data_lines[i]), "column": t})
+    total_lines = lines[total_rows.to_numpy()]
+    for k, (_, row) in enumerate(frame[total_rows].iterrows()):  # a few 合计 rows, not data rows
+        for h in cats:
+            expected = parse_counts(pd.Series([row[h]])).counts.iloc[0]
+            column = parts[h]
+            if pd.isna(expected) or column.isna().any():
+                continue
+            if int(column.sum()) != int(expected):
+                out.append({"date": None, "category": label[h], "expected": int(expected),
+                            "found": int(column.sum()), "file": path, "line": int(total_lines[k]), "column": h})
+    return out
+
+
+def show_headers(headers: list[str], limit: int = 12) -> str:
+    shown = [str(h)[:30] for h in headers[:limit]]
+    more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
+    return ", ".join(shown) + more if shown else "(none)"
+
