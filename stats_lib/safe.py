@@ -1,21 +1,23 @@
 """Text that spreadsheets open safely: formula injection neutralised in every XLSX and CSV we write.
 
 A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a
-formula by Excel, WPS and LibreOffice. Every writer of the package (the cleaning rejects file, the
+formula by Excel, WPS and LibreOffice; XlsxWriter (which python-pptx uses for the workbooks inside
+editable charts) writes ``{=…}`` as an array formula; leading spaces do not stop LibreOffice. Every writer of the package (the cleaning rejects file, the
 compare CSV, the briefing workbook) passes its text through :func:`safe_cell`.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
 
 __all__ = ["safe_cell", "safe_frame", "write_csv"]
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-_DANGEROUS_RE = r"^[=+\-@\t\r]"
+_DANGEROUS_RE = r"^[ \t\n\r\f\v{]*[=+\-@\t\r]"
+_DANGEROUS = re.compile(_DANGEROUS_RE)
 
 
 def safe_cell(value):
@@ -30,9 +32,10 @@ def safe_cell(value):
     -------
     object
         ``"'" + value`` when ``value`` is a string beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
-        carriage return; ``value`` unchanged otherwise (numbers, including negative ones, dates, None).
+        carriage return, also after white space or ``{`` (``{=…}`` is an array formula); ``value``
+        unchanged otherwise (numbers, including negative ones, dates, None).
     """
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    if isinstance(value, str) and _DANGEROUS.match(value):
         return "'" + value
     return value
 

@@ -22,6 +22,7 @@ import yaml
 
 from stats_lib.calendar.baselines import baseline_windows, resolve_window
 from stats_lib.errors import InputError, ParameterError
+from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
 from stats_lib.windows import BASELINE_MODES, today_shanghai
 
 __all__ = [
@@ -72,12 +73,12 @@ def _flag(name: str) -> str:
 
 def _check_str(name: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ParameterError(f"{name}: expected text, got {type(value).__name__} {value!r}")
+        raise ParameterError(f"{name}: expected text, got {type(value).__name__} {short_repr(value)}")
     value = value.strip()
     if not value:
         raise ParameterError(f"{name}: empty value")
     if any(ord(c) < 32 for c in value):
-        raise ParameterError(f"{name}: control characters are not allowed in {value!r}")
+        raise ParameterError(f"{name}: control characters are not allowed in {short_repr(value)}")
     return value
 
 
@@ -105,7 +106,7 @@ def _check_date(name: str, value: object, *, hour_ok: bool = True) -> str:
 
 def _check_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ParameterError(f"{name}: expected a whole number, got {type(value).__name__} {value!r}")
+        raise ParameterError(f"{name}: expected a whole number, got {type(value).__name__} {short_repr(value)}")
     return value
 
 
@@ -127,7 +128,7 @@ def _check_strs(name: str, value: object) -> list[str] | None:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
-        raise ParameterError(f"{name}: expected a list of names, got {type(value).__name__} {value!r}")
+        raise ParameterError(f"{name}: expected a list of names, got {type(value).__name__} {short_repr(value)}")
     items = [_check_str(name, v) for v in value]
     return list(dict.fromkeys(items)) or None
 
@@ -279,21 +280,23 @@ def load_params_file(path: str | Path) -> dict:
         are resolved against the YAML file's folder. Values are not validated here; see
         :func:`validate_params`.
     """
-    from papermill.iorw import NoDatesSafeLoader  # YAML loader without the timestamp resolver
-
     p = Path(path)
     try:
-        text = p.read_text("utf-8")
+        text = read_yaml_text(p)
     except FileNotFoundError:
         raise ParameterError(f"params_file: no such file: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"params_file: cannot read {path}: {exc}") from None
+        raise ParameterError(f"params_file: cannot read {path}: {type(exc).__name__}") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"params_file: {path}: {getattr(exc, 'problem', '')}") from None
     try:
-        data = yaml.load(text, Loader=NoDatesSafeLoader)  # noqa: S506 - a SafeLoader subclass
+        data = load_yaml(text, dates_as_text=True)  # dates stay text, as papermill reads them
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"params_file: {path} is not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        raise ParameterError(f"params_file: {path} is not valid YAML{where}" + (f" ({problem})" if problem else "")
+                             ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -40,6 +40,7 @@ import pandas as pd
 import yaml
 
 from stats_lib.errors import CalendarError, ParameterError
+from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text
 from stats_lib.windows import Window, as_date
 
 __all__ = [
@@ -187,9 +188,10 @@ def _parse_user(path: str) -> dict[int, dict]:
     if not p.is_file():
         raise CalendarError(f"{path}: holiday arrangement file not found (set by arrangements= or {ENV_VAR})")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CalendarError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+        data = load_yaml(read_yaml_text(p))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+        problem = getattr(exc, "problem", None) or exc.__class__.__name__
+        raise CalendarError(f"{path}: cannot be read as a YAML holiday file ({problem})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -40,6 +40,7 @@ import yaml
 
 from stats_lib.errors import InputError, SchemaError
 from stats_lib.ingest.taxonomy import match_key
+from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
 
 __all__ = [
     "Schema",
@@ -125,7 +126,7 @@ class Schema:
 
 
 def _fail(where: str, key: str, expected: str, value: object) -> SchemaError:
-    return SchemaError(f"{where}: key '{key}' must be {expected}, got {value!r}")
+    return SchemaError(f"{where}: key '{key}' must be {expected}, got {short_repr(value)}")
 
 
 def load_schema(schema: str | Path | dict | Schema | None) -> Schema:
@@ -153,7 +154,7 @@ def load_schema(schema: str | Path | dict | Schema | None) -> Schema:
     if isinstance(schema, (str, Path)):
         where = str(schema)
         try:
-            data = yaml.safe_load(Path(schema).read_text("utf-8"))
+            data = load_yaml(read_yaml_text(schema))
         except FileNotFoundError as exc:
             raise SchemaError(f"{where}: schema file not found") from exc
         except UnicodeDecodeError:

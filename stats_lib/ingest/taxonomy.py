@@ -7,7 +7,8 @@ SQL, so both engines give identical results.
 
 Normalisation of a value (:func:`normalise_text`):
 
-1. Unicode NFKC (full-width letters, digits and spaces become half-width), zero-width characters removed;
+1. Unicode NFKC (full-width letters, digits and spaces become half-width), zero-width, bidirectional and
+   other format characters and control characters removed;
 2. trimmed, runs of white space collapsed to one space, white space between Chinese characters removed
    (``刑事 类`` → ``刑事类`` while ``Break and Enter`` stays readable);
 3. Traditional → Simplified Chinese with OpenCC ``t2s`` (opencc-python-reimplemented).
@@ -29,6 +30,7 @@ import pandas as pd
 import yaml
 
 from stats_lib.errors import SchemaError
+from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text
 
 __all__ = [
     "KINDS",
@@ -51,7 +53,10 @@ BLANK_LABEL = "(空)"
 #: The category an unmapped or blank value is counted under.
 OTHER = "其他"
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+#: Zero-width, bidirectional (U+202A-U+202E, U+2066-U+2069, marks) and other format characters, and
+#: control characters: removed, so that a value cannot look like another one (``\u202e区城东`` shows as 东城区).
+_ZERO_WIDTH = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e"
+                         "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _SPACES = re.compile(r"\s+")
 _CJK = r"\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
@@ -177,7 +182,7 @@ def _load_cached(spec: str) -> Taxonomy:
         return Taxonomy(name="default", lookup=tax.lookup, labels=tax.labels)
     path = Path(spec)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = load_yaml(read_yaml_text(path))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SchemaError(f"{path}: cannot read the taxonomy ({exc})") from exc
     return _parse_taxonomy(data, str(path))

@@ -116,6 +116,7 @@ def setup_fonts() -> str:
     rc["font.family"] = "sans-serif"
     rc["font.sans-serif"] = [family, *rest]
     rc["axes.unicode_minus"] = False
+    rc["text.parse_math"] = False  # a label such as "a$b$c" or "$\\frac{1}{$" is drawn as written
     rc["svg.fonttype"] = "path"
     rc["svg.hashsalt"] = "stats-lib"  # stable ids: the same chart gives the same SVG on every run
     return family

@@ -1,0 +1,226 @@
+"""The egress filter for personal data: every string that leaves the package passes :func:`redact`.
+
+Callers' names, phone numbers, ID numbers, e-mail addresses, bank-card numbers and street addresses
+must never reach a table, message, log line, rejects file, chart, slide or workbook. Columns whose
+*header* names personal data are dropped when a file is read (:func:`stats_lib.ingest.schema.is_sensitive`);
+this module judges the *values*, so that personal data in a column of another role (a phone in the
+category column, an address in 辖区, a name shifted into the district column by a short row) is caught too.
+
+What counts as personal data (:func:`find_personal`), after NFKC (full-width digits become ASCII) and
+with format characters (zero-width, bidirectional controls) removed:
+
+============  ===============================================================================================
+kind          pattern
+============  ===============================================================================================
+``phone``     mainland mobile ``1[3-9]x xxxx xxxx`` with optional ``+86``/``86`` and ``-``/space separators;
+              landline ``0xx(x)-xxxxxxx(x)`` (area code with a leading 0, optionally in brackets)
+``id``        18-digit resident ID (a plausible birth date; the ISO 7064 MOD 11-2 check digit is not
+              required, so a mistyped number is still caught) and the 15-digit pre-1999 form
+``card``      16 to 19 digits (optionally in groups of four) that pass the Luhn check
+``email``     ``name@domain.tld``
+``address``   a road/street/lane name followed by a number and 号/弄/巷 (``幸福路88号``), or a number with
+              号楼/栋/幢/单元/室 (``3单元502室``)
+``labelled``  the text after a label of a person or a contact: 报警人, 联系人, 填报人, 制表人, 审核人, 当事人,
+              联系电话, 电话, 手机, 身份证(号), 姓名 followed by ``:``/``：``, or a person label followed by a
+              2–4 character name at the end of the value
+============  ===============================================================================================
+
+Sources: the layout of the resident ID number and its check digit, GB 11643-1999; mobile number
+prefixes, the MIIT numbering plan (13x–19x); the Luhn check, ISO/IEC 7812-1.
+
+A dimension value that holds any of these is replaced whole by :data:`PLACEHOLDER` (:func:`screen_values`,
+counted in the ledger's ``values_redacted``); a message has each finding replaced (:func:`redact`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "PLACEHOLDER",
+    "PLACEHOLDER_EN",
+    "Finding",
+    "find_personal",
+    "has_personal",
+    "redact",
+    "screen_value",
+    "screen_values",
+    "Screened",
+    "strip_format_chars",
+    "shorten",
+]
+
+#: What a dimension value or a part of a message holding personal data becomes.
+PLACEHOLDER = "（已屏蔽）"
+#: The English form, for English output.
+PLACEHOLDER_EN = "(redacted)"
+
+#: Unicode format characters (category Cf: zero-width, bidirectional embeddings/overrides/isolates,
+#: soft hyphen …) and C0/C1 controls other than tab, LF and CR.
+_FORMAT = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e"
+                     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\ufff9-\ufffb]")
+
+_D = r"(?<![0-9A-Za-z])"   # no digit or letter before
+_E = r"(?![0-9A-Za-z])"    # no digit or letter after
+_SEP = r"[-\s.]?"
+_PATTERNS: dict[str, re.Pattern] = {
+    "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    "id": re.compile(_D + r"(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+                     r"|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})" + _E),
+    "phone": re.compile(
+        r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _E
+        + r"|" + r"(?<![0-9A-Za-z])(?:(?:\+|00)86" + _SEP + r"\(?0?\d{2,3}\)?|\(0\d{2,3}\)|0\d{2,3})"
+        + r"[-\s]?\d{7,8}(?:-\d{1,5})?" + _E),
+    "card": re.compile(_D + r"(?:\d{4}[-\s]?){3}\d{4,7}" + _E),
+    "address": re.compile(
+        r"[\u4e00-\u9fff]{1,12}(?:路|街|道|巷|弄|胡同|衚衕|里|大街|大道)"
+        r"[\s\d一二三四五六七八九十百零〇段巷弄~～至-]*[\d一二三四五六七八九十百零〇][\s\d~～至-]*(?:号|號|弄|巷)"
+        r"|\d+\s*(?:号楼|號樓|栋|棟|幢|单元|單元|室|号院|號院)"),
+    "labelled": re.compile(
+        r"(?:报警人|联系人|填报人|制表人|审核人|当事人|联系电话|电话|手机|手机号|身份证号?码?|姓名|caller|contact)"
+        r"\s*[:：]\s*[^\s,，;；。、|]+"
+        r"|(?:报警人|联系人|填报人|制表人|审核人|当事人)[\u4e00-\u9fff·]{2,4}(?=$|[\s,，;；。、)）|])",
+        re.I),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal data found in a text.
+
+    Attributes
+    ----------
+    kind : str
+        ``phone``, ``id``, ``card``, ``email``, ``address`` or ``labelled``.
+    start, end : int
+        Its span in the text as returned by :func:`strip_format_chars` after NFKC.
+    """
+
+    kind: str
+    start: int
+    end: int
+
+
+def strip_format_chars(text: str) -> str:
+    """Return ``text`` without Unicode format characters (zero-width, bidirectional controls such as U+202E,
+    soft hyphen) and control characters other than tab, line feed and carriage return."""
+    return _FORMAT.sub("", text)
+
+
+def _prepared(text: object) -> str:
+    return strip_format_chars(unicodedata.normalize("NFKC", str(text)))
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def find_personal(text: object) -> list[Finding]:
+    """Find personal data in one text.
+
+    Parameters
+    ----------
+    text : any value; converted with ``str``, NFKC-normalised, format characters removed.
+
+    Returns
+    -------
+    list of Finding
+        In order of position; overlapping findings are merged into the first.
+    """
+    s = _prepared(text)
+    if len(s) < 5:
+        return []
+    found: list[Finding] = []
+    for kind, rx in _PATTERNS.items():
+        for m in rx.finditer(s):
+            if kind == "card" and not _luhn(re.sub(r"\D", "", m.group(0))):
+                continue
+            found.append(Finding(kind, m.start(), m.end()))
+    found.sort(key=lambda f: (f.start, -f.end))
+    merged: list[Finding] = []
+    for f in found:
+        if merged and f.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Finding(last.kind, last.start, max(last.end, f.end))
+        else:
+            merged.append(f)
+    return merged
+
+
+def has_personal(text: object) -> bool:
+    """True when :func:`find_personal` finds anything in ``text``."""
+    return bool(find_personal(text))
+
+
+def redact(text: object, placeholder: str = PLACEHOLDER) -> str:
+    """Return ``text`` with every piece of personal data replaced by ``placeholder``.
+
+    The one function every outgoing string passes: messages, notes, ledger entries, summaries, labels.
+    Format characters are removed and the text is NFKC-normalised when anything is found; a text without
+    findings is returned unchanged (only format characters removed).
+    """
+    s = _prepared(text)
+    found = find_personal(s)
+    if not found:
+        return strip_format_chars(str(text))
+    out, pos = [], 0
+    for f in found:
+        out.append(s[pos:f.start])
+        out.append(placeholder)
+        pos = f.end
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def screen_value(value: object, placeholder: str = PLACEHOLDER) -> str:
+    """Return ``placeholder`` when ``value`` holds personal data, else ``value`` as text (unchanged)."""
+    text = "" if value is None else str(value)
+    return placeholder if find_personal(text) else text
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Result of :func:`screen_values`.
+
+    Attributes
+    ----------
+    values : Series of str
+        The input with each value holding personal data replaced whole by the placeholder (same index).
+    redacted : int
+        Number of rows replaced.
+    """
+
+    values: pd.Series
+    redacted: int
+
+
+def screen_values(values: pd.Series, placeholder: str = PLACEHOLDER) -> Screened:
+    """Screen a column of dimension values (category, subcategory, district, kind), by distinct value.
+
+    Returns
+    -------
+    Screened
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hit = np.array([bool(find_personal(u)) for u in uniques] + [False], dtype=bool)
+    if not hit.any():
+        return Screened(values, 0)
+    rows = hit[codes]
+    return Screened(values.astype(object).where(~rows, placeholder), int(rows.sum()))
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    """A value as it may be quoted in a message: redacted, on one line, at most ``limit`` characters."""
+    text = " ".join(redact(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

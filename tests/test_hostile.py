@@ -1,0 +1,126 @@
+"""Hostile settings and labels: YAML aliases, huge or non-regular settings files, array formulas,
+mathtext and bidirectional controls in labels. Expected values are written by hand."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+
+from stats_lib import cli
+from stats_lib.errors import SchemaError
+from stats_lib.ingest.schema import load_schema
+from stats_lib.ingest.taxonomy import normalise_text
+
+BOMB = """year:
+  - &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]
+  - &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  - &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+  - &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+  - &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+  - &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+  - &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+  - &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+  - &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def _main(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli.main(argv)
+    return rc, out.getvalue(), err.getvalue()
+
+
+def test_schema_with_aliases_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "laughs.yaml"
+    path.write_text(BOMB, "utf-8")
+    with pytest.raises(SchemaError, match=r"line 3, column 9: aliases .* are not allowed"):
+        load_schema(path)
+
+
+def test_params_file_with_aliases_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "laughs.yaml"
+    path.write_text(BOMB, "utf-8")
+    rc, _, err = _main(["render", "--params-file", str(path), "--data", str(path), "--out", str(tmp_path / "r")])
+    assert rc == 2
+    assert err.count("\n") == 1 and "aliases" in err and len(err) < 300
+
+
+def test_long_values_are_shown_short_in_messages(tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text("year: [" + ", ".join(["lol"] * 10000) + "]\n", "utf-8")
+    with pytest.raises(SchemaError) as err:
+        load_schema(path)
+    assert len(str(err.value)) < 250 and "year" in str(err.value)
+
+
+@pytest.mark.parametrize("make", ["fifo", "big"])
+def test_non_regular_or_huge_schema_is_refused(tmp_path, make):
+    import os
+
+    path = tmp_path / "schema.yaml"
+    if make == "fifo":
+        os.mkfifo(path)
+        # a writer that never writes: reading the FIFO would block forever; open O_NONBLOCK keeps it open
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        wfd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    else:
+        path.write_text("# " + "x" * (2 << 20) + "\n", "utf-8")
+    try:
+        with pytest.raises(SchemaError, match="not a regular file|larger than"):
+            load_schema(path)
+    finally:
+        if make == "fifo":
+            os.close(wfd)
+            os.close(fd)
+
+
+def test_bidi_and_format_characters_are_removed_in_normalisation():
+    assert normalise_text("\u202e区城东") == "区城东"          # shows as 东城区 with the override
+    assert normalise_text("东\u200e城\u2066区\u2069") == "东城区"
+    assert normalise_text("盗\u00ad窃\x07") == "盗窃"
+
+
+def test_mathtext_is_off_for_chart_labels():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from stats_lib.report.fonts import setup_fonts
+
+    setup_fonts()
+    assert matplotlib.rcParams["text.parse_math"] is False
+    fig, ax = plt.subplots()
+    ax.set_xticks([0, 1, 2], ["$\\frac{1}{$", "cost $5 #1 $", "a$b$c"])
+    fig.canvas.draw()  # raises ValueError (ParseSyntaxException) when mathtext is on
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$\\frac{1}{$", "cost $5 #1 $", "a$b$c"]
+    plt.close(fig)
+
+
+def test_array_formula_never_reaches_a_chart_workbook(tmp_path):
+    import zipfile
+
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from stats_lib.safe import safe_cell
+
+    data = CategoryChartData()
+    data.categories = [safe_cell(c) for c in ["{=cmd|' /C calc'!A0}", "盗窃"]]
+    data.add_series(safe_cell("=1+1"), [1, 2])
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, 0, 0, Inches(4), Inches(3), data)
+    prs.save(tmp_path / "d.pptx")
+    with zipfile.ZipFile(tmp_path / "d.pptx") as z:
+        emb = [n for n in z.namelist() if n.startswith("ppt/embeddings/")]
+        inner = zipfile.ZipFile(io.BytesIO(z.read(emb[0])))
+        sheet = inner.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f" not in sheet  # no formula of any kind
+    shared = inner.read("xl/sharedStrings.xml").decode()
+    assert "'{=cmd" in shared
+
+
