@@ -179,7 +179,7 @@ def test_checks_notice_a_back_import_a_private_name_and_a_local_import():
 KNOWN_LOCAL: set[str] = set()
 KNOWN_PRIVATE = {"stats_lib.stats.anomaly", "stats_lib.calendar.baselines"}
 KNOWN_LONG = {"stats_lib.clean.engine_duckdb", "stats_lib.stats.compare",
-              "stats_lib.report.sections", "stats_lib.report.charts", "stats_lib.briefing.render",
+              "stats_lib.report.sections", "stats_lib.report.charts",
               "stats_lib.briefing.exports"}
 
 

@@ -23,6 +23,7 @@ import nbformat
 import pytest
 
 from stats_lib import cli
+from stats_lib.briefing import outdir
 from stats_lib.briefing import render as render_mod
 from stats_lib.briefing.lock import ReportLock, pid_alive
 from stats_lib.briefing.render import export_html, render, report_slug
@@ -76,6 +77,7 @@ def earlier_report(out: Path) -> dict[str, str]:
     (folder / "charts").mkdir(parents=True)
     (folder / "briefing.html").write_text("<html>earlier report</html>", "utf-8")
     (folder / "charts" / "01-a.png").write_bytes(b"\x89PNG earlier")
+    (folder / "manifest.json").write_text(json.dumps({"report": SLUG, "versions": {"stats-lib": "0"}}), "utf-8")
     return tree(folder)
 
 
@@ -124,8 +126,8 @@ def test_unsafe_slug_refused(mode):
 @pytest.mark.parametrize("name", ["../x", "..", "/etc/passwd", "a/b", "", "."])
 def test_paths_stay_inside_out(tmp_path, name):
     with pytest.raises(ParameterError):
-        render_mod._inside(tmp_path.resolve(), name)
-    assert render_mod._inside(tmp_path.resolve(), "ok_name") == tmp_path.resolve() / "ok_name"
+        outdir.inside(tmp_path.resolve(), name)
+    assert outdir.inside(tmp_path.resolve(), "ok_name") == tmp_path.resolve() / "ok_name"
 
 
 @pytest.mark.parametrize("bad", [{"period": "../../etc"}, {"period": "/etc"}, {"baseline": "../x"},
@@ -254,7 +256,7 @@ def test_move_into_place_replaces_whole_report(tmp_path):
     new = out / ".tmp-new"
     (new / "charts").mkdir(parents=True)
     (new / "briefing.html").write_text("<html>new</html>", "utf-8")
-    render_mod._move_into_place(new, out / SLUG)
+    outdir.move_into_place(new, out / SLUG)
     assert tree(out / SLUG) == {"briefing.html": hashlib.sha256(b"<html>new</html>").hexdigest()}
     assert leftovers(out) == []
 

@@ -1,6 +1,7 @@
 """A lock per report folder, so that two renders of the same report never interleave.
 
-The lock is the file ``OUT/.<slug>.lock``. Its holder keeps an exclusive ``flock`` on it for the whole
+The lock is the file ``OUT/.<slug>.lock``, opened with ``O_NOFOLLOW`` and used only when it is a regular
+file: a symbolic link or a FIFO planted at that path is refused, never followed, truncated or removed. Its holder keeps an exclusive ``flock`` on it for the whole
 render and writes its pid, host and start time (UTC) into it, for the message a second run shows. The
 operating system releases a ``flock`` when its process dies, so a lock left by a crashed run is never
 in force: the next run takes it, and notes on stderr that it cleared a stale lock (and whether that
@@ -10,10 +11,12 @@ run's pid is dead).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
 import socket
+import stat
 import sys
 import time
 from pathlib import Path
@@ -36,11 +39,35 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _open_regular(path: Path) -> int:
+    """Open (or create) the lock file without following a symbolic link; refuse anything but a regular file."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:  # ELOOP: a symbolic link; ENXIO/EISDIR: a FIFO, socket or folder
+        if os.path.islink(path) or path.is_dir() or exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR):
+            raise LockError(f"lock file {path} is a symbolic link or not a regular file; remove it and "
+                            "run again (nothing was written)") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LockError(f"lock file {path} is not a regular file; remove it and run again (nothing was written)")
+    return fd
+
+
 def _read(path: Path) -> dict:
     try:
-        info = json.loads(path.read_text("utf-8"))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return {}
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return {}
+        info = json.loads(os.read(fd, 4096).decode("utf-8"))
     except (OSError, ValueError):
         return {}
+    finally:
+        os.close(fd)
     return info if isinstance(info, dict) else {}
 
 
@@ -71,7 +98,7 @@ class ReportLock:
         """Take the lock; raise :class:`LockError` naming the holder when it is busy after ``wait`` s."""
         deadline = time.monotonic() + self.wait
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = _open_regular(self.path)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -84,7 +111,7 @@ class ReportLock:
                 continue
             # The holder may have unlinked the file between our open and our flock: retry on the new file.
             try:
-                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+                same = os.path.samestat(os.fstat(fd), os.lstat(self.path))
             except FileNotFoundError:
                 same = False
             if not same:
@@ -107,11 +134,18 @@ class ReportLock:
         return self
 
     def release(self) -> None:
-        """Remove the lock file and release the lock (idempotent)."""
+        """Remove the lock file and release the lock (idempotent).
+
+        The file is removed only while the path still names the file this object locked (never a file
+        or link that was put in its place)."""
         if self._fd is None:
             return
         try:
-            self.path.unlink(missing_ok=True)
+            st = os.lstat(self.path)
+            if stat.S_ISREG(st.st_mode) and os.path.samestat(st, os.fstat(self._fd)):
+                self.path.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
         finally:
             os.close(self._fd)  # closing the descriptor releases the flock
             self._fd = None

@@ -11,7 +11,8 @@ version masked below K, and ``_sel-<8 hex>`` when districts or categories are se
 selection, so that two selections never share a folder).
 
 Everything is written into ``OUT/.<slug>.tmp-XXXX`` and renamed into place only when complete (an
-earlier report of the slug is swapped out atomically, then deleted). A lock ``OUT/.<slug>.lock`` keeps
+earlier report of the slug is swapped out atomically, then deleted; a folder of that name that is not a
+report of this tool is refused). File safety lives in :mod:`stats_lib.briefing.outdir`. A lock ``OUT/.<slug>.lock`` keeps
 two renders of one slug apart. Exit codes through the CLI: 0 done; 1 a notebook cell failed, the kernel
 died or a cell ran past the timeout (:class:`RenderError`); 2 bad parameters or input
 (:class:`ParameterError`/:class:`InputError`) or a busy lock (:class:`LockError`).
@@ -19,9 +20,7 @@ died or a cell ran past the timeout (:class:`RenderError`); 2 bad parameters or 
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -30,10 +29,8 @@ import os
 import platform
 import re
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -41,6 +38,17 @@ from pathlib import Path
 from stats_lib import errors
 from stats_lib.briefing import exports
 from stats_lib.briefing.lock import ReportLock
+from stats_lib.briefing.outdir import (
+    Terminated,
+    check_inputs_unchanged,
+    input_files,
+    inside,
+    is_report_folder,
+    move_into_place,
+    sha256_file,
+    stop_signals_raise,
+    sweep_leftovers,
+)
 from stats_lib.briefing.params import params_from_cli, resolve_plan, validate_params
 from stats_lib.errors import ParameterError, RenderError
 from stats_lib.version import __version__
@@ -107,36 +115,6 @@ def report_slug(params: Mapping[str, object], window, baseline) -> str:
     if not _SLUG_OK.match(slug) or ".." in slug:
         raise ParameterError(f"report name {slug!r} is not a safe folder name")
     return slug
-
-
-def _inside(out: Path, name: str) -> Path:
-    """``out / name``, refused unless it is a direct child of ``out`` (no ``..``, no absolute path)."""
-    if not name or "/" in name or "\\" in name or name in (".", "..") or os.path.isabs(name):
-        raise ParameterError(f"report name {name!r} would leave the output folder {out}")
-    target = (out / name).resolve()
-    if target.parent != out:
-        raise ParameterError(f"report name {name!r} would leave the output folder {out}")
-    return target
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _input_files(params: Mapping[str, object]) -> list[dict]:
-    """Every input file (data paths, folders walked, and the schema) with its size and sha256."""
-    paths: list[Path] = []
-    for p in list(params.get("data") or []) + ([params["schema"]] if params.get("schema") else []):
-        path = Path(p)
-        if path.is_dir():
-            paths.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")))
-        else:
-            paths.append(path)
-    return [{"path": str(f), "bytes": f.stat().st_size, "sha256": _sha256(f)} for f in paths]
 
 
 def _versions() -> dict:
@@ -241,48 +219,6 @@ def export_html(nb, lang: str = "zh", title: str = "") -> str:
     return _scrub_external(body, lang)
 
 
-def _rename_exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with Linux ``renameat2(RENAME_EXCHANGE)``; False when unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return rc == 0
-
-
-def _move_into_place(tmp: Path, target: Path) -> None:
-    """Put the finished ``tmp`` folder at ``target``; an earlier report there is swapped out, then deleted."""
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise RenderError(f"{target} exists and is not a report folder; remove it first")
-    if not target.exists():
-        os.rename(tmp, target)
-        return
-    if _rename_exchange(tmp, target):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old report
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.rename(target, old / "report")
-    try:
-        os.rename(tmp, target)
-    except OSError:
-        os.rename(old / "report", target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _clear_leftovers(out: Path, slug: str) -> None:
-    """Remove temp folders of earlier crashed renders of this slug (only called while holding its lock)."""
-    for leftover in list(out.glob(f".{slug}.tmp-*")) + list(out.glob(f".{slug}.old-*")):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
 def _execution_error(exc: Exception, timeout: int) -> errors.StatsLibError:
     """The error to raise for a failed papermill run: the cell's own InputError (exit 2) or a RenderError."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -358,7 +294,7 @@ def _subtitle_lines(index: dict, params: dict, window, baseline) -> list[str]:
 
 def _write_manifest(tmp: Path, target: Path, params: dict, window, baseline, inputs: list[dict],
                     notebook: Path, started: dt.datetime) -> None:
-    outputs = [{"path": f.relative_to(tmp).as_posix(), "bytes": f.stat().st_size, "sha256": _sha256(f)}
+    outputs = [{"path": f.relative_to(tmp).as_posix(), "bytes": f.stat().st_size, "sha256": sha256_file(f)}
                for f in sorted(tmp.rglob("*")) if f.is_file()]
     manifest = {
         "report": target.name,
@@ -366,7 +302,7 @@ def _write_manifest(tmp: Path, target: Path, params: dict, window, baseline, inp
         "window": window.as_dict(),
         "baseline": baseline.as_dict(),
         "inputs": inputs,
-        "notebook": {"path": str(notebook), "sha256": _sha256(notebook)},
+        "notebook": {"path": str(notebook), "sha256": sha256_file(notebook)},
         "versions": _versions(),
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -429,22 +365,26 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
         raise ParameterError(f"out: cannot create the output folder {out}: {exc.strerror}") from None
     out_dir = out_dir.resolve()
     slug = report_slug(params, window, baseline)
-    target = _inside(out_dir, slug)
-    lock_path = _inside(out_dir, f".{slug}.lock")
+    target = inside(out_dir, slug)
+    lock_path = inside(out_dir, f".{slug}.lock")
     if progress is None:
         progress = sys.stderr.isatty()
 
     try:
-        with _sigterm_raises(), ReportLock(lock_path, wait=lock_wait):
-            _clear_leftovers(out_dir, slug)
+        with stop_signals_raise(), ReportLock(lock_path, wait=lock_wait):
+            sweep_leftovers(out_dir, slug)
+            if os.path.lexists(target) and not is_report_folder(target):  # refuse before the work, too
+                raise RenderError(f"{target} exists and is not a report folder (no manifest.json of this "
+                                  "tool); remove or rename it first")
             tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-", dir=out_dir))
             try:
                 tmp.chmod(0o755)  # mkdtemp makes it 0700; the report is read by others (a web server …)
-                inputs = _input_files(params)
+                inputs = input_files(params)
                 nb = _run_notebook(nb_path, tmp, params, timeout, progress)
                 _export(tmp, nb, params, window, baseline)
+                check_inputs_unchanged(params, inputs)
                 _write_manifest(tmp, target, params, window, baseline, inputs, nb_path, started)
-                _move_into_place(tmp, target)
+                move_into_place(tmp, target)
             except errors.StatsLibError:
                 raise
             except Exception as exc:  # an export or filesystem failure: report it in one line, exit 1
@@ -452,31 +392,9 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
             finally:
                 if tmp.exists():
                     shutil.rmtree(tmp, ignore_errors=True)
-    except _Terminated:
-        raise RenderError("the render was stopped by SIGTERM; no report was written") from None
+    except Terminated as stop:
+        raise RenderError(f"the render was stopped by {stop.name}; no report was written") from None
     return target
-
-
-class _Terminated(BaseException):
-    """Raised in the main thread on SIGTERM during a render, so that its clean-up runs (a BaseException,
-    like KeyboardInterrupt, so that no ``except Exception`` in papermill or nbclient swallows it)."""
-
-
-@contextlib.contextmanager
-def _sigterm_raises():
-    """While rendering in the main thread, turn SIGTERM into :class:`_Terminated`."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def _handler(signum, frame):
-        raise _Terminated()
-
-    previous = signal.signal(signal.SIGTERM, _handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _export(tmp: Path, nb, params: dict, window, baseline) -> None:
