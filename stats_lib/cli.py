@@ -16,8 +16,9 @@ from stats_lib.briefing.render import params_from_cli, render
 from stats_lib.calendar.baselines import baseline_windows, calendar_report, format_calendar, resolve_window
 from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.errors import InputError, ParameterError, StatsLibError
+from stats_lib.report.comparison_table import format_table
 from stats_lib.safe import safe_frame
-from stats_lib.stats.compare import compare, format_table
+from stats_lib.stats.compare import compare
 
 __all__ = ["main"]
 

@@ -19,16 +19,24 @@ count         int64            number of incidents or cases
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from stats_lib.errors import InputError
+from stats_lib.errors import InputError, ParameterError
+from stats_lib.windows import Window, as_date
 
-__all__ = ["DAILY_COLUMNS", "HOURLY_COLUMNS", "Cleaned", "empty_daily", "empty_hourly", "normalise_daily",
-           "normalise_hourly", "read_cleaned", "is_cleaned_dir"]
+__all__ = ["DAILY_COLUMNS", "HOURLY_COLUMNS", "TOTAL", "Cleaned", "Coverage", "empty_daily", "empty_hourly",
+           "normalise_daily", "normalise_hourly", "read_cleaned", "is_cleaned_dir", "check_daily", "as_names",
+           "filter_rows", "check_filter_values", "window_counts", "coverage", "check_coverage"]
+
+#: Label of the total row (and of the total series).
+TOTAL = "合计"
 
 DAILY_COLUMNS = ["date", "kind", "category", "subcategory", "district", "count"]
 HOURLY_COLUMNS = ["date", "hour", "kind", "category", "district", "count"]
@@ -111,3 +119,182 @@ def read_cleaned(path: str | Path) -> Cleaned:
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"{p}: cannot read the cleaned tables ({exc})") from exc
     return Cleaned(daily=daily, hourly=hourly, ledger=ledger, rejects=rejects)
+
+
+# --------------------------------------------------------------------------------------------------
+# Queries on the daily and hourly tables (the one home of the filters and counts every stage uses)
+
+
+def check_daily(daily: object, what: str = "daily") -> None:
+    """Raise unless ``daily`` is a frame with the daily table's columns.
+
+    Raises
+    ------
+    ParameterError
+        ``daily`` is not a DataFrame.
+    InputError
+        A column of :data:`DAILY_COLUMNS` is missing (the message names it).
+    """
+    if not isinstance(daily, pd.DataFrame):
+        raise ParameterError(f"{what}: expected the daily table (a DataFrame), got {type(daily).__name__}")
+    missing = [c for c in DAILY_COLUMNS if c not in daily.columns]
+    if missing:
+        raise InputError(f"{what}: missing column(s) {', '.join(missing)}; expected the daily table "
+                         f"({', '.join(DAILY_COLUMNS)})")
+
+
+def as_names(value: object, what: str) -> list[str] | None:
+    """A filter value as a list of names: None stays None, a string becomes ``[value]``.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is neither a string nor an iterable of names (the message names ``what``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        out = [str(v) for v in value]
+        return out or None
+    raise ParameterError(f"{what}: expected a name or a list of names, got {value!r}")
+
+
+def filter_rows(table: pd.DataFrame | None, *, districts: Sequence[str] | None = None,
+                categories: Sequence[str] | None = None, kinds: Sequence[str] | None = None) -> pd.DataFrame | None:
+    """The rows of a daily or hourly table whose district, category and kind are among those given.
+
+    ``None`` for a filter keeps every value; ``table=None`` returns None (no hourly table).
+
+    Returns
+    -------
+    DataFrame or None
+        A view of ``table`` with the same columns.
+    """
+    if table is None:
+        return None
+    mask = np.ones(len(table), dtype=bool)
+    if districts is not None:
+        mask &= table["district"].isin(districts).to_numpy()
+    if categories is not None:
+        mask &= table["category"].isin(categories).to_numpy()
+    if kinds is not None:
+        mask &= table["kind"].isin(kinds).to_numpy()
+    return table.loc[mask]
+
+
+def check_filter_values(daily: pd.DataFrame, column: str, values: Sequence[str] | None, what: str) -> None:
+    """Raise :class:`ParameterError` naming ``what`` when a value of ``values`` is not in ``daily[column]``."""
+    if values is None:
+        return
+    known = set(daily[column].unique())
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        shown = "、".join(sorted(str(k) for k in known if k)[:20])
+        raise ParameterError(f"{what}: {', '.join(map(repr, unknown))} not found in the data (known: {shown})")
+
+
+def window_counts(daily: pd.DataFrame, window: Window, by: Sequence[str] = (), *,
+                  hourly: pd.DataFrame | None = None) -> pd.Series:
+    """Counts of ``daily`` inside ``window``, summed by the ``by`` columns.
+
+    Whole days come from the daily table; a first or last day cut at an hour comes from the hourly
+    table (``hour >= start_hour`` on the first day, ``hour < end_hour`` on the last).
+
+    Returns
+    -------
+    Series
+        ``count`` indexed by the ``by`` columns (a one-element Series with index ``[TOTAL]`` when
+        ``by`` is empty).
+
+    Raises
+    ------
+    ParameterError
+        The window is cut at an hour and there is no hourly table, or ``by`` asks for ``subcategory``
+        with a cut window (the hourly table has none).
+    """
+    by = list(by)
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    inside = (daily["date"] >= start) & (daily["date"] <= end)
+    d = daily.loc[inside, [*by, "count"]]
+    if not window.whole_days:
+        if hourly is None:
+            raise ParameterError(
+                f"window {window.label()} is cut at an hour, which needs the hourly table (record-level "
+                "exports); pre-aggregated daily data can only be compared by whole days")
+        if "subcategory" in by:
+            raise ParameterError("by=subcategory is not available for a window cut at an hour "
+                                 "(the hourly table has no subcategory)")
+        cut = []
+        if window.start_hour > 0:
+            cut.append(start)
+        if window.end_hour < 24:
+            cut.append(end)
+        d = daily.loc[inside & ~daily["date"].isin(cut), [*by, "count"]]
+        h = hourly.loc[hourly["date"].isin(cut)]
+        keep = np.ones(len(h), dtype=bool)
+        on_start = (h["date"] == start).to_numpy()
+        on_end = (h["date"] == end).to_numpy()
+        hours = h["hour"].to_numpy()
+        keep &= ~on_start | (hours >= window.start_hour)
+        keep &= ~on_end | (hours < window.end_hour)
+        d = pd.concat([d, h.loc[keep, [*by, "count"]]], ignore_index=True)
+    if not by:
+        return pd.Series([int(d["count"].sum())], index=pd.Index([TOTAL], name="group"), name="count")
+    return d.groupby(by, sort=False, observed=True)["count"].sum()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The days the input actually spans, ``first`` to ``last`` inclusive.
+
+    Taken from the ledger (or from the whole daily table), never from filtered rows: inside the
+    coverage a day without a row is a real zero; outside it there is no data.
+    """
+
+    first: dt.date
+    last: dt.date
+
+    def covers(self, window: Window) -> bool:
+        """True when every day of ``window`` lies inside the coverage."""
+        return self.first <= window.start and window.end <= self.last
+
+    def label(self) -> str:
+        """``2021-01-01..2024-12-31``."""
+        return f"{self.first}..{self.last}"
+
+
+def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
+    """The coverage of the data: the ledger's ``date_min``..``date_max`` when given, else the daily table's.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        The whole daily table (not filtered rows).
+    ledger : dict or object, optional
+        The cleaning ledger (a dict or an object with ``date_min`` / ``date_max``).
+
+    Raises
+    ------
+    InputError
+        No ledger dates and an empty daily table.
+    """
+    lo = hi = None
+    if ledger is not None:
+        get = ledger.get if isinstance(ledger, dict) else (lambda k: getattr(ledger, k, None))
+        lo, hi = get("date_min"), get("date_max")
+    if lo and hi:
+        return Coverage(as_date(lo, what="ledger date_min"), as_date(hi, what="ledger date_max"))
+    if daily.empty:
+        raise InputError("daily table: no rows, so no days covered")
+    return Coverage(daily["date"].min().date(), daily["date"].max().date())
+
+
+def check_coverage(cover: Coverage, windows: Sequence[Window], roles: Sequence[str]) -> None:
+    """Raise :class:`InputError` naming the first window (by its role) that ``cover`` does not cover."""
+    for w, r in zip(windows, roles):
+        if not cover.covers(w):
+            raise InputError(
+                f"{r} window {w.start}..{w.end} is not covered by the data ({cover.label()}); "
+                "give data for those days or choose another period or baseline")

@@ -131,12 +131,14 @@ class Baseline:
 
     ``mode`` is one of :data:`BASELINE_MODES` or ``avgN``; ``windows`` holds one window, or N for
     ``avgN`` (most recent year first); ``notes`` are sentences a reader must see (for example that
-    29 February was mapped to 28 February, or that the two windows differ in length).
+    29 February was mapped to 28 February, or that the two windows differ in length), in Chinese;
+    ``notes_en`` the same sentences in English (empty when whoever built the baseline gave none).
     """
 
     mode: str
     windows: tuple[Window, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    notes_en: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def n(self) -> int:

@@ -12,18 +12,10 @@ import pytest
 from scipy import stats
 
 from stats_lib.errors import InputError, ParameterError
-from stats_lib.stats.compare import (
-    TOTAL,
-    Comparison,
-    category_mix,
-    compare,
-    compstat,
-    dispersion,
-    format_table,
-    rankings,
-    rate_test,
-    zero_districts,
-)
+from stats_lib.report.comparison_table import format_table
+from stats_lib.stats.compare import TOTAL, Comparison, compare, dispersion, rate_test
+from stats_lib.stats.compstat_block import compstat
+from stats_lib.stats.mix import category_mix, rankings, zero_districts
 from stats_lib.windows import Baseline, Window
 
 COLUMNS = ["group", "current", "baseline", "baseline_counts", "current_days", "baseline_days",
@@ -186,7 +178,7 @@ def test_compare_columns_counts_and_statistics(daily):
         lo, hi = cp_ratio(a, b, 2, 2)
         assert t.loc[g, "ci_low"] == pytest.approx(lo)
         assert t.loc[g, "ci_high"] == pytest.approx(hi) if math.isfinite(hi) else math.isinf(t.loc[g, "ci_high"])
-    assert t.loc["交通", "direction"] == "下降" and t.loc["刑事", "direction"] == "上升"
+    assert t.loc["交通", "direction"] == "down" and t.loc["刑事", "direction"] == "up"
     assert c.total["group"] == TOTAL and c.total["current"] == 151
 
 
@@ -270,7 +262,7 @@ def test_windows_of_different_length_compare_daily_means():
     c = compare(d, w, b, history=False)
     assert c.total["rate_ratio"] == pytest.approx((90 / 9) / (80 / 8))
     assert c.total["pct_change"] == pytest.approx(0.0)
-    assert c.total["direction"] == "持平"
+    assert c.total["direction"] == "flat"
     assert c.total["p_value"] == pytest.approx(stats.binomtest(90, 170, 9 / 17).pvalue)
     assert any("日均" in n for n in c.notes)
 
@@ -368,8 +360,8 @@ def test_category_mix_against_chi2_contingency(daily):
 def test_rankings_and_zero_districts(daily):
     c = compare(daily, W, B, by="district", history=False)
     r = rankings(c, significant_only=False)
-    up = r.loc[r["direction"] == "上升"]
-    down = r.loc[r["direction"] == "下降"]
+    up = r.loc[r["direction"] == "up"]
+    down = r.loc[r["direction"] == "down"]
     # 东城区: now 30+60+40 = 130 vs 20+100 = 120; 西城区: 10+9+2 = 21 vs 5+100+3 = 108
     assert list(up["group"]) == ["东城区"] and list(down["group"]) == ["西城区"]
     sig = rankings(c)
@@ -404,7 +396,7 @@ def test_format_table_words(daily):
     assert "由3起增至9起" in text and "由0起增至2起" in text
     assert "▼ 显著" in text  # 交通 100 vs 200
     en = format_table(c, "en")
-    assert "| Traffic | 100 | 200 | -100 | -50.0% |" in en and "from 3 to 9" in en
+    assert "| Traffic | 100 | 200 | \u2212100 | \u221250.0% |" in en and "from 3 to 9" in en
     masked = format_table(c, mask_below=5)
     assert "| 纠纷 | * | * | * | * | * |" in masked
 

@@ -210,8 +210,8 @@ def baseline_windows(window: Window, mode: str | None = None, years: int = 1, *,
     Returns
     -------
     Baseline
-        ``mode`` (the mode used: ``calendar``, ``lunar`` … or ``avgN``), ``windows`` and
-        ``notes``: short sentences a narrative can quote, the first always naming the mode and, for
+        ``mode`` (the mode used: ``calendar``, ``lunar`` … or ``avgN``), ``windows``, ``notes`` (in
+        ``lang``) and ``notes_en`` (always English): short sentences a narrative can quote, the first always naming the mode and, for
         the default, why; others report 29 February, leap months and differing lengths.
 
     Raises
@@ -225,6 +225,13 @@ def baseline_windows(window: Window, mode: str | None = None, years: int = 1, *,
         raise ParameterError(f"baseline: expected a Window, got {type(window).__name__}")
     if not isinstance(years, int) or years < 1:
         raise ParameterError(f"baseline: years must be a positive whole number, got {years!r}")
+    zh = _resolve(window, mode, years, "zh", arrangements)
+    en = _resolve(window, mode, years, "en", arrangements)
+    notes = en.notes if lang == "en" else zh.notes
+    return Baseline(mode=zh.mode, windows=zh.windows, notes=notes, notes_en=en.notes)
+
+
+def _resolve(window: Window, mode: str | None, years: int, lang: str, arrangements) -> Baseline:
     kind, n = _parse_mode(mode)
     notes: list[str] = []
     names = _MODE_EN if lang == "en" else _MODE_ZH

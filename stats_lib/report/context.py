@@ -32,9 +32,11 @@ from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.report import narrative
 from stats_lib.report.narrative import zero_sentence
+from stats_lib.report.words import baseline_name as comparison_baseline_name
+from stats_lib.report.words import category_label
 from stats_lib.stats.anomaly import flag_anomalies
-from stats_lib.stats.compare import baseline_name as comparison_baseline_name
-from stats_lib.stats.compare import category_label, category_mix, compare, zero_districts
+from stats_lib.stats.compare import compare
+from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned
 from stats_lib.windows import Baseline, Window, as_date, today_shanghai
 

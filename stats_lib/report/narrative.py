@@ -15,15 +15,14 @@ import math
 
 import pandas as pd
 
-from stats_lib.stats.compare import (
-    TOTAL,
-    Comparison,
+from stats_lib.report.words import (
     baseline_name,
     category_label,
     change_word,
     fmt_int,
     fmt_pct,
 )
+from stats_lib.stats.compare import TOTAL, Comparison
 from stats_lib.windows import Window
 
 __all__ = ["fmt_count", "fmt_pct", "change_phrase", "headline", "category_sentences", "paragraph",
@@ -57,7 +56,7 @@ def _masked(row: dict | pd.Series, mask_below: int | None) -> bool:
 
 def _flat(row: dict | pd.Series) -> bool:
     pct = row["pct_change"]
-    return row["direction"] == "持平" or (not _isnan(pct) and round(abs(float(pct)), 1) == 0)
+    return row["direction"] == "flat" or (not _isnan(pct) and round(abs(float(pct)), 1) == 0)
 
 
 def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_below: int | None = None,
@@ -84,7 +83,7 @@ def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_be
             return f"{text} on {bn}" if with_baseline else text
         if _flat(row):
             return f"level with {bn} ({fmt_int(base)})" if with_baseline else "level"
-        word = "up" if row["direction"] == "上升" else "down"
+        word = "up" if row["direction"] == "up" else "down"
         text = f"{word} {fmt_pct(row['pct_change'])}"
         return f"{text} on {bn} ({fmt_int(base)})" if with_baseline else text
     if small:
@@ -96,7 +95,7 @@ def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_be
     if _flat(row):
         text = f"{cw}持平"
     else:
-        text = f"{cw}{'上升' if row['direction'] == '上升' else '下降'}{fmt_pct(row['pct_change'])}"
+        text = f"{cw}{'上升' if row['direction'] == 'up' else '下降'}{fmt_pct(row['pct_change'])}"
     return f"{text}（{bn}{fmt_int(base)}起）" if with_baseline else text
 
 
@@ -104,7 +103,7 @@ def _hedge(row: dict | pd.Series, lang: str, *, strong: bool) -> str:
     """``，变化在正常波动范围内`` for a non-significant change; for ``strong``, the significant wording."""
     if _flat(row):
         return ""
-    up = row["direction"] == "上升"
+    up = row["direction"] == "up"
     if not bool(row["significant"]):
         return ", within normal variation" if lang == "en" else "，变化在正常波动范围内"
     if not strong:

@@ -24,7 +24,7 @@ from scipy import stats
 
 from stats_lib.report import charts
 from stats_lib.report.narrative import fmt_count as nfmt
-from stats_lib.stats.compare import category_label
+from stats_lib.report.words import category_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context

@@ -7,8 +7,10 @@ sub-module's is not re-exported here, so that ``import stats_lib.stats.compare``
 """
 
 from stats_lib.stats.anomaly import flag_anomalies
-from stats_lib.stats.compare import Comparison, category_mix, compstat, rankings, zero_districts
+from stats_lib.stats.compare import Comparison
+from stats_lib.stats.compstat_block import compstat
+from stats_lib.stats.mix import CategoryMix, category_mix, rankings, zero_districts
 from stats_lib.stats.ratetest import RateTest, rate_test
 
-__all__ = ["Comparison", "compstat", "category_mix", "rankings", "zero_districts", "flag_anomalies",
+__all__ = ["Comparison", "compstat", "CategoryMix", "category_mix", "rankings", "zero_districts", "flag_anomalies",
            "rate_test", "RateTest"]

@@ -34,21 +34,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stats_lib.calendar.baselines import day_attributes  # lazy: calendar may be absent when attrs are given
+from stats_lib.calendar.baselines import day_attributes
 from stats_lib.errors import InputError, ParameterError
-from stats_lib.stats.compare import (  # same filters as the comparisons
-    _as_list,
-    _check_daily,
-    _filter,
-    _taxonomy,
-)
+from stats_lib.stats.compare import category_rank
+from stats_lib.tables import TOTAL, as_names, check_daily, filter_rows
 from stats_lib.windows import as_date
 
 __all__ = ["SF_BANDS", "daily_series", "design_matrix", "fit_poisson", "expected_counts", "flag_anomalies"]
 
 #: Bands of days from Spring Festival (初一 = 0; 除夕 = -1; 元宵 = 14), inclusive bounds.
 SF_BANDS = ((-30, -15), (-14, -8), (-7, -1), (0, 6), (7, 15), (16, 30))
-TOTAL = "合计"
 _MIN_HISTORY_DAYS = 56
 _MIN_SERIES_TOTAL = 20
 #: Two-sided probability below which a day of the history is left out of the robust refit.
@@ -70,25 +65,24 @@ def daily_series(daily: pd.DataFrame, by: str | None = None, *, kind: str | Sequ
         counts (int64).
     """
 
-    _check_daily(daily)
+    check_daily(daily)
     if by is not None and by not in ("category", "subcategory", "district", "kind"):
         raise ParameterError(f"by: unknown dimension {by!r}; expected category, subcategory, district or kind")
     if daily.empty:
         raise InputError("daily table: no rows")
     days = pd.date_range(daily["date"].min(), daily["date"].max(), freq="D", name="date")
-    kinds = None if kind == "all" else _as_list(kind, "kind")
+    kinds = None if kind == "all" else as_names(kind, "kind")
     if kind is None and by != "kind" and daily["kind"].nunique() > 1:
         kinds = ["警情"]  # incidents and cases are different units: never add them up silently
-    data = _filter(daily, districts=_as_list(districts, "districts"), categories=_as_list(categories, "categories"),
-                   kinds=kinds)
+    data = filter_rows(daily, districts=as_names(districts, "districts"),
+                       categories=as_names(categories, "categories"), kinds=kinds)
     total = data.groupby("date")["count"].sum().reindex(days, fill_value=0).rename(TOTAL)
     out = total.to_frame()
     if by is not None:
         wide = data.assign(_g=data[by].where(data[by] != "", "未知")).pivot_table(
             index="date", columns="_g", values="count", aggfunc="sum", fill_value=0)
         wide = wide.reindex(days, fill_value=0)
-
-        rank = _taxonomy()[0]
+        rank = category_rank()
         cols = sorted(wide.columns, key=lambda c: (rank.get(c, len(rank)), -int(wide[c].sum()), str(c)))
         out = pd.concat([out, wide[cols]], axis=1)
     out.columns = [str(c) for c in out.columns]
@@ -117,7 +111,6 @@ def design_matrix(dates: pd.DatetimeIndex, attrs: pd.DataFrame | None = None) ->
     """
     dates = pd.DatetimeIndex(dates)
     if attrs is None:
-
         attrs = day_attributes(dates.min().date(), dates.max().date())
     a = attrs.copy()
     a["date"] = pd.to_datetime(a["date"]).astype("datetime64[ns]")
@@ -316,7 +309,6 @@ def flag_anomalies(daily: pd.DataFrame, start: object, end: object, by: str | No
     """
     series = daily_series(daily, by, kind=kind, districts=districts, categories=categories)
     if attrs is None:
-
         first = series.index.min().date()
         attrs = day_attributes(first, max(series.index.max().date(), as_date(end, what="end")))
     res = expected_counts(series, start, end, attrs=attrs, tail=tail, per=per)
