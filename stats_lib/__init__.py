@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from stats_lib.version import __version__
 
-__all__ = ["load", "compare", "render", "__version__"]
+__all__ = ["load", "compare", "forecast", "render", "__version__"]
 
 
 def __getattr__(name: str):
@@ -23,6 +23,10 @@ def __getattr__(name: str):
         from stats_lib.stats.compare import compare
 
         return compare
+    if name == "forecast":
+        from stats_lib.stats.forecast import forecast
+
+        return forecast
     if name == "render":
         from stats_lib.briefing.render import render
 

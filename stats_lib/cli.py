@@ -1,4 +1,4 @@
-"""The ``briefing`` command: ``clean``, ``calendar``, ``compare`` and ``render``.
+"""The ``briefing`` command: ``clean``, ``calendar``, ``compare``, ``forecast`` and ``render``.
 
 Every user error ends in one line on stderr naming the file, row or parameter, and exit code 2;
 an error inside a notebook cell ends in exit code 1. Never a traceback for a user error.
@@ -17,8 +17,11 @@ from stats_lib.calendar.baselines import baseline_windows, calendar_report, form
 from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.errors import InputError, ParameterError, StatsLibError
 from stats_lib.report.comparison_table import format_table
+from stats_lib.report.forecast_text import format_backtest, format_forecast
 from stats_lib.safe import safe_frame
 from stats_lib.stats.compare import compare
+from stats_lib.stats.forecast import forecast
+from stats_lib.stats.forecast_backtest import backtest
 
 __all__ = ["main"]
 
@@ -74,6 +77,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--districts", nargs="+", metavar="NAME", help="only these districts")
     p.add_argument("--categories", nargs="+", metavar="NAME", help="only these categories")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    p = sub.add_parser("forecast", help="forecast the coming days (holiday) with prediction intervals, or backtest")
+    _add_data_args(p)
+    p.add_argument("--start", metavar="DATE", help="first day to forecast, inclusive (YYYY-MM-DD)")
+    p.add_argument("--end", metavar="DATE", help="last day to forecast, inclusive (YYYY-MM-DD)")
+    p.add_argument("--period", metavar="NAME", help="a named period (春节假期 …) with --year")
+    p.add_argument("--year", type=int, help="year of the named period")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="forecast origin: only data before this day are used (default: the window's first day)")
+    p.add_argument("--by", nargs="+", choices=["category", "district"], default=["category", "district"],
+                   help="levels reconciled to the total (default both)")
+    p.add_argument("--levels", nargs="+", type=int, default=[80, 95], metavar="PCT", help="interval levels (80 95)")
+    p.add_argument("--kind", metavar="KIND", help="警情 or 案件 (default: every kind; backtest: 警情)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--backtest", action="store_true", help="re-run from past festivals and score beside references")
+    p.add_argument("--lead-days", dest="lead_days", type=int, default=14, metavar="N",
+                   help="backtest: origin N days before each window (default 14)")
+    p.add_argument("--region", choices=["CN", "US"], default="CN", help="holiday calendar (US: the holidays library)")
+    p.add_argument("--sims", type=int, default=1000, metavar="N", help="simulated paths (default 1000)")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("render", help="render the briefing (HTML, charts, PPTX, XLSX) atomically")
@@ -138,6 +162,29 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    data = load_data(args.data, schema=args.schema)
+    if args.backtest:
+        if any(v not in (None, "") for v in (args.start, args.end, args.period)):
+            raise ParameterError("forecast --backtest chooses its windows from the data: drop --start/--end/--period")
+        bt = backtest(data, kind=args.kind, by=tuple(args.by), lead_days=args.lead_days, levels=tuple(args.levels),
+                      n_sims=args.sims, seed=args.seed, region=args.region)
+        if args.format == "json":
+            print(json.dumps({"windows": [[w.start.isoformat(), w.end.isoformat()] for w in bt.windows],
+                              "summary": bt.summary.round(3).to_dict("records")}, ensure_ascii=False, indent=1))
+        elif args.format == "csv":
+            sys.stdout.write(bt.summary.to_csv(index=False))
+        else:
+            print(format_backtest(bt, lang=args.lang))
+        return 0
+    fc = forecast(data, args.start, args.end, period=args.period, year=args.year, as_of=args.as_of,
+                  by=tuple(args.by), levels=tuple(args.levels), kinds=(args.kind,) if args.kind else None,
+                  n_sims=args.sims, seed=args.seed, region=args.region)
+    text = format_forecast(fc, args.format, lang=args.lang)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     # nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax) compiles a grammar
     # on import (about 1 s); notebooks never hold IRIs to check, so this command process does without it.
@@ -149,7 +196,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"clean": _cmd_clean, "calendar": _cmd_calendar, "compare": _cmd_compare, "render": _cmd_render}
+_COMMANDS = {"clean": _cmd_clean, "calendar": _cmd_calendar, "compare": _cmd_compare, "forecast": _cmd_forecast,
+             "render": _cmd_render}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -62,6 +62,10 @@ class Forecast:
         district), ``mean`` (expected count, float), ``lo{L}`` and ``hi{L}`` for each level L (the central L%
         prediction interval, counts), ``festival`` ('' or 除夕 …), ``calendar`` (``official``: from the
         published arrangement; ``statutory``: from the law and the lunar calendar; ``region``: US holidays).
+    summary : DataFrame
+        The window as a whole, one row per (kind, level, group): ``kind``, ``level``, ``group``, ``mean`` (the
+        expected daily mean over the window, 日均), ``lo{L}``/``hi{L}`` (interval of the window's daily mean,
+        from the same simulations), ``total`` (expected sum over the window).
     hourly : DataFrame
         The total of each kind by hour: ``date``, ``kind``, ``hour`` (0-23), ``day_kind`` (the kind of day
         whose hour shares were used), ``mean``, ``lo{L}``, ``hi{L}``. Empty without an hourly table.
@@ -78,6 +82,7 @@ class Forecast:
     """
 
     table: pd.DataFrame
+    summary: pd.DataFrame
     hourly: pd.DataFrame
     window: Window
     origin: dt.date
@@ -277,10 +282,13 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
     X_hist, X_fut = days.X.loc[hist_dates], days.X.loc[pd.Timestamp(window.start):]
     info_fut = days.info.loc[X_fut.index]
     kinds = tuple(kinds) if kinds else tuple(sorted(daily["kind"].unique()))
-    rows, hours, fits = [], [], {}
+    rows, hours, sums, fits = [], [], [], {}
 
     def emit(kind, level, group, draws):
         q = _quantiles(draws, levels)
+        w = _quantiles(draws.mean(axis=1, keepdims=True), levels)
+        sums.append({"kind": kind, "level": level, "group": group, **{k: float(v[0]) for k, v in w.items()},
+                     "total": float(q["mean"].sum())})
         rows.append(pd.DataFrame({"date": X_fut.index, "kind": kind, "level": level, "group": group, **q,
                                   "festival": info_fut["festival"].to_numpy(),
                                   "calendar": info_fut["calendar"].to_numpy()}))
@@ -317,7 +325,7 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
     hourly_out = (pd.concat(hours, ignore_index=True) if hours else
                   pd.DataFrame(columns=["date", "kind", "hour", "day_kind", "mean"]))
     notes = _notes(notes, info_fut, origin, last, hist_dates, n_sims, by_levels, region)
-    return Forecast(table, hourly_out, window, origin, levels, tuple(notes), fits)
+    return Forecast(table, pd.DataFrame(sums), hourly_out, window, origin, levels, tuple(notes), fits)
 
 
 def _notes(notes: list[str], info: pd.DataFrame, origin: dt.date, last: dt.date, hist: pd.DatetimeIndex,

@@ -1,0 +1,133 @@
+"""Words and plain-text/CSV/JSON output of a forecast and of its backtest (``briefing forecast``).
+
+In: :class:`stats_lib.stats.forecast.Forecast` and :class:`stats_lib.stats.forecast_backtest.Backtest`. Out:
+strings. Chinese by default, English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from stats_lib.safe import safe_frame
+from stats_lib.stats.forecast import TOTAL, Forecast
+from stats_lib.stats.forecast_backtest import Backtest
+
+__all__ = ["forecast_rows", "format_forecast", "format_backtest", "forecast_sentences", "busiest_hours"]
+
+_METHOD = {"zh": {"model": "模型", "seasonal_naive": "季节朴素（农历同期×近28天比）", "last_year_dates": "去年同日"},
+           "en": {"model": "model", "seasonal_naive": "seasonal naive (lunar, scaled)",
+                  "last_year_dates": "last year's dates"}}
+_LEVEL = {"zh": {"total": "合计", "category": "分类", "district": "分区"},
+          "en": {"total": "total", "category": "category", "district": "district"}}
+
+
+def forecast_rows(fc: Forecast) -> pd.DataFrame:
+    """The rows of ``briefing forecast``: ``date`` (ISO), ``kind``, ``level``, ``group``, ``mean`` (1 decimal),
+    ``lo{L}``/``hi{L}`` (whole counts), ``festival``, ``calendar``."""
+    t = fc.table.copy()
+    t["date"] = t["date"].dt.strftime("%Y-%m-%d")
+    t["mean"] = t["mean"].round(1)
+    for lv in fc.levels:
+        t[f"lo{lv}"] = t[f"lo{lv}"].astype("int64")
+        t[f"hi{lv}"] = t[f"hi{lv}"].astype("int64")
+    return t
+
+
+def format_forecast(fc: Forecast, fmt: str = "table", lang: str = "zh") -> str:
+    """``fc`` as ``table`` (aligned text with the notes), ``csv`` (formula-safe) or ``json``
+    (``{"window", "origin", "rows": [...], "summary": [...], "hourly": [...], "notes": [...]}``)."""
+    rows = forecast_rows(fc)
+    if fmt == "csv":
+        return safe_frame(rows).to_csv(index=False)
+    if fmt == "json":
+        summ = fc.summary.round(2)
+        hourly = fc.hourly.copy()
+        if not hourly.empty:
+            hourly["date"] = hourly["date"].dt.strftime("%Y-%m-%d")
+            hourly = hourly.round(2)
+        return json.dumps({"window": [fc.window.start.isoformat(), fc.window.end.isoformat()],
+                           "origin": fc.origin.isoformat(), "levels": list(fc.levels),
+                           "rows": rows.to_dict("records"), "summary": summ.to_dict("records"),
+                           "hourly": hourly.to_dict("records"), "notes": list(fc.notes)},
+                          ensure_ascii=False, indent=1)
+    head = (f"预测 {fc.window.start} 至 {fc.window.end}（起点 {fc.origin}）" if lang == "zh"
+            else f"forecast {fc.window.start} to {fc.window.end} (origin {fc.origin})")
+    cols = ["date", "kind", "group", "mean", *[f"{s}{lv}" for lv in fc.levels for s in ("lo", "hi")], "festival"]
+    body = rows[cols].to_string(index=False)
+    return "\n".join([head, body, "", *[f"注：{n}" if lang == "zh" else f"note: {n}" for n in fc.notes]])
+
+
+def format_backtest(bt: Backtest, lang: str = "zh") -> str:
+    """The backtest summary as aligned text: one line per level and method."""
+    s = bt.summary.copy()
+    s["level"] = s["level"].map(_LEVEL[lang])
+    s["method"] = s["method"].map(_METHOD[lang])
+    s = s.round({"mae": 2, "mape": 1, "bias": 2, **{c: 1 for c in s.columns if c.startswith("cover")}})
+    wins = ", ".join(f"{w.start}~{w.end}" for w in bt.windows)
+    head = f"回测窗口：{wins}" if lang == "zh" else f"backtest windows: {wins}"
+    return head + "\n" + s.to_string(index=False, na_rep="-")
+
+
+def busiest_hours(fc: Forecast, day: object, kind: str = "警情", top: int = 3) -> pd.DataFrame:
+    """The ``top`` hours of ``day`` with the highest expected counts: ``hour``, ``mean``, ``lo80``/``hi80``
+    where present; empty when the day has no hour profile."""
+    h = fc.hourly
+    if h.empty:
+        return h
+    d = h[(h["date"] == pd.Timestamp(day)) & (h["kind"] == kind)]
+    return d.sort_values(["mean", "hour"], ascending=[False, True]).head(top).reset_index(drop=True)
+
+
+def _md(ts: pd.Timestamp, lang: str) -> str:
+    return f"{ts.month}月{ts.day}日" if lang == "zh" else ts.strftime("%d %b")
+
+
+def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", name: str = "") -> list[str]:
+    """Two or three sentences on the forecast of ``kind``: daily mean with its 80% interval, the busiest day,
+    the busiest hours of 除夕 and 元宵 in the window.
+
+    Example: 预计春节假期全市日均接报警情约178起（80%区间165至191起），最多在2月12日（约207起）。
+    """
+    s = fc.summary
+    row = s[(s["kind"] == kind) & (s["level"] == "total")]
+    if row.empty:
+        return []
+    r = row.iloc[0]
+    lv = 80 if 80 in fc.levels else fc.levels[0]
+    name = name or fc.window.name or ("预测期" if lang == "zh" else "the window")
+    t = fc.table[(fc.table["kind"] == kind) & (fc.table["level"] == "total")]
+    peak = t.loc[t["mean"].idxmax()]
+    if lang == "zh":
+        out = [f"预计{name}全市日均接报{kind}约{r['mean']:.0f}起（{lv}%区间{r[f'lo{lv}']:.0f}至{r[f'hi{lv}']:.0f}起），"
+               f"最多在{_md(peak['date'], lang)}（约{peak['mean']:.0f}起）。"]
+    else:
+        out = [f"Expected {kind} per day over {name}: about {r['mean']:.0f} ({lv}% interval {r[f'lo{lv}']:.0f} to "
+               f"{r[f'hi{lv}']:.0f}); the busiest day {_md(peak['date'], lang)} (about {peak['mean']:.0f})."]
+    cats = fc.table[(fc.table["kind"] == kind) & (fc.table["level"] == "category")]
+    if not cats.empty:
+        top = cats.groupby("group")["mean"].sum().sort_values(ascending=False).head(2)
+        share = top / t["mean"].sum() * 100
+        out.append("以" + "、".join(f"{g}类（约{p:.0f}%）" for g, p in share.items()) + "为主。" if lang == "zh" else
+                   "Mostly " + ", ".join(f"{g} (about {p:.0f}%)" for g, p in share.items()) + ".")
+    nights = []
+    for fest in ("除夕", "元宵"):
+        day = t[t["festival"] == fest]
+        if day.empty:
+            continue
+        top = busiest_hours(fc, day["date"].iloc[0], kind, top=2)
+        if not top.empty:
+            hrs = "、".join(f"{h}时" for h in sorted(top["hour"])) if lang == "zh" else \
+                ", ".join(f"{h}:00" for h in sorted(top["hour"]))
+            nights.append(f"{fest}{hrs}" if lang == "zh" else f"{fest} {hrs}")
+    if nights:
+        out.append(("高峰时段：" + "；".join(nights) + "。") if lang == "zh" else ("Peak hours: " + "; ".join(nights) + "."))
+    return out
+
+
+def group_label(group: str, lang: str = "zh") -> str:
+    """Display name of a group: the total and an unknown ('') group spelled out."""
+    if group == TOTAL:
+        return TOTAL if lang == "zh" else "total"
+    return group or ("未注明" if lang == "zh" else "not stated")
