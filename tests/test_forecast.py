@@ -103,7 +103,7 @@ def test_fit_matches_plain_statsmodels_nb_glm_without_penalty():
 
 @pytest.fixture(scope="module")
 def cleaned(sample_dir, tmp_path_factory):
-    from stats_lib.clean.cleaner import load, write_cleaned
+    from stats_lib.clean import load, write_cleaned
 
     out = tmp_path_factory.mktemp("fc") / "cleaned"
     files = sorted(sample_dir.glob("incidents_*.csv.gz")) + sorted(sample_dir.glob("cases_*.csv.gz"))
