@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, required=True, help="number of records to generate")
     ap.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     ap.add_argument("--runs", type=int, default=3, help="runs per step (median reported)")
-    ap.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto", help="briefing clean --engine")
+    ap.add_argument("--engine", choices=["duckdb"], default="duckdb", help="briefing clean --engine")
     ap.add_argument("--as-of", dest="as_of", help="briefing clean --as-of (default: today)")
     ap.add_argument("--no-render", dest="render", action="store_false", help="skip briefing render")
     args = ap.parse_args(argv)

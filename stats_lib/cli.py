@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from stats_lib.briefing.render import params_from_cli, render
 from stats_lib.calendar.baselines import baseline_windows, calendar_report, format_calendar, resolve_window
 from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
+from stats_lib.clean.engine import DEFAULT_ENGINE, ENGINES
 from stats_lib.errors import InputError, ParameterError, StatsLibError
 from stats_lib.report.comparison_table import format_table
 from stats_lib.report.forecast_text import format_backtest, format_forecast
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="cleaned", metavar="DIR", help="output folder (default: cleaned)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE", help="dates after this are rejected as future (default today)")
     p.add_argument("--dedupe", choices=["exact"], help="also drop exact duplicate rows when there is no id column")
-    p.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto", help="aggregation engine")
+    p.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE, help="cleaning engine")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary")
 
     p = sub.add_parser("calendar", help="holidays, named periods and make-up working days of a year")

@@ -49,7 +49,7 @@ def _inputs(case: dict, tmp: Path) -> list[Path]:
     return [BAD / name for name in case["files"]]
 
 
-def _argv(case: dict, tmp: Path, out: Path, engine: str = "auto") -> list[str]:
+def _argv(case: dict, tmp: Path, out: Path, engine: str = "duckdb") -> list[str]:
     argv = [
         "clean",
         *map(str, _inputs(case, tmp)),
@@ -65,12 +65,12 @@ def _argv(case: dict, tmp: Path, out: Path, engine: str = "auto") -> list[str]:
     return argv
 
 
-def run_case(case: dict, tmp: Path, engine: str = "auto") -> tuple[int | None, str, str, str | None]:
+def run_case(case: dict, tmp: Path, engine: str = "duckdb") -> tuple[int | None, str, str, str | None]:
     """Run one case in-process; return (exit code, stdout, stderr, traceback text or None)."""
     tmp.mkdir(parents=True, exist_ok=True)
     out = tmp / "out"
     stdout, stderr = io.StringIO(), io.StringIO()
-    key = case["id"] if engine == "auto" else f"{case['id']}[{engine}]"
+    key = case["id"] if engine == "duckdb" else f"{case['id']}[{engine}]"
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             rc = cli.main(_argv(case, tmp, out, engine))
@@ -144,12 +144,11 @@ def check_error(case: dict, out: Path, stdout: str, stderr: str) -> None:
         assert secret not in stdout + stderr
 
 
-@pytest.mark.parametrize("engine", ["auto", "duckdb"])
 @pytest.mark.parametrize("case_id", list(CASES))
-def test_corpus_case(case_id, engine, tmp_path):
-    """Both engines give the outcome worked out by hand (DuckDB hands what it does not handle to pandas)."""
+def test_corpus_case(case_id, tmp_path):
+    """The engine gives the outcome worked out by hand (what DuckDB does not read itself is shaped by pandas)."""
     case = CASES[case_id]
-    rc, stdout, stderr, tb = run_case(case, tmp_path, engine)
+    rc, stdout, stderr, tb = run_case(case, tmp_path)
     assert tb is None, f"{case_id} ended in a traceback:\n{tb}"
     assert "Traceback" not in stderr
     if case["outcome"] == "error":
@@ -246,19 +245,17 @@ def test_real_process_no_traceback(case_id, tmp_path):
 def test_summary_counts(tmp_path, request):
     """Every case tried (re-running those a -k filter skipped); zero tracebacks. States the counts."""
     for case_id, case in CASES.items():
-        for engine in ("auto", "duckdb"):
-            key = case_id if engine == "auto" else f"{case_id}[{engine}]"
-            if key not in TRIED:
-                run_case(case, tmp_path / key, engine)
+        if case_id not in TRIED:
+            run_case(case, tmp_path / case_id)
     outcomes = list(TRIED.values())
     tracebacks = sorted(k for k, v in TRIED.items() if v == "traceback")
     line = (
-        f"bad inputs tried: {len(CASES)} cases x 2 engines = {len(TRIED)} runs "
+        f"bad inputs tried: {len(CASES)} cases = {len(TRIED)} runs "
         f"(exit 0: {outcomes.count('ok')}, exit 2: {outcomes.count('error')}); "
         f"tracebacks: {len(tracebacks)} {tracebacks}"
     )
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:  # shown without -s
         reporter.write_line("\n" + line)
-    assert len(TRIED) == 2 * len(CASES)
+    assert len(TRIED) == len(CASES)
     assert tracebacks == []

@@ -279,19 +279,6 @@ def _load_or_package_error(file: tuple[str, bytes], schema: object, engine: str)
 )
 @given(csv_files(), SCHEMAS)
 def test_random_csv_and_schema_only_raise_package_errors(file, schema):
-    _load_or_package_error(file, schema, "auto")
-
-
-@settings(
-    max_examples=max(EXAMPLES // 3, 20),
-    deadline=None,
-    derandomize=DERANDOMIZE,
-    suppress_health_check=[HealthCheck.too_slow],
-    database=None,
-)
-@given(csv_files(), SCHEMAS)
-def test_random_csv_and_schema_duckdb_engine(file, schema):
-    """The DuckDB engine (which hands what it does not handle to pandas) obeys the same contract."""
     _load_or_package_error(file, schema, "duckdb")
 
 

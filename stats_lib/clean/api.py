@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stats_lib.clean import engine_duckdb, engine_pandas
+from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
 from stats_lib.clean.rules import default_as_of
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.schema import Schema, load_schema
@@ -42,7 +42,7 @@ def _expand(paths: str | Path | Sequence[str | Path]) -> list[Path]:
 
 
 def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None = None,
-         as_of: str | dt.date | None = None, dedupe: str | None = None, engine: str = "auto") -> Cleaned:
+         as_of: str | dt.date | None = None, dedupe: str | None = None, engine: str = DEFAULT_ENGINE) -> Cleaned:
     """Clean one or more exports into the canonical tables.
 
     Parameters
@@ -54,9 +54,8 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     as_of : dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
     dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
         (otherwise they are counted in the ledger and kept).
-    engine : ``"pandas"`` (this module), ``"duckdb"`` (:mod:`stats_lib.engine_duckdb`), or ``"auto"``:
-        DuckDB for record-level input above
-        :data:`stats_lib.engine_duckdb.AUTO_MIN_BYTES` (or Parquet above ``AUTO_MIN_ROWS`` rows), else pandas.
+    engine : the cleaning engine, a name of :data:`stats_lib.clean.engine.ENGINES` (``"duckdb"``, the
+        default). Every engine gives the same result (:mod:`stats_lib.clean.engine`).
 
     Returns
     -------
@@ -70,25 +69,15 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     ------
     InputError
         Unreadable or empty file, missing required column, no data rows. SchemaError for a bad schema.
+    ParameterError
+        An unknown ``engine`` or ``dedupe``, an ``as_of`` that is not a date.
     """
     files = _expand(paths)
     sch = load_schema(schema)
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
-    if engine == "auto":
-        # Large record-level input goes out of core (memory stays flat); small input stays in pandas.
-        engine = "duckdb" if engine_duckdb.should_use(files) else "pandas"
-    if engine == "duckdb":
-        try:
-            return engine_duckdb.clean_records(files, sch, as_of_date, dedupe)
-        except engine_duckdb.Unsupported as exc:
-            out = engine_pandas.clean_files(files, sch, as_of_date, dedupe)
-            ledger = {**out.ledger, "engine": "pandas", "engine_note": f"DuckDB engine not used: {exc}"}
-            return Cleaned(daily=out.daily, hourly=out.hourly, ledger=ledger, rejects=out.rejects)
-    if engine not in ("auto", "pandas"):
-        raise ParameterError(f"engine: expected auto, pandas or duckdb, got {engine!r}")
-    return engine_pandas.clean_files(files, sch, as_of_date, dedupe)
+    return get_engine(engine)(files, sch, as_of_date, dedupe)
 
 
 def _as_date(value: str | dt.date) -> dt.date:

@@ -38,6 +38,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,37 +46,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stats_lib.clean.engine_pandas import duplicate_flags
 from stats_lib.clean.ledger import ledger_settings
-from stats_lib.clean.rules import DATE_YEARS, REASONS, clean_districts, kind_values, parse_times
-from stats_lib.clean.shape import RAW_COLUMNS, detect_shape, show_headers
+from stats_lib.clean.rules import (
+    DATE_YEARS,
+    REASONS,
+    clean_districts,
+    duplicate_flags,
+    kind_values,
+    parse_times,
+)
+from stats_lib.clean.shape import RAW_COLUMNS, FilePart, detect_shape, shape_files, show_headers
 from stats_lib.errors import InputError, StatsLibError
 from stats_lib.ingest.readers import (
     combine_headers,
     detect_encoding,
     header_row,
     sniff_delimiter,
+    to_text,
     unique_names,
 )
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
 from stats_lib.ingest.taxonomy import (
-    BLANK_LABEL,
     OTHER,
     load_taxonomy,
     map_categories,
     normalisation_flags,
-    normalise_text,
     normalise_values,
 )
 from stats_lib.tables import Cleaned, empty_daily
 
-__all__ = ["AUTO_MIN_BYTES", "AUTO_MIN_ROWS", "should_use", "clean_records"]
-
-#: ``engine="auto"`` picks DuckDB when the record-level input holds more than this many bytes
-#: (gzip files count five times their size) ...
-AUTO_MIN_BYTES = 50 * 2**20
-#: ... or, for Parquet, more than this many rows.
-AUTO_MIN_ROWS = 500_000
+__all__ = ["Unsupported", "clean"]
 
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 _BLOCK = 4 << 20
@@ -89,7 +89,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 
 
 class Unsupported(Exception):
-    """This input is better cleaned by the pandas engine (the message says why)."""
+    """DuckDB does not read this input itself: it is read and shaped by :mod:`stats_lib.clean.shape` (the message says why)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -104,34 +104,6 @@ def _is_text(path: Path) -> bool:
 
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq")
-
-
-def should_use(files: list[Path] | list[str]) -> bool:
-    """Say whether ``engine="auto"`` should clean ``files`` with DuckDB.
-
-    True when every file is CSV/TSV (optionally gzip) or Parquet and together they exceed
-    :data:`AUTO_MIN_BYTES` (gzip counted five times) or, for Parquet, :data:`AUTO_MIN_ROWS` rows.
-    Files of another kind (Excel) keep the pandas engine.
-
-    Returns
-    -------
-    bool
-    """
-    paths = [Path(f) for f in files]
-    if not paths or not all((_is_text(p) or _is_parquet(p)) and p.is_file() for p in paths):
-        return False
-    size, rows = 0, 0
-    for p in paths:
-        n = p.stat().st_size
-        size += n * 5 if p.name.lower().endswith(".gz") else n
-        if _is_parquet(p):
-            try:
-                import pyarrow.parquet as pq
-
-                rows += pq.ParquetFile(p).metadata.num_rows
-            except Exception:  # unreadable: the pandas engine reports it
-                return False
-    return size > AUTO_MIN_BYTES or rows > AUTO_MIN_ROWS
 
 
 # ----------------------------------------------------------------------------------------------
@@ -155,6 +127,7 @@ class _File:
     typed_time: bool = False        # the time column is a Parquet timestamp
     csv_options: dict = field(default_factory=dict)
     col_types: dict = field(default_factory=dict)
+    has_cat: bool | None = None     # shaped rows: whether they carry a category (a wide table's headers)
 
 
 def _q(name: str) -> str:
@@ -395,6 +368,8 @@ def _file_sql(f: _File, schema: Schema, with_hash: bool = True) -> str:
 
 
 _COLUMNS = "fi, line, kraw, id, id_raw, t_txt, t_ts, t_raw, f_full, f_day, cat, sub, dist, rh"
+# Rows the engine reads itself count 1 each and get their reason, time of day and flags from the scans.
+_READ_EXTRA = "1::BIGINT AS cnt, NULL::VARCHAR AS r0, NULL::BOOLEAN AS h0, NULL::TINYINT AS pf"
 
 
 def _load_csv(con, plans: list[_File], schema: Schema, as_of: dt.date, hashed: set[int]) -> list[int]:
@@ -438,10 +413,12 @@ def _source_sql(plans: list[_File], schema: Schema, bias: list[int], hashed: set
                      "coalesce(id_fix, id_txt, CAST(id_num AS VARCHAR)) AS id, "
                      "coalesce(id_txt, CAST(id_num AS VARCHAR)) AS id_raw, "
                      "coalesce(t_keep, '<parsed>') AS t_txt, CAST(NULL AS TIMESTAMP) AS t_ts, "
-                     "coalesce(t_keep, '<parsed>') AS t_raw, f_full, f_day, cat, sub, dist, rh "
-                     "FROM src_csv WHERE nonblank")
-    parts += [f"SELECT {_COLUMNS} FROM ({_file_sql(f, schema, f.fi in hashed or 'id' not in f.cols)})"
+                     "coalesce(t_keep, '<parsed>') AS t_raw, f_full, f_day, cat, sub, dist, rh, "
+                     f"{_READ_EXTRA} FROM src_csv WHERE nonblank")
+    parts += [f"SELECT {_COLUMNS}, {_READ_EXTRA} FROM ({_file_sql(f, schema, f.fi in hashed or 'id' not in f.cols)})"
               for f in plans if f.fmt == "parquet"]
+    if any(f.fmt == "rows" for f in plans):
+        parts.append(f"SELECT {_COLUMNS}, cnt, r0, h0, pf FROM shaped")
     return "\nUNION ALL\n".join(parts)
 
 
@@ -521,6 +498,16 @@ def _flags(values: pd.Series) -> np.ndarray:
     return normalisation_flags(values).to_numpy()
 
 
+def _unmapped_labels(uniq: pd.Series, category: pd.Series, kind: str, schema: Schema, taxonomy) -> np.ndarray:
+    """The label under which each distinct category value is listed as unmapped (``''`` when mapped), as
+    :func:`stats_lib.ingest.taxonomy.map_categories` lists it."""
+    lab = np.full(len(uniq), "", dtype=object)
+    for i in np.flatnonzero((category == OTHER).to_numpy()):
+        listed = map_categories(uniq.iloc[i:i + 1], kind, schema, taxonomy).unmapped
+        lab[i] = next(iter(listed), "")
+    return lab
+
+
 def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     """First scan: repeated ids, the distinct raw values, the time values SQL did not parse."""
     # one scan: the distinct values (with the time values SQL did not parse) and, as a second grouping
@@ -544,7 +531,7 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     # rows without an id: the whole-row hashes that repeat (files with an id column are hashed only
     # when they hold such rows: see _run)
     blank = values.groupby("fi")["n_blank"].sum()
-    hashed = {f.fi for f in files if "id" not in f.cols}
+    hashed = {f.fi for f in files if "id" not in f.cols or f.fmt == "rows"}
     blank_ids = {int(fi) for fi, n in blank.items() if n and int(fi) not in hashed}
     if blank[blank.index.isin(list(hashed))].sum() > 1:
         cand_hashes = con.execute("SELECT rh FROM src WHERE rh IS NOT NULL GROUP BY rh HAVING count(*) > 1").df()
@@ -563,15 +550,15 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     taxonomy = load_taxonomy(schema.taxonomy)
     category = pd.Series(OTHER, index=combos.index, dtype=object)
     label = pd.Series("", index=combos.index, dtype=object)
-    has_cat = combos["fi"].map({f.fi: "category" in f.cols for f in files}).astype(bool)
+    has_cat = combos["fi"].map({f.fi: "category" in f.cols if f.has_cat is None else f.has_cat
+                                for f in files}).astype(bool)
     for k in combos["kind"].unique():
         sel = (combos["kind"] == k) & has_cat
         if not sel.any():
             continue
         uniq = combos.loc[sel, "cat"].drop_duplicates()
         mapping = map_categories(uniq, k, schema, taxonomy)
-        norm = uniq.map(normalise_text)
-        lab = np.where(norm == "", BLANK_LABEL, np.where(norm.isin(list(mapping.unmapped)), norm, ""))
+        lab = _unmapped_labels(uniq, mapping.category, k, schema, taxonomy)
         lookup_cat = dict(zip(uniq, mapping.category.to_numpy()))
         lookup_lab = dict(zip(uniq, lab))
         category[sel] = combos.loc[sel, "cat"].map(lookup_cat).to_numpy()
@@ -582,6 +569,8 @@ def _scan1(con, schema: Schema, files: list[_File], as_of: dt.date) -> _Maps:
     dists = combos["dist"].drop_duplicates()
     cleaned = clean_districts(dists, schema).to_numpy()
     combos["district"] = combos["dist"].map(dict(zip(dists, cleaned)))
+    shaped = combos["fi"].isin([f.fi for f in files if f.fmt == "rows"])  # districts cleaned when shaped
+    combos.loc[shaped, "district"] = combos.loc[shaped, "dist"]
     combos["unmatched"] = bool(schema.district_pattern) & (combos["dist"].str.strip() != "") \
         & (combos["district"] == "")
     flags = _flags(combos["cat"]) | _flags(combos["sub"]) | _flags(combos["dist"])
@@ -612,22 +601,26 @@ def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps)
         cand.append("(s.rh IS NOT NULL AND s.rh IN (SELECT rh FROM cand_hashes))")
     tjoin = ("LEFT JOIN tmap tm ON tm.t = CASE WHEN s.t_ts IS NULL AND s.f_full IS NULL AND s.f_day IS NULL "
              "THEN s.t_txt END") if len(maps.times) else ""
+    # the count of a row: 1 for a record the engine reads, the count cell of a shaped long or wide table
+    total = "sum(cnt)::BIGINT" if any(f.fmt == "rows" for f in files) else "count(*)"
     sql = f"""
     CREATE TEMP TABLE agg AS
     WITH q AS (
       SELECT s.fi, s.line, s.id, s.id_raw, s.rh, coalesce(s.kraw, '{_NO_KIND}') AS kraw, s.cat, s.sub, s.dist,
-             s.t_raw,
+             s.t_raw, s.cnt, s.pf,
              coalesce(s.t_ts, s.f_full, s.f_day, {'tm.ts' if tjoin else 'NULL'}) AS ts0,
-             CASE WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL OR s.f_day IS NOT NULL THEN ''
+             CASE WHEN s.r0 IS NOT NULL THEN s.r0
+                  WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL OR s.f_day IS NOT NULL THEN ''
                   WHEN s.t_txt IS NULL OR s.t_txt = '' THEN 'missing_date'
                   ELSE {'coalesce(tm.reason, ' if tjoin else '('}'bad_date') END AS reason0,
-             CASE WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL THEN true
+             CASE WHEN s.h0 IS NOT NULL THEN s.h0
+                  WHEN s.t_ts IS NOT NULL OR s.f_full IS NOT NULL THEN true
                   WHEN s.f_day IS NOT NULL THEN false ELSE {'coalesce(tm.has_time, false)' if tjoin else 'false'}
              END AS has0,
              {' OR '.join(cand) if cand else 'false'} AS cand
       FROM src s {tjoin}),
     z AS (
-      SELECT fi, line, id, id_raw, rh, kraw, cand, cat, sub, dist, t_raw,
+      SELECT fi, line, id, id_raw, rh, kraw, cand, cat, sub, dist, t_raw, cnt, pf,
              CASE WHEN reason0 = '' AND ts0 >= TIMESTAMP '{limit}' THEN 'future_date' ELSE reason0 END AS reason,
              CASE WHEN reason0 = '' THEN CAST(ts0 - INTERVAL {shift} MINUTE AS DATE) END AS date0,
              CASE WHEN reason0 = '' THEN hour(ts0) END AS hour0,
@@ -642,14 +635,14 @@ def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps)
       FROM z),
     v AS (
       SELECT *, CASE WHEN cand OR reason <> '' THEN struct_pack(fi, line, id, id_raw, rh, kraw, reason, cand, date,
-                  hour, has_time, off, cat, sub, dist, t_raw) END AS one
+                  hour, has_time, off, cat, sub, dist, t_raw, cnt, pf) END AS one
       FROM w)
     SELECT GROUPING(date, ck) AS g_d, GROUPING(hour) AS g_h, GROUPING(reason) AS g_s, GROUPING(one) AS g_i,
-           keep, ck, hk, date, hour, has_time, cand, reason, off, one,
-           min(date) AS dmin, max(date) AS dmax, min(pos) AS first, count(*) AS n
+           keep, ck, hk, date, hour, has_time, cand, reason, off, pf, one,
+           min(date) AS dmin, max(date) AS dmax, min(pos) AS first, count(*) AS n, {total} AS c
     FROM (SELECT *, {_CK} AS ck, {_HK} AS hk FROM v)
     GROUP BY GROUPING SETS ((keep, ck, date), (keep, has_time, hk, date, hour),
-                            (cand, ck, reason, has_time, off), (one))
+                            (cand, ck, reason, has_time, off, pf), (one))
     """
     con.execute(sql)
 
@@ -657,8 +650,9 @@ def _scan2(con, schema: Schema, files: list[_File], as_of: dt.date, maps: _Maps)
 def _stats(con) -> pd.DataFrame:
     """The ledger aggregates of the rows whose id does not repeat, by file, kind, reason, label and flags."""
     return con.execute("""
-        SELECT c.fi, c.kind, a.reason, c.label, a.has_time, c.unmatched, a.off, c.fw, c.tr, c.ws,
-               min(a.dmin) AS dmin, max(a.dmax) AS dmax, min(a.first) AS first, sum(a.n)::BIGINT AS n
+        SELECT c.fi, c.kind, a.reason, c.label, a.has_time, c.unmatched, a.off, CASE WHEN a.pf IS NULL THEN c.fw ELSE (a.pf & 1) <> 0 END AS fw, CASE WHEN a.pf IS NULL THEN c.tr ELSE (a.pf & 2) <> 0 END AS tr, CASE WHEN a.pf IS NULL THEN c.ws ELSE (a.pf & 4) <> 0 END AS ws,
+               min(a.dmin) AS dmin, max(a.dmax) AS dmax, min(a.first) AS first, sum(a.n)::BIGINT AS n,
+               sum(a.c)::BIGINT AS c
         FROM agg a JOIN combos c ON a.ck = c.ck
         WHERE a.g_s = 0 AND NOT a.cand
         GROUP BY ALL""").df()
@@ -668,54 +662,74 @@ def _one(con) -> pd.DataFrame:
     """The rows rejected or whose id (or whole row) repeats, one row each, with their mapped values."""
     return con.execute("""
         SELECT o.fi, o.line, o.id, o.id_raw, o.rh, c.kind, o.reason, o.cand, o.date, o.hour, o.has_time, o.off,
-               c.category, c.label, c.subcategory, c.district, c.unmatched, c.fw, c.tr, c.ws, o.cat, o.sub, o.dist,
-               o.t_raw
+               c.category, c.label, c.subcategory, c.district, c.unmatched,
+               CASE WHEN o.pf IS NULL THEN c.fw ELSE (o.pf & 1) <> 0 END AS fw, CASE WHEN o.pf IS NULL THEN c.tr ELSE (o.pf & 2) <> 0 END AS tr, CASE WHEN o.pf IS NULL THEN c.ws ELSE (o.pf & 4) <> 0 END AS ws,
+               o.cat, o.sub, o.dist, o.t_raw, o.cnt
         FROM (SELECT unnest(one) FROM agg WHERE g_i = 0 AND one IS NOT NULL) o
         JOIN combos c ON o.fi = c.fi AND o.kraw = c.kraw AND o.cat = c.cat AND o.sub = c.sub AND o.dist = c.dist
         """).df()
 
 
-def clean_records(files: list[str | Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
-    """Clean record-level exports with DuckDB; the same result as the pandas engine.
+def clean(files: Sequence[str | Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
+    """Clean export files with DuckDB (the engine interface of :mod:`stats_lib.clean.engine`).
+
+    Record-level CSV, TSV, ``.csv.gz`` and Parquet files are read by DuckDB itself (out of core). Any
+    other input — Excel, long or wide tables, an ``hour:`` or ``address:`` column, blank lines or ragged
+    rows, a file that does not stream — is read by :mod:`stats_lib.ingest` and shaped into canonical raw
+    rows by :func:`stats_lib.clean.shape.shape_files`, and those rows go through the same scans.
 
     Parameters
     ----------
-    files : CSV, TSV, ``.csv.gz`` or Parquet exports (other input goes to the pandas engine).
-    schema : a validated :class:`stats_lib.schema.Schema`.
+    files : export files.
+    schema : a validated :class:`stats_lib.ingest.schema.Schema`.
     as_of : dates after this day are rejected as ``future_date``.
     dedupe : ``"exact"`` also drops exact duplicate rows that have no id; None keeps them.
 
     Returns
     -------
     Cleaned
-        ``daily``, ``hourly``, ``ledger`` and ``rejects`` exactly as :func:`stats_lib.clean.load` gives
-        them with ``engine="pandas"``; the ledger's ``engine`` is ``"duckdb"``, or ``"pandas"`` with an
-        ``engine_note`` saying why the pandas engine cleaned this input.
+        See :func:`stats_lib.clean.load`; the ledger's ``engine`` is ``"duckdb"``.
 
     Raises
     ------
     InputError
-        As the pandas engine: a file without a time column, a column named in the schema missing …
+        A file without a time column or data rows, a column named in the schema missing …
+    StatsLibError
+        DuckDB failed on input it had accepted.
     """
-    return _run([Path(p) for p in files], schema, as_of, dedupe)
+    paths = [Path(p) for p in files]
+    try:
+        return _run(paths, schema, as_of, dedupe, None)
+    except Unsupported:
+        return _run(paths, schema, as_of, dedupe, shape_files(paths, schema, as_of))
 
 
-def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) -> Cleaned:
+def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None, parts: list[FilePart] | None
+         ) -> Cleaned:
+    """One run of the scans, on the files as DuckDB reads them (``parts`` None) or on shaped rows."""
     import duckdb
 
-    for p in paths:
-        if not (_is_text(p) or _is_parquet(p)) or not p.is_file():
-            raise Unsupported(f"{p.name} is not a CSV or Parquet file")
+    if parts is None:
+        for p in paths:
+            if not (_is_text(p) or _is_parquet(p)) or not p.is_file():
+                raise Unsupported(f"{p.name} is not a CSV or Parquet file")
     tmp = Path(tempfile.mkdtemp(prefix="stats_lib_duckdb_"))
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        plans = [(_plan_parquet(i, p, schema) if _is_parquet(p) else _plan_text(i, p, schema, tmp))
-                 for i, p in enumerate(paths)]
-        # hashing (and looking for blank lines in CSV read in place) overlaps with the scans
-        digests = [pool.submit(_digest, f.path, f.read_path == f.path and f.fmt == "csv") for f in plans]
+        if parts is None:
+            plans = [(_plan_parquet(i, p, schema) if _is_parquet(p) else _plan_text(i, p, schema, tmp))
+                     for i, p in enumerate(paths)]
+            # hashing (and looking for blank lines in CSV read in place) overlaps with the scans
+            digests = [pool.submit(_digest, f.path, f.read_path == f.path and f.fmt == "csv") for f in plans]
+        else:
+            plans, digests = [_shaped_plan(i, p) for i, p in enumerate(parts)], []
         con = _connect(tmp)
         try:
-            bias = _load_csv(con, plans, schema, as_of, set())
+            if parts is None:
+                bias = _load_csv(con, plans, schema, as_of, set())
+            else:
+                _load_shaped(con, parts)
+                bias = [0] * len(plans)
             con.execute("CREATE TEMP VIEW src AS " + _source_sql(plans, schema, bias, set()))
             maps = _scan1(con, schema, plans, as_of)
             if maps.blank_ids:  # files with an id column and rows without one: hash their rows too
@@ -734,15 +748,18 @@ def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) 
             # the aggregates are grouped by these 64-bit keys of the raw values: check they are unique
             if con.execute("SELECT count(DISTINCT ck) = count(*) AND count(DISTINCT hk) = "
                            "count(DISTINCT (fi, kraw, cat, dist)) FROM combos").fetchone()[0] is not True:
-                raise Unsupported("two distinct values share a 64-bit hash")
+                raise (Unsupported if parts is None else StatsLibError)("two distinct values share a 64-bit hash")
             _scan2(con, schema, plans, as_of, maps)
             stats, one = _stats(con), _one(con)
             for f, digest in zip(plans, digests):
                 f.info["sha256"], blank = digest.result()
                 if blank:
                     raise Unsupported(f"{f.path.name} has blank lines")
-            return _assemble(con, stats, one, plans, schema, as_of, dedupe)
+            return _assemble(con, stats, one, plans, schema, as_of, dedupe, parts)
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            if parts is not None:
+                raise StatsLibError(f"{', '.join(str(p) for p in paths)}: the DuckDB engine failed "
+                                    f"({str(exc).splitlines()[0][:200]})") from None
             # a malformed or oddly encoded file: the pandas engine reads it or names the problem
             raise Unsupported(f"DuckDB could not read the input ({str(exc).splitlines()[0][:200]})") from None
         except duckdb.Error as exc:
@@ -761,15 +778,14 @@ def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None) 
 
 _ONE_COLUMNS = ["fi", "line", "id", "id_raw", "rh", "kind", "reason", "cand", "date", "hour", "has_time", "off",
                 "category", "label", "subcategory", "district", "unmatched", "fw", "tr", "ws", "cat", "sub", "dist",
-                "t_raw"]
+                "t_raw", "cnt"]
 _RAW = {"id": "id_raw", "time": "t_raw", "category": "cat", "subcategory": "sub", "district": "dist"}
 
 
 def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
     """Resolve the rows whose id (or whole row) repeats: first occurrence kept, as the pandas engine."""
     one = one.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
-    kept, removed, exact, final = duplicate_flags(one, ["rh"], dedupe)
-    return one.assign(kept=kept, removed=removed, exact=exact, final=final)
+    return pd.concat([one, duplicate_flags(one, ["rh"], dedupe)], axis=1)
 
 
 def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
@@ -788,8 +804,8 @@ def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
         "duplicates_removed": int(cands["removed"].sum()),
         "exact_duplicates": int(cands["exact"].sum()),
         "rejected_by_reason": {r: int(by_reason[r]) for r in REASONS if r in by_reason.index},
-        "masked_cells": 0,
-        "count_total": kept,
+        "masked_cells": int(by_reason.get("masked_count", 0)),
+        "count_total": int(good["c"].sum()) + int(fin["cnt"].sum()),
         "normalised_rows": {
             **{k: int(good.loc[good[f].astype(bool), "n"].sum() + fin[f].astype(bool).sum())
                for k, f in (("fullwidth", "fw"), ("traditional", "tr"), ("whitespace", "ws"))},
@@ -833,9 +849,9 @@ def _ranked_sum(key: str, names: list[str], rows: str, fin: str) -> str:
              g AS (SELECT date{hour}, mk, sum(n)::BIGINT AS count FROM (
                      {rows}
                      UNION ALL
-                     SELECT CAST(x.date AS DATE){', x.hour' if hour else ''}, y.mk, 1
+                     SELECT CAST(x.date AS DATE){', x.hour' if hour else ''}, y.mk, x.cnt
                      FROM (SELECT * FROM fin {fin}) x JOIN nm y ON {same})
-                   GROUP BY ALL)
+                   GROUP BY ALL HAVING sum(n) > 0)
         SELECT g.date{', g.hour::BIGINT AS hour' if hour else ''}, {', '.join('y.' + c for c in names)}, g.count
         FROM g JOIN nm y ON g.mk = y.mk
         ORDER BY g.date{', g.hour' if hour else ''}, g.mk"""
@@ -845,11 +861,11 @@ def _tables(con, fin: pd.DataFrame, no_time: set[int]) -> tuple[pd.DataFrame, pd
     """The daily and hourly tables: SQL aggregates plus the surviving repeated-id rows ``fin``."""
     con.register("fin", fin)
     daily = con.sql(_ranked_sum("ck", ["kind", "category", "subcategory", "district"],
-                                "SELECT a.date, m.mk, a.n FROM agg a JOIN m ON a.ck = m.ck "
+                                "SELECT a.date, m.mk, a.c AS n FROM agg a JOIN m ON a.ck = m.ck "
                                 "WHERE a.g_d = 0 AND a.keep", "")).to_arrow_table()
     skip = "[" + ", ".join(str(i) for i in sorted(no_time)) + "]::INTEGER[]"
     hourly = con.sql(_ranked_sum("hk", ["kind", "category", "district"],
-                                 "SELECT a.date, a.hour, m.mk, a.n FROM agg a JOIN m ON a.hk = m.hk "
+                                 "SELECT a.date, a.hour, m.mk, a.c AS n FROM agg a JOIN m ON a.hk = m.hk "
                                  f"WHERE a.g_h = 0 AND a.keep AND a.has_time AND NOT list_contains({skip}, m.fi)",
                                  "WHERE has_time")).to_arrow_table()
     con.close()  # frees DuckDB's memory before the tables become pandas frames
@@ -868,14 +884,52 @@ def _frame(table, text: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _shaped_plan(fi: int, part: FilePart) -> _File:
+    """A shaped file as the scans see it: its kind comes with each row, its district is already clean."""
+    path = Path(part.info["path"])
+    return _File(fi=fi, path=path, read_path=path, fmt="rows", headers=[], cols=dict(part.info["columns"]),
+                 kind=None, encoding=part.info.get("encoding"), info=part.info,
+                 has_cat="category" in part.info["columns"] or part.info["shape"] == "wide")
+
+
+def _load_shaped(con, parts: list[FilePart]) -> None:
+    """The canonical raw rows of the shaped files, as the table ``shaped`` (the columns of ``src``).
+
+    ``line`` is the row's place among its file's rows (a wide table gives several rows per line of
+    the file), so that sorting by it keeps their order; the rejects file names the lines themselves.
+    """
+    frames = []
+    for part in parts:
+        r = part.rows
+        flags = (r["fullwidth"].astype("int8") + 2 * r["traditional"].astype("int8")
+                 + 4 * r["whitespace"].astype("int8"))
+        rh = pd.Series(r["hash"].to_numpy(dtype=np.uint64), dtype="UInt64").where((r["id"] == "").to_numpy())
+        frames.append(pd.DataFrame({
+            "fi": r["fi"].astype("int32"), "line": np.arange(1, len(r) + 1, dtype=np.int64),
+            "kraw": r["kind"].astype(str), "id": r["id"].astype(str), "t_ts": r["ts"].astype("datetime64[ns]"),
+            "cat": to_text(r["cat"].astype(object)), "sub": to_text(r["sub"].astype(object)),
+            "dist": r["dist"].astype(str), "rh": rh, "cnt": r["count"].astype("int64"),
+            "r0": r["reason"].astype(str), "h0": r["has_time"].astype(bool), "pf": flags.astype("int8")}))
+    rows = pd.concat(frames, ignore_index=True)
+    con.register("_shaped", rows)
+    con.execute("""CREATE TEMP TABLE shaped AS
+        SELECT fi::INTEGER AS fi, line::BIGINT AS line, kraw::VARCHAR AS kraw, id::VARCHAR AS id,
+               id::VARCHAR AS id_raw, NULL::VARCHAR AS t_txt, t_ts::TIMESTAMP AS t_ts, '' AS t_raw,
+               NULL::TIMESTAMP AS f_full, NULL::TIMESTAMP AS f_day, cat::VARCHAR AS cat, sub::VARCHAR AS sub,
+               dist::VARCHAR AS dist, rh::UBIGINT AS rh, cnt::BIGINT AS cnt, r0::VARCHAR AS r0, h0::BOOLEAN AS h0,
+               pf::TINYINT AS pf
+        FROM _shaped""")
+    con.unregister("_shaped")
+
+
 def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], schema: Schema, as_of: dt.date,
-              dedupe: str | None) -> Cleaned:
+              dedupe: str | None, parts: list[FilePart] | None) -> Cleaned:
     for c in ("reason", "label", "kind"):
         stats[c] = stats[c].astype(object).fillna("")
     if not len(one):
         one = pd.DataFrame({c: pd.Series(dtype=object) for c in _ONE_COLUMNS})
         one = one.astype({"fi": "int64", "line": "int64", "cand": bool, "hour": "int64",
-                          "date": "datetime64[ns]"})
+                          "date": "datetime64[ns]", "cnt": "int64"})
     for c in ("reason", "label", "kind", "id"):
         one[c] = one[c].astype(object).fillna("")
     for c in ("has_time", "off", "unmatched", "fw", "tr", "ws", "cand"):
@@ -894,24 +948,29 @@ def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], s
         stats.loc[stats["fi"].isin(no_time), "has_time"] = False
         cands.loc[cands["fi"].isin(no_time), "has_time"] = False
     fin = cands[cands["final"]]
-    daily, hourly = _tables(con, fin[["date", "hour", "has_time", "kind", "category", "subcategory", "district"]]
-                            .astype({"date": "datetime64[ns]", "hour": "int64"}), no_time)
+    # shaped long and wide tables have no hourly counts and no "hour unknown" records
+    untimed = {f.fi for f in plans if f.fmt == "rows" and f.info["shape"] != "records"}
+    daily, hourly = _tables(con, fin[["date", "hour", "has_time", "kind", "category", "subcategory", "district",
+                                      "cnt"]].astype({"date": "datetime64[ns]", "hour": "int64", "cnt": "int64"}),
+                            no_time | untimed)
     kinds = sorted(set(stats["kind"]) | set(cands["kind"]))
     files = []
     for f in plans:
         s, c = stats[stats["fi"] == f.fi], cands[cands["fi"] == f.fi]
         info = dict(f.info)
         info["rows_read"] = int(s["n"].sum()) + len(c)
-        info["district_unmatched"] = int(s.loc[s["unmatched"].astype(bool), "n"].sum() + c["unmatched"].sum())
+        if f.fmt != "rows":  # a shaped file counted its own (from its address column)
+            info["district_unmatched"] = int(s.loc[s["unmatched"].astype(bool), "n"].sum() + c["unmatched"].sum())
         if info["rows_read"] == 0:
             info["notes"].append("no data rows")
         files.append(info)
-    good = stats[stats["reason"] == ""]
+    good = stats[(stats["reason"] == "") & ~stats["fi"].isin(untimed)]
+    timed = fin[~fin["fi"].isin(untimed)]
     ledger = {
         **_block(stats, cands),
         "unmapped_categories": {},
-        "total_mismatches": [],
-        "hour_unknown": int(good.loc[~good["has_time"].astype(bool), "n"].sum() + (~fin["has_time"]).sum()),
+        "total_mismatches": [m for p in parts or [] for m in p.mismatches],
+        "hour_unknown": int(good.loc[~good["has_time"].astype(bool), "n"].sum() + (~timed["has_time"]).sum()),
         "district_unmatched": int(sum(i["district_unmatched"] for i in files)),
         **ledger_settings(schema, as_of, dedupe, "duckdb"),
         "files": files,
@@ -927,7 +986,14 @@ def _assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[_File], s
             merged[label] = merged.get(label, 0) + n
     # as the pandas engine: kinds in order, then a stable sort by count
     ledger["unmapped_categories"] = dict(sorted(merged.items(), key=lambda kv: -kv[1]))
-    return Cleaned(daily=daily, hourly=hourly, ledger=ledger, rejects=_rejects(one, plans))
+    if parts is None:
+        rejects = _rejects(one, plans)
+    else:  # the shaped files' rejected rows, as their shaping wrote them
+        rejects = pd.concat([p.rejects for p in parts if len(p.rejects)] or [pd.DataFrame(
+            columns=["file", "line", "reason"])], ignore_index=True)
+        rejects = rejects.reindex(columns=["file", "line", "reason"] + [c for c in RAW_COLUMNS if c in rejects])
+        rejects = rejects.fillna("")
+    return Cleaned(daily=daily, hourly=hourly, ledger=ledger, rejects=rejects)
 
 
 def _rejects(one: pd.DataFrame, plans: list[_File]) -> pd.DataFrame:

@@ -11,7 +11,8 @@ functions on the distinct values it gets from SQL, and the rules exist in one pl
 - :func:`parse_counts` — count cells of long and wide tables (reasons ``masked_count``, ``bad_count``);
 - :func:`statistical_day` — the statistical day and clock hour of a timestamp;
 - :func:`clean_districts` — district values, or districts found in addresses by ``district_pattern``;
-- :func:`kind_values` — a kind column read as 警情 or 案件.
+- :func:`kind_values` — a kind column read as 警情 or 案件;
+- :func:`duplicate_flags` — which rows are duplicates (first occurrence kept).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +42,7 @@ __all__ = [
     "statistical_day",
     "clean_districts",
     "kind_values",
+    "duplicate_flags",
     "default_as_of",
 ]
 
@@ -399,3 +402,32 @@ def kind_values(values: pd.Series) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index, dtype=object).astype(str)
 
 
+def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | None) -> pd.DataFrame:
+    """Which rows are kept, removed as duplicates, exact duplicates, and final (counted).
+
+    A good row (``reason == ''``) whose (kind, id) appeared before is a duplicate and removed; a good row
+    without an id whose ``row_key`` (a hash of the whole row) appeared before is an exact duplicate,
+    removed only with ``dedupe="exact"``. The first occurrence, in the order of ``rows``, is kept.
+
+    Parameters
+    ----------
+    rows : DataFrame with ``reason`` (str), ``kind`` (str), ``id`` (str, ``''`` when none) and the
+        ``row_key`` columns, in file order.
+    row_key : the columns that identify a whole row.
+    dedupe : ``"exact"`` or None.
+
+    Returns
+    -------
+    DataFrame aligned with ``rows``, boolean columns ``kept`` (not rejected), ``removed`` (a duplicate
+    removed), ``exact`` (an exact duplicate, removed or not) and ``final`` (kept and not removed).
+    """
+    kept = rows["reason"] == ""
+    by_id = kept & (rows["id"] != "")
+    dup_id = pd.Series(False, index=rows.index)
+    dup_id[by_id] = rows.loc[by_id].duplicated(["kind", "id"], keep="first")
+    no_id = kept & (rows["id"] == "")
+    exact = pd.Series(False, index=rows.index)
+    exact[no_id] = rows.loc[no_id].duplicated(["kind", *row_key], keep="first")
+    removed = dup_id | exact if dedupe == "exact" else dup_id
+    return pd.DataFrame({"kept": kept, "removed": removed, "exact": exact, "final": kept & ~removed},
+                        index=rows.index)

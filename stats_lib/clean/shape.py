@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from stats_lib.clean.rules import clean_districts, kind_values, parse_counts, parse_hours, parse_times
 from stats_lib.errors import InputError
-from stats_lib.ingest.readers import RawTable
+from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
     AUTO_COLUMNS,
     Schema,
@@ -31,7 +32,7 @@ from stats_lib.ingest.schema import (
 )
 from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
 
-__all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "show_headers"]
+__all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "shape_files", "show_headers"]
 
 RAW_COLUMNS = ["id", "time", "hour", "category", "subcategory", "district", "count"]
 _IGNORED_WIDE = ("序号", "星期", "周", "周几", "weekday", "day", "备注", "说明", "天气")
@@ -201,6 +202,30 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     info["rows_read"] = n
     info["district_unmatched"] = unmatched
     return FilePart(rows=rows, rejects=_rejects(path, table.lines, reasons, raw), info=info, mismatches=[])
+
+
+def shape_files(files: list[Path], schema: Schema, as_of: dt.date) -> list[FilePart]:
+    """Read each file (:func:`stats_lib.ingest.readers.read_table`) and shape it (:func:`shape_file`).
+
+    Parameters
+    ----------
+    files : export files, in order (the ``fi`` of their rows).
+    schema : a validated schema.
+    as_of : dates after this day are rejected as ``future_date``.
+
+    Returns
+    -------
+    list of FilePart, one per file.
+
+    Raises
+    ------
+    InputError
+        A file that cannot be read or shaped, or no data rows in any file.
+    """
+    parts = [shape_file(read_table(path, schema), schema, as_of, i) for i, path in enumerate(files)]
+    if sum(len(p.rows) for p in parts) == 0:
+        raise InputError(f"{', '.join(str(f) for f in files)}: no data rows (only a header?)")
+    return parts
 
 
 def _row_hashes(frame: pd.DataFrame, ids: pd.Series | None) -> np.ndarray:
