@@ -212,5 +212,24 @@ def test_lunar_window_running_into_a_leap_month_keeps_its_order():
     assert (s.month, s.is_leap_month, e.month, e.is_leap_month) == (2, False, 2, True)
     x = b.windows[0]
     assert x.start == LunarDate(2022, 2, s.day).to_solar_date()
-    assert x.end == LunarDate(2022, 3, e.day).to_solar_date()  # 闰二月 -> the month after in 2022
-    assert x.start < x.end and any("闰2月" in n for n in b.notes)
+    # day by day the end (闰二月初四) would map to 2022's 三月初四, one day short: the baseline keeps the length
+    assert LunarDate(2022, 3, e.day).to_solar_date() == x.end - dt.timedelta(days=1)
+    assert x.days == 16 and any("跨闰月" in n for n in b.notes)
+
+
+def test_lunar_window_across_a_leap_month_gets_a_baseline_of_the_same_length():
+    # issue 13: 2023-03-20..04-25 holds all of 2023's 闰二月 (03-22..04-19); mapped day by day it collapsed
+    # to 7 days (2022-03-31..04-06). Now it starts on the same lunar day and has the same 37 days.
+    w = resolve_window("2023-03-20", "2023-04-25")
+    s = LunarDate.from_solar_date(2023, 3, 20)
+    b = baseline_windows(w, "lunar")
+    x = b.windows[0]
+    assert x.start == LunarDate(2022, s.month, s.day).to_solar_date() == dt.date(2022, 3, 31)
+    assert x.days == w.days == 37
+    assert any("2022年3月31日" in n and "37天" in n for n in b.notes)
+    assert any("same length (37 days)" in n for n in b.notes_en)
+    # a window clear of leap months is mapped day by day as before
+    plain = baseline_windows(resolve_window("2024-03-20", "2024-03-30"), "lunar").windows[0]
+    s2, e2 = LunarDate.from_solar_date(2024, 3, 20), LunarDate.from_solar_date(2024, 3, 30)
+    assert plain.start == LunarDate(2023, s2.month, s2.day).to_solar_date()
+    assert plain.end == LunarDate(2023, e2.month, e2.day).to_solar_date()

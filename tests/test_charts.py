@@ -270,7 +270,8 @@ def test_holiday_days_labels():
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks == ["除夕\n1月21日", "元宵节\n2月5日"]
     texts = _texts(fig)
-    assert f"{(845 - 902) / 902 * 100:+.1f}%" in texts  # -6.3%
+    # the chart prints the typographic minus, as the tables do
+    assert f"{(845 - 902) / 902 * 100:+.1f}%".replace("-", "\u2212") in texts  # −6.3%
     assert f"▲{(798 - 715) / 715 * 100:+.1f}%" in texts  # ▲+11.6%
     assert "去年农历同期" in texts
 

@@ -19,8 +19,8 @@ from stats_lib.stats.mix import category_mix, rankings, zero_districts
 from stats_lib.windows import Baseline, Window
 
 COLUMNS = ["group", "current", "baseline", "baseline_counts", "current_days", "baseline_days",
-           "current_daily_mean", "change", "pct_change", "share", "rate_ratio", "ci_low", "ci_high",
-           "p_value", "p_adjusted", "significant", "direction"]
+           "current_daily_mean", "baseline_daily_mean", "baseline_scaled", "change", "pct_change", "share", "rate_ratio", "ci_low", "ci_high",
+           "p_value", "p_adjusted", "significant", "direction", "dispersion", "powered"]
 
 
 def make_daily(rows: list[tuple[str, str, str, int]], kind: str = "警情", subcategory: str = "") -> pd.DataFrame:
@@ -449,7 +449,8 @@ def test_with_the_calendar_lunar_baseline_and_history():
     # issue 4: the lunar baseline of 2023-01-21..02-05 is 2022-01-31..02-15
     assert c.baseline.windows[0].start == dt.date(2022, 1, 31) and c.baseline.windows[0].end == dt.date(2022, 2, 15)
     assert c.total["current"] == 160 and c.total["baseline"] == 160
-    assert c.dispersion["windows"] == 3 and c.dispersion["total"] == 1.0  # constant series: no overdispersion
+    # a constant series is under-dispersed: its daily model's phi is floored at 1 (Poisson)
+    assert c.dispersion["method"] == "daily" and c.dispersion["total"] == 1.0
     assert c.total["p_value"] == pytest.approx(1.0)
 
 

@@ -56,9 +56,11 @@ def test_fmt_count():
 def test_paragraph_zh(festival):
     expected = (
         "2023年1月21日至2月5日（春节以来），全市共接报警情8,779起，日均548.7起，同比上升1.5%（去年农历同期8,651起），"
-        "变化在正常波动范围内。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%；"
+        "变化不显著。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%；"
         "治安警情2,345起，同比下降8.4%，变化显著；交通警情1,987起，同比上升11.2%，变化显著；火灾警情213起，同比由4起增至213起，变化显著；"
-        "无效警情3,000起，同比下降3.2%。其余变化均在正常波动范围内。"
+        # a fall to 0 is still reported, and 3 -> 0 is too few to tell (the test cannot see a 20% change)
+        "纠纷警情0起，同比由3起降至0起，样本量小，尚不能判断；"
+        "无效警情3,000起，同比下降3.2%。其余变化均不显著。"
     )
     assert paragraph(festival) == expected
 
@@ -66,11 +68,11 @@ def test_paragraph_zh(festival):
 def test_paragraph_en(festival):
     expected = (
         "Since Spring Festival (21 Jan to 5 Feb 2023), the city received 8,779 incidents, 548.7 a day, up 1.5% on "
-        "the same lunar period last year (8,651), within normal variation. Valid calls: 5,779 (65.8%). "
+        "the same lunar period last year (8,651), not significant. Valid calls: 5,779 (65.8%). "
         "Criminal incidents: 1,234, up 3.1%; public order incidents: 2,345, down 8.4%, "
         "significant; traffic incidents: 1,987, up 11.2%, significant; fire incidents: 213, up from 4 to 213, "
-        "significant; invalid calls: 3,000, "
-        "down 3.2%. The other changes are within normal variation."
+        "significant; disputes: 0, down from 3 to 0, too few to tell; invalid calls: 3,000, "
+        "down 3.2%. The other changes are not significant."
     )
     assert paragraph(festival, lang="en") == expected
 
@@ -112,7 +114,8 @@ def test_headline_previous_period():
 def test_headline_avg3():
     c = simple(700, 800, mode="avg3", extra=(790, 815))
     # mean 801.67: -12.7%; exact test 700 of 3,105 with p0 = 1/4 -> p ~ 0.001
-    assert headline(c) == ("2023年3月1日至3月7日，全市共接报警情700起，日均100.0起，同比下降12.7%（近3年同期均值801.7起），"
+    # avgN is not 同比: 较近3年同期均值
+    assert headline(c) == ("2023年3月1日至3月7日，全市共接报警情700起，日均100.0起，较近3年同期均值（801.7起）下降12.7%，"
                            "降幅具有统计学意义。")
 
 
@@ -120,9 +123,9 @@ def test_headline_flat_and_small():
     assert headline(simple(500, 500)) == "2023年3月1日至3月7日，全市共接报警情500起，日均71.4起，同比持平（去年同期500起）。"
     assert headline(simple(500, 500), lang="en").endswith("level with the same period last year (500).")
     assert headline(simple(3, 1)) == ("2023年3月1日至3月7日，全市共接报警情3起，日均0.4起，同比由1起增至3起，"
-                                      "变化在正常波动范围内。")
+                                      "样本量小，尚不能判断。")
     assert headline(simple(3, 1), lang="en").endswith(", up from 1 to 3 on the same period last year, "
-                                                      "within normal variation.")
+                                                      "too few to tell.")
     assert headline(simple(3, 1), mask_below=5) == "2023年3月1日至3月7日，全市共接报警情*起，日均*起。"
 
 
@@ -147,7 +150,7 @@ def test_place_follows_the_district_filter():
     b = Baseline("calendar", (Window("2022-03-01", "2022-03-07"),))
     c = compare(both, w, b, districts=["东城区"], history=False)
     assert headline(c) == ("2023年3月1日至3月7日，东城区共接报警情12起，日均1.7起，同比上升20.0%（去年同期10起），"
-                           "变化在正常波动范围内。")
+                           "样本量小，尚不能判断。")
     assert headline(c, lang="en").startswith("From 1 Mar to 7 Mar 2023, 东城区 received 12 incidents")
 
 
@@ -158,6 +161,34 @@ def test_one_hedge_when_no_change_is_significant():
     w = Window(*CUR)
     cmp = compare(daily_from(spec), w, Baseline("lunar", (Window(*BASE),)), by="category", history=False)
     assert category_sentences(cmp) == ("刑事警情1,010起，同比上升1.0%；治安警情505起，同比上升1.0%；"
-                                       "交通警情220起，同比上升10.0%。以上变化均在正常波动范围内。")
+                                       # 220 against 200: power to see a 20% change is about 46% (z = log 1.2 /
+                                       # sqrt(1/220 + 1/200) = 1.87 against 1.96): too few to tell
+                                       "交通警情220起，同比上升10.0%，样本量小，尚不能判断。其余变化均不显著。")
     assert category_sentences(cmp, lang="en").endswith(
-        "traffic incidents: 220, up 10.0%. These changes are all within normal variation.")
+        "traffic incidents: 220, up 10.0%, too few to tell. The other changes are not significant.")
+
+
+def test_sign_survives_rounding_and_filtered_headline_says_what_it_counts():
+    # 10,003 against 10,006: -0.03% rounds to 0.0 but is a fall: 同比下降不足0.1%, never 持平 or +0.0%
+    c = simple(10003, 10006)
+    assert c.total["direction"] == "down"
+    assert "同比下降不足0.1%（去年同期10,006起）" in headline(c)
+    assert "down less than 0.1% on the same period last year" in headline(c, lang="en")
+    # small counts look at both counts: 7 -> 2 is words, not "下降71.4%"
+    assert "同比由7起降至2起" in headline(simple(2, 7))
+    spec = {"火灾": [("2022-03-01", 20), ("2023-03-01", 17)], "刑事": [("2022-03-01", 90), ("2023-03-07", 144)]}
+    w = Window("2023-03-01", "2023-03-07")
+    c2 = compare(daily_from(spec), w, Baseline("calendar", (Window("2022-03-01", "2022-03-07"),)),
+                 categories=["火灾"], history=False)
+    assert headline(c2).startswith("2023年3月1日至3月7日，全市共接报火灾警情17起")
+    assert "fire incidents" in headline(c2, lang="en") or "Fire incidents" in headline(c2, lang="en")
+
+
+def test_windows_of_different_length_compare_daily_means_in_words():
+    # 8 days against 3: 29 and 4 are daily means 3.6 and 1.3 -- never "由4起增至29起"
+    spec = {"火灾": [("2022-09-10", 4), ("2023-09-29", 29), ("2023-10-06", 0)]}
+    w = Window("2023-09-29", "2023-10-06")
+    c = compare(daily_from(spec), w, Baseline("holiday", (Window("2022-09-10", "2022-09-12"),)), min_base=50,
+                history=False)
+    assert c.total["change"] == pytest.approx(29 - 4 * 8 / 3)
+    assert "同比日均由1.3起增至3.6起" in headline(c) and "由4起增至29起" not in headline(c)

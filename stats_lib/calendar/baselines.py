@@ -96,6 +96,12 @@ def _touches_chunyun(w: Window) -> bool:
     return False
 
 
+def _has_leap_day(start: dt.date, end: dt.date) -> bool:
+    """True when a day of ``start``..``end`` lies in a lunar leap month."""
+    days = pd.date_range(start, end, freq="D")
+    return bool(lunar_attributes(days)["lunar_leap"].any()) if len(days) else False
+
+
 def _is_official(w: Window) -> bool:
     try:
         return bool(w.slug) and period_spec(w.slug.split("+")[-1]).kind == "official"
@@ -129,6 +135,12 @@ def _shift(w: Window, mode: str, k: int, lang: str, notes: list[str], arrangemen
         end, n2 = shift_lunar_years(w.end, k, lang=lang)
         if end < start:  # the window runs into a leap month: its end maps to the month after
             end, n2 = shift_lunar_years(w.end, k, leap_as_next=True, lang=lang)
+        if (end - start).days + 1 != w.days and (_has_leap_day(w.start, w.end) or _has_leap_day(start, end)):
+            # a leap month in one year only: day-by-day mapping would shrink or stretch the baseline
+            end = start + dt.timedelta(days=w.days - 1)
+            n2 = [_t(lang, f"窗口跨闰月，基期自{start.year}年{start.month}月{start.day}日（农历同日）起取相同天数（{w.days}天）",
+                     f"the window crosses a leap month: the baseline starts on the same lunar day "
+                     f"({start:%d %b %Y}) and has the same length ({w.days} days)")]
         notes.extend(n for n in n1 + n2 if n not in notes)
         return _like(w, start, end)
     if mode == "holiday":

@@ -31,6 +31,7 @@ import pandas as pd
 
 from stats_lib.errors import InputError
 from stats_lib.report.fonts import bold_weight
+from stats_lib.report.words import signed_pct
 
 __all__ = [
     "OKABE_ITO",
@@ -170,7 +171,7 @@ def _change_label(current, baseline, pct, significant: bool, lang: str, mask_bel
     if _is_missing(current) or _is_missing(baseline):
         return ""
     if not _is_missing(pct):
-        text = f"{float(pct):+.1f}%"
+        text = signed_pct(float(pct))  # the sign survives rounding: a fall of 0.03% is −0.0%
     else:
         text = f"{float(current) - float(baseline):+,.0f}{_t(lang)['unit']}"
     if significant:

@@ -83,10 +83,11 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     lines.append("")
     if en:
         lines.append(f"'▲ significant': p < {result.alpha:g} after the multiple-comparison correction. "
-                     f"No percentage where the baseline is below {result.min_base}.")
+                     f"No percentage where the current count or the (scaled) baseline is below {result.min_base}.")
         lines += [f"Note: {n}" for n in result.notes_en]
     else:
-        lines.append(f"「▲ 显著」：经多项比较校正后 p < {result.alpha:g}。基数小于{result.min_base}起时不计算百分比。")
+        lines.append(f"「▲ 显著」：经多项比较校正后 p < {result.alpha:g}。本期或基数（按本期天数折算）小于{result.min_base}起时"
+                     "不计算百分比。")
         lines += [f"注：{n}" for n in result.notes]
     return "\n".join(lines)
 

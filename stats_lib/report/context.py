@@ -37,7 +37,7 @@ from stats_lib.report.words import category_label
 from stats_lib.stats.anomaly import flag_anomalies
 from stats_lib.stats.compare import compare
 from stats_lib.stats.mix import category_mix, zero_districts
-from stats_lib.tables import Cleaned
+from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, Window, as_date, today_shanghai
 
 __all__ = ["Context", "prepare", "baseline_name"]
@@ -284,7 +284,10 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     kind = "警情" if "警情" in kinds else sorted(kinds)[0]
     cutoff = min(window.end, as_of_date)
 
-    comps = _comparisons(d, h, window, base, kind, min_base, csel, dsel)
+    # the data's coverage: the ledger's days, else the whole daily table's (never the filtered rows)
+    full = coverage(cleaned.daily, cleaned.ledger)
+    cover = {"date_min": full.first.isoformat(), "date_max": min(full.last, as_of_date).isoformat()}
+    comps = _comparisons(d, h, window, base, kind, min_base, cover, csel, dsel)
     anomalies_df, anomaly_note = _anomalies(d, window, cutoff, kind, tail)
     years = range(min([window.start.year] + [w.start.year for w in base.windows]) - 1, window.end.year + 2)
     ctx = Context(
@@ -312,18 +315,18 @@ def _replace(ctx: Context, **changes) -> Context:
     return replace(ctx, **changes)
 
 
-def _comparisons(d: pd.DataFrame, h, window: Window, base: Baseline, kind: str, min_base: int,
+def _comparisons(d: pd.DataFrame, h, window: Window, base: Baseline, kind: str, min_base: int, cover: dict,
                  csel: tuple, dsel: tuple) -> dict:
     """Every comparison of the briefing, computed once."""
 
     def cmp(frame, by=None, k=kind):
-        return compare(frame, window, base, by=by, hourly=h, kind=k, min_base=min_base)
+        return compare(frame, window, base, by=by, hourly=h, kind=k, min_base=min_base, ledger=cover)
 
     out = {"total": cmp(d), "by_category": cmp(d, "category"), "by_district": cmp(d, "district")}
     if kind == "警情" and "无效" in set(d.loc[d["kind"] == kind, "category"]):
         valid = d[d["category"] != "无效"]
         hv = h[h["category"] != "无效"] if h is not None else None
-        out["valid"] = compare(valid, window, base, hourly=hv, kind=kind, min_base=min_base)
+        out["valid"] = compare(valid, window, base, hourly=hv, kind=kind, min_base=min_base, ledger=cover)
     # sub-types (案由) are not in the hourly table: a window cut at an hour cannot be counted by them
     by_sub = "subcategory" if window.whole_days else "category"
     if kind == "警情" and "案件" in set(d["kind"]):

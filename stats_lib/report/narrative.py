@@ -1,12 +1,15 @@
 """The words of the briefing: comparisons turned into the sentences of a 警情通报 (zh) or English.
 
-Conventions: thousands separators (``12,345``); one decimal for percentages and daily means;
-``同比上升5.2%`` / ``同比下降5.2%`` / ``同比持平`` (``环比`` for the previous-period baseline); below the
-comparison's ``min_base`` no percentage, ``由4起增至13起`` ("up from 4 to 13") instead; a change that is
-not significant after the FDR correction is hedged (``变化在正常波动范围内``, "within normal
-variation"); the baseline is named (去年农历同期, 去年同期, 上一周期, 近3年同期均值 …); categories with
-nothing to say (zero now, and below ``min_base`` before) are left out; with ``mask_below=K`` every
-count below K is written ``*`` and the changes that would reveal it are not written.
+Conventions (the rules themselves are in :mod:`stats_lib.report.words`): thousands separators
+(``12,345``); one decimal for percentages and daily means; ``同比上升5.2%`` / ``同比下降5.2%`` /
+``同比下降不足0.1%`` (the sign survives rounding) / ``同比持平`` (equal daily rates only); ``环比`` for the
+previous-period baseline, ``较近3年同期均值`` for ``avg3``; when the current count or the baseline is
+below the comparison's ``min_base`` no percentage, ``由7起降至2起`` instead (``日均由1.3起增至3.6起`` when the
+windows differ in length); a change that is not significant after the FDR correction is ``变化不显著``
+when the test could have seen a 20% change and ``样本量小，尚不能判断`` when it could not; the baseline is
+named (去年农历同期, 去年同期, 上一周期, 近3年同期均值 …); a group is left out only when it is zero in both
+windows (a fall to 0 is reported); with ``mask_below=K`` every count below K is written ``*`` and the
+changes that would reveal it are not written.
 """
 
 from __future__ import annotations
@@ -16,11 +19,16 @@ import math
 import pandas as pd
 
 from stats_lib.report.words import (
+    avg_years,
     baseline_name,
     category_label,
     change_word,
+    direction_word,
     fmt_int,
     fmt_pct,
+    not_significant_words,
+    pct_phrase,
+    small_words,
 )
 from stats_lib.stats.compare import TOTAL, Comparison
 from stats_lib.windows import Window
@@ -55,57 +63,76 @@ def _masked(row: dict | pd.Series, mask_below: int | None) -> bool:
 
 
 def _flat(row: dict | pd.Series) -> bool:
-    pct = row["pct_change"]
-    return row["direction"] == "flat" or (not _isnan(pct) and round(abs(float(pct)), 1) == 0)
+    return row["direction"] == "flat"
+
+
+def _lengths_differ(row: dict | pd.Series) -> bool:
+    try:
+        return abs(float(row["current_days"]) - float(row["baseline_days"])) > 1e-9
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def _small_phrase(row: dict | pd.Series, cw: str, lang: str) -> str:
+    """Small counts in words. Windows of different length compare daily means, never a raw count."""
+    cur, base = float(row["current"]), float(row["baseline"])
+    if _lengths_differ(row):
+        x, y = float(row["baseline_daily_mean"]), float(row["current_daily_mean"])
+        if lang == "en":
+            return f"{direction_word(row['direction'], 'en')} from {x:.1f} to {y:.1f} a day"
+        if row["direction"] == "flat":
+            return f"{cw}持平（日均均为{y:.1f}起）"
+        return f"{cw}日均由{x:.1f}起{'增至' if row['direction'] == 'up' else '降至'}{y:.1f}起"
+    if lang == "en":
+        if cur == base:
+            return f"level at {fmt_int(cur)}"
+        return f"{'up' if cur > base else 'down'} from {fmt_int(base)} to {fmt_int(cur)}"
+    if cur == base:
+        return f"{cw}持平（均为{fmt_int(cur)}起）"
+    return f"{cw}{small_words(cur, base, 'zh')}"
 
 
 def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_below: int | None = None,
                   with_baseline: bool = False) -> str:
-    """The change of one comparison row: ``同比上升3.1%``, ``同比由4起增至13起``, ``同比持平``.
+    """The change of one comparison row: ``同比上升3.1%``, ``同比下降不足0.1%``, ``同比由4起增至13起``, ``同比持平``.
 
     English: ``up 3.1%``, ``up from 4 to 13``, ``level``; with ``with_baseline`` the baseline is named
-    (``同比下降5.2%（去年农历同期13,021起）``, ``down 5.2% on the same lunar period last year (13,021)``).
-    Empty when a count is masked.
+    (``同比下降5.2%（去年农历同期13,021起）``, ``较近3年同期均值（801.7起）下降12.7%``,
+    ``down 5.2% on the same lunar period last year (13,021)``). Empty when a count is masked. The rules
+    (sign kept through rounding, small counts by both counts, daily means when the lengths differ) are
+    those of :mod:`stats_lib.report.words`.
     """
     if _masked(row, mask_below):
         return ""
-    cur, base = float(row["current"]), float(row["baseline"])
+    base = float(row["baseline"])
     cw = change_word(mode, lang)
     bn = baseline_name(mode, lang)
     small = _isnan(row["pct_change"])
     if lang == "en":
         if small:
-            if cur == base:
-                text = f"level with {bn} ({fmt_int(base)})" if with_baseline else f"level at {fmt_int(cur)}"
-                return text
-            word = "up" if cur > base else "down"
-            text = f"{word} from {fmt_int(base)} to {fmt_int(cur)}"
+            text = _small_phrase(row, cw, "en")
             return f"{text} on {bn}" if with_baseline else text
         if _flat(row):
             return f"level with {bn} ({fmt_int(base)})" if with_baseline else "level"
-        word = "up" if row["direction"] == "up" else "down"
-        text = f"{word} {fmt_pct(row['pct_change'])}"
+        text = pct_phrase(row["pct_change"], row["direction"], "en")
         return f"{text} on {bn} ({fmt_int(base)})" if with_baseline else text
     if small:
-        if cur == base:
-            text = f"{cw}持平（均为{fmt_int(cur)}起）"
-        else:
-            text = f"{cw}由{fmt_int(base)}起{'增至' if cur > base else '降至'}{fmt_int(cur)}起"
-        return text
-    if _flat(row):
-        text = f"{cw}持平"
-    else:
-        text = f"{cw}{'上升' if row['direction'] == 'up' else '下降'}{fmt_pct(row['pct_change'])}"
+        return _small_phrase(row, cw, "zh")
+    phrase = pct_phrase(row["pct_change"], row["direction"], "zh")
+    if with_baseline and avg_years(mode):
+        return f"{cw}（{fmt_int(base)}起）{phrase}"
+    text = f"{cw}{phrase}"
     return f"{text}（{bn}{fmt_int(base)}起）" if with_baseline else text
 
 
 def _hedge(row: dict | pd.Series, lang: str, *, strong: bool) -> str:
-    """``，变化在正常波动范围内`` for a non-significant change; for ``strong``, the significant wording."""
-    if _flat(row):
+    """The verdict after a change: ``，变化不显著`` / ``，样本量小，尚不能判断`` when not significant (by the
+    test's power to see a 20% change); for ``strong``, the significant wording."""
+    if _flat(row) and not bool(row["significant"]):
         return ""
     up = row["direction"] == "up"
     if not bool(row["significant"]):
-        return ", within normal variation" if lang == "en" else "，变化在正常波动范围内"
+        return not_significant_words(bool(row.get("powered", True)), lang)
     if not strong:
         return ""
     if lang == "en":
@@ -188,17 +215,21 @@ def headline(cmp: Comparison, period_name: str | None = None, lang: str = "zh", 
     change = change_phrase(row, mode, lang, mask_below=mask_below, with_baseline=True)
     hedge = _hedge(row, lang, strong=True) if change else ""
     kw = _kind_word(cmp, lang)
+    cats = (cmp.filters or {}).get("categories")
+    if cats:  # a filtered headline says what it counts: 全市共接报火灾警情17起
+        kw = (f"{', '.join(category_label(c, 'en') for c in cats)} {kw}" if en
+              else "、".join(cats) + ("" if cats[-1].endswith(("警情", "案件")) else kw))
     districts = (cmp.filters or {}).get("districts")
     if place is None and districts:
         place = ("、" if not en else ", ").join(districts)
     if en:
         who = place or "the city"
-        verb = "recorded" if kw == "cases" else "received"
+        verb = "recorded" if kw.endswith("cases") else "received"
         text = f"{_period_label(cmp.window, period_name, 'en')} {who} {verb} {n} {kw}"
         text += f", {mean} a day" if per_day else ""
         return text + (f", {change}{hedge}." if change else ".")
     who = place or "全市"
-    verb = "共发生" if kw == "案件" else "共接报"
+    verb = "共发生" if kw.endswith("案件") else "共接报"
     text = f"{_period_label(cmp.window, period_name, 'zh')}{who}{verb}{kw}{n}起"
     text += f"，日均{mean}起" if per_day else ""
     return text + (f"，{change}{hedge}。" if change else "。")
@@ -230,7 +261,7 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
             out.append(f"Valid calls: {v} ({share})." if en else f"其中有效警情{v}起，占{share}。")
     clauses, hedged = [], []
     for _, r in rows.iterrows():
-        if float(r["current"]) == 0 and float(r["baseline"]) < cmp.min_base:
+        if float(r["current"]) == 0 and float(r["baseline"]) == 0:
             continue
         subject = _subject(r, cmp, lang)
         n = fmt_count(r["current"], mask_below)
@@ -241,10 +272,16 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
         clauses.append((f"{subject}: {n}" + (f", {change}" if change else "")) if en
                        else (f"{subject}{n}起" + (f"，{change}" if change else "")))
         hedged.append(hedge)
-    # One "within normal variation" for all the changes that are, rather than one per clause.
-    normal = [h for h in hedged if h and not h.endswith(("significant", "变化显著"))]
+    # One verdict for all the changes that share it, rather than one per clause.
+    plain, few = not_significant_words(True, lang), not_significant_words(False, lang)
+    normal = [h for h in hedged if h == plain]
+    small = [i for i, h in enumerate(hedged) if h == few]
+    names = [_subject(r, cmp, lang) for _, r in rows.iterrows()
+             if not (float(r["current"]) == 0 and float(r["baseline"]) == 0)]
     if len(normal) > 1:
-        hedged = [h if h not in normal else "" for h in hedged]
+        hedged = [h if h != plain else "" for h in hedged]
+    if len(small) > 1:
+        hedged = [h if h != few else "" for h in hedged]
     clauses = [c + h for c, h in zip(clauses, hedged)]
     if clauses:
         if en:
@@ -252,13 +289,17 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
             out.append(text[:1].upper() + text[1:] + ".")
         else:
             out.append("；".join(clauses) + "。")
+        if len(small) > 1:
+            who = [names[i] for i in small]
+            out.append(f"For {', '.join(who)} there are too few to tell." if en
+                       else f"{'、'.join(who)}的变化样本量小，尚不能判断。")
         if len(normal) > 1:
-            some_significant = any(h.endswith(("significant", "变化显著")) for h in hedged)
+            others = any(h and h != plain for h in hedged) or len(small) > 1
             if en:
-                out.append("The other changes are within normal variation." if some_significant
-                           else "These changes are all within normal variation.")
+                out.append("The other changes are not significant." if others
+                           else "None of these changes is significant.")
             else:
-                out.append("其余变化均在正常波动范围内。" if some_significant else "以上变化均在正常波动范围内。")
+                out.append("其余变化均不显著。" if others else "以上变化均不显著。")
     return " ".join(out) if en else "".join(out)
 
 

@@ -24,7 +24,8 @@ from scipy import stats
 
 from stats_lib.report import charts
 from stats_lib.report.narrative import fmt_count as nfmt
-from stats_lib.report.words import category_label
+from stats_lib.report.words import category_label, pct_phrase, signed_pct
+from stats_lib.tables import coverage
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
@@ -238,7 +239,7 @@ def _pct_text(row: pd.Series, ctx: Context) -> str:
         if float(cur) > float(base):
             return _t(ctx, f"由{a}起增至{b}起", f"from {a} to {b}")
         return _t(ctx, f"由{a}起降至{b}起", f"from {a} to {b}")
-    return _signed(float(pct), 1, "%")
+    return signed_pct(float(pct), row.get("direction"))
 
 
 def _change_text(row: pd.Series, ctx: Context) -> str:
@@ -296,9 +297,11 @@ def comparison_frame(cmp, ctx: Context, first: str) -> pd.DataFrame:
 
 def _sig_note(ctx: Context) -> str:
     mb = ctx.min_base
-    return _t(ctx, f"「▲ 显著」「▼ 显著」：经多项比较校正（Benjamini–Hochberg）后 p < 0.05。对比期基数小于{mb}起时不计算百分比。",
-              f"'▲/▼ significant': p < 0.05 after correction for multiple comparisons (Benjamini–Hochberg). "
-              f"No percentage is given when the baseline count is below {mb}.")
+    return _t(ctx, "「▲ 显著」「▼ 显著」：经多项比较校正（Benjamini–Hochberg，校正范围为本表各行，合计行单独检验）后 p < 0.05"
+                   f"（率比区间未校正）。本期或对比期（按本期天数折算）小于{mb}起时不计算百分比。",
+              "'▲/▼ significant': p < 0.05 after correction for multiple comparisons (Benjamini–Hochberg over the "
+              "rows of this table; the total is tested on its own; intervals are not adjusted). No percentage is "
+              f"given when the current count or the baseline (scaled to the current window's days) is below {mb}.")
 
 
 def _date_text(d: dt.date, ctx: Context, *, year: bool = False) -> str:
@@ -587,6 +590,7 @@ def hourly(ctx: Context) -> Section:
     charts = [Chart("hourly", _t(ctx, "时段分布", "Time of day"), fig,
                     _charts().native_line(hours, series, lang=ctx.lang))]
     h = ctx.hourly[ctx.hourly["kind"] == ctx.kind]
+    cover = coverage(ctx.daily, ctx.ledger)
     for d, name, d_prev in ctx.nights:
         now, before = night_counts(h, d), night_counts(h, d_prev)
         label = day_name(d, ctx) or name
@@ -597,12 +601,17 @@ def hourly(ctx: Context) -> Section:
             now = now.astype("float64")
             now.loc[list(range(7))] = float("nan")
         peak_now = int(now.loc[peak_hours].sum())
-        peak_before = int(before.loc[peak_hours].sum())
         span_zh, span_en = ("22时至24时", "22:00 and midnight") if cut else ("22时至次日2时", "22:00 and 02:00")
+        if cover.first <= d_prev and d_prev + dt.timedelta(days=1) <= cover.last:
+            peak_before = fmt_count(int(before.loc[peak_hours].sum()), ctx.mask_below)
+            then_zh, then_en = f"去年{label}同时段{peak_before}起", f"{peak_before} on the same night last year"
+        else:  # last year's night is outside the data: no count, never a zero
+            before = before.astype("float64") * float("nan")
+            then_zh, then_en = "去年同期无数据", "no data for the same night last year"
         sent = _t(ctx, f"{label}夜（{_date_text(d, ctx)}）{span_zh}接报{fmt_count(peak_now, ctx.mask_below)}起"
-                       f"（去年{label}同时段{fmt_count(peak_before, ctx.mask_below)}起）",
+                       f"（{then_zh}）",
                   f"On {label} night ({_date_text(d, ctx)}), {fmt_count(peak_now, ctx.mask_below)} between {span_en} "
-                  f"({fmt_count(peak_before, ctx.mask_below)} on the same night last year)")
+                  f"({then_en})")
         if "火灾" in set(h["category"]):
             fire = int(night_counts(h, d, category="火灾").loc[peak_hours].sum())
             sent += _t(ctx, f"，其中火灾警情{fmt_count(fire, ctx.mask_below)}起。",
@@ -618,7 +627,8 @@ def hourly(ctx: Context) -> Section:
                                         source=ctx.source_line)
         cats = [_t(ctx, f"{i}时", f"{i:02d}h") for i in now.index]
         now_values = [None if pd.isna(v) else int(v) for v in now]
-        native = _native("line", cats, {str(d.year): now_values, str(d_prev.year): list(before)}, ctx)
+        before_values = [None if pd.isna(v) else int(v) for v in before]
+        native = _native("line", cats, {str(d.year): now_values, str(d_prev.year): before_values}, ctx)
         charts.append(Chart(f"night-{d.isoformat()}", _t(ctx, f"{label}夜时段分布", f"{label} night by hour"), nfig,
                             native))
     return Section("hourly", title, tuple(paragraphs), charts=tuple(charts))
@@ -643,7 +653,7 @@ def districts(ctx: Context) -> Section:
                             f"{_group_label(row['group'], ctx)} {_change_words(row, ctx)} (significant)"))
         paragraphs.append(_t(ctx, "；".join(parts) + "。", "; ".join(parts) + "."))
     else:
-        paragraphs.append(_t(ctx, "各辖区变化均在正常波动范围内。", "No district changed beyond normal variation."))
+        paragraphs.append(_t(ctx, "各辖区变化均不显著。", "No district's change is significant."))
     if ctx.zero_text and not ctx.mask_below:
         paragraphs.append(ctx.zero_text)
     bar = _bar_input(ctx.by_district, ctx)
@@ -662,10 +672,9 @@ def _change_words(row: pd.Series, ctx: Context) -> str:
     txt = _pct_text(row, ctx)
     if txt in ("*", "持平", "unchanged") or txt.startswith(("由", "from")):
         return txt if txt != "*" else _t(ctx, "变化幅度不公开", "change masked")
-    up = float(row["current"]) > float(row["baseline"])
-    word = ctx.change_word
-    val = txt.lstrip("+" + MINUS)
-    return _t(ctx, f"{word}{'上升' if up else '下降'}{val}", f"{'up' if up else 'down'} {val}")
+    direction = row.get("direction") or ("up" if float(row["current"]) > float(row["baseline"]) else "down")
+    return _t(ctx, f"{ctx.change_word}{pct_phrase(float(row['pct_change']), direction, 'zh')}",
+              pct_phrase(float(row["pct_change"]), direction, "en"))
 
 
 def key_day_table(ctx: Context) -> pd.DataFrame:
@@ -682,11 +691,21 @@ def key_day_table(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=["name", "date", "date_before", "current", "baseline", "p_value", "p_adjusted"])
     out = pd.DataFrame(rows, columns=["name", "date", "date_before"])
     out["current"] = per_day.reindex(pd.to_datetime(out["date"]), fill_value=0).to_numpy().astype("int64")
-    out["baseline"] = per_day.reindex(pd.to_datetime(out["date_before"]), fill_value=0).to_numpy().astype("int64")
-    p = [stats.binomtest(int(a), int(a + b), 0.5).pvalue if a + b > 0 else 1.0
-         for a, b in zip(out["current"], out["baseline"])]
+    base = per_day.reindex(pd.to_datetime(out["date_before"]), fill_value=0).astype("Int64")
+    # a day outside the data's coverage has no count: 去年同期无数据, never zero (inside, a zero is a real zero)
+    cover = coverage(ctx.daily, ctx.ledger)
+    seen = np.array([cover.first <= pd.Timestamp(x).date() <= cover.last for x in out["date_before"]], dtype=bool)
+    base[~seen] = pd.NA
+    out["baseline"] = base.to_numpy()
+    p = np.array([stats.binomtest(int(a), int(a + b), 0.5).pvalue if ok and a + b > 0 else (1.0 if ok else np.nan)
+                  for a, b, ok in zip(out["current"], base.fillna(0), seen)])
     out["p_value"] = p
-    out["p_adjusted"] = stats.false_discovery_control(p) if len(p) > 1 else p
+    adj = np.full(len(p), np.nan)
+    if seen.sum() > 1:
+        adj[seen] = stats.false_discovery_control(p[seen])
+    elif seen.sum() == 1:
+        adj[seen] = p[seen]
+    out["p_adjusted"] = adj
     return out
 
 
@@ -697,38 +716,47 @@ def key_days(ctx: Context) -> Section:
     if kd.empty:
         return Section("key_days", title, (_t(ctx, "统计时段内没有重点节日。", "No festival day falls in the period."),))
     rows = []
+    no_data = _t(ctx, "去年同期无数据", "no data last year")
     for _, r in kd.iterrows():
-        row = pd.Series({"current": r["current"], "baseline": r["baseline"], "current_days": 1, "baseline_days": 1,
-                         "pct_change": (r["current"] / r["baseline"] - 1) * 100 if r["baseline"] >= ctx.min_base
-                         else np.nan, "change": r["current"] - r["baseline"],
-                         "significant": r["p_adjusted"] < 0.05})
-        rows.append({
-            _t(ctx, "时段", "Day"): _key_day_label(r["name"], ctx),
-            _t(ctx, "日期", "Date"): _date_text(r["date"], ctx),
-            _t(ctx, "本期", "Current"): _cell_count(r["current"], ctx.mask_below),
-            _t(ctx, "去年农历同期", "Same lunar day last year"): _cell_count(r["baseline"], ctx.mask_below),
-            _t(ctx, "同比", "% change"): _pct_text(row, ctx),
-            _t(ctx, "显著性", "Significance"): _sig_text(row, ctx),
-        })
+        label = {_t(ctx, "时段", "Day"): _key_day_label(r["name"], ctx),
+                 _t(ctx, "日期", "Date"): _date_text(r["date"], ctx),
+                 _t(ctx, "本期", "Current"): _cell_count(r["current"], ctx.mask_below)}
+        if pd.isna(r["baseline"]):
+            rows.append({**label, _t(ctx, "去年农历同期", "Same lunar day last year"): no_data,
+                         _t(ctx, "同比", "% change"): "—", _t(ctx, "显著性", "Significance"): "—"})
+            continue
+        cur, bas = int(r["current"]), int(r["baseline"])
+        row = pd.Series({"current": cur, "baseline": bas, "current_days": 1, "baseline_days": 1,
+                         "pct_change": (cur / bas - 1) * 100 if min(cur, bas) >= ctx.min_base else np.nan,
+                         "change": cur - bas, "significant": r["p_adjusted"] < 0.05,
+                         "direction": "up" if cur > bas else "down" if cur < bas else "flat"})
+        rows.append({**label, _t(ctx, "去年农历同期", "Same lunar day last year"): _cell_count(bas, ctx.mask_below),
+                     _t(ctx, "同比", "% change"): _pct_text(row, ctx),
+                     _t(ctx, "显著性", "Significance"): _sig_text(row, ctx)})
     frame = pd.DataFrame(rows)
     note = _t(ctx, "去年农历同期：去年同一农历日（如除夕对除夕）。显著性：单日精确条件检验（泊松），多日经 Benjamini–Hochberg 校正。",
               "Same lunar day last year: e.g. New Year's Eve against New Year's Eve. Significance: exact conditional "
               "test of one day against one day, Benjamini–Hochberg across the days.")
     plot = pd.DataFrame({"day": frame.iloc[:, 0], "date": pd.to_datetime(kd["date"]),
                          "current": kd["current"].astype(float),
-                         "baseline": kd["baseline"].astype(float),
-                         "pct_change": [(a / b - 1) * 100 if b >= ctx.min_base else np.nan
+                         "baseline": pd.to_numeric(kd["baseline"], errors="coerce").astype(float),
+                         "pct_change": [(a / b - 1) * 100 if not pd.isna(b) and min(a, b) >= ctx.min_base else np.nan
                                         for a, b in zip(kd["current"], kd["baseline"])],
                          "significant": kd["p_adjusted"].to_numpy() < 0.05})
     fig = _charts().holiday_days(plot, title=_t(ctx, "重点时段：本期与去年农历同期", "Key days vs the same lunar days last year"),
                                  baseline_label=_t(ctx, "去年农历同期", "Last year"), lang=ctx.lang,
                                  mask_below=ctx.mask_below, source=ctx.source_line)
     native = _native("bar", plot["day"], {_t(ctx, "本期", "Current"): list(plot["current"]),
-                                          _t(ctx, "去年农历同期", "Last year"): list(plot["baseline"])}, ctx)
+                                          _t(ctx, "去年农历同期", "Last year"): [
+                                              None if pd.isna(v) else v for v in plot["baseline"]]}, ctx)
     sig = kd[kd["p_adjusted"] < 0.05]
-    if sig.empty:
-        par = _t(ctx, "各重点日与去年农历同期相比变化均在正常波动范围内。",
-                 "On every key day the change against last year is within normal variation.")
+    missing = kd[kd["baseline"].isna()]
+    if len(missing) == len(kd):
+        par = _t(ctx, "数据不含去年农历同期，各重点日不作同比。",
+                 "The data do not cover the same lunar days last year: no comparison on the key days.")
+    elif sig.empty:
+        par = _t(ctx, "各重点日与去年农历同期相比变化均不显著。",
+                 "On no key day is the change against last year significant.")
     else:
         par = _t(ctx, "与去年农历同期相比变化显著的有：" + "、".join(_key_day_label(n, ctx) for n in sig["name"]) + "。",
                  "Significant changes against last year on: " + ", ".join(_key_day_label(n, ctx) for n in sig["name"]) + ".")
@@ -880,12 +908,14 @@ def data_notes(ctx: Context) -> Section:
     paragraphs.append(_t(ctx, "检验方法：", "Test: ") + ctx.test_text)
     paragraphs.append(_t(
         ctx,
-        "定义：日均＝本期总数÷天数；同比＝（本期÷对比期－1）×100%，两期天数不同时按日均比较；"
-        f"对比期基数小于{ctx.min_base}起时不计算百分比，写作“由a起增至b起”；“显著”指经多项比较校正后 p < 0.05，"
-        "“变化在正常波动范围内”指不显著；有效警情＝全部警情－无效警情。",
-        "Definitions: per day = total / days; % change = (current / baseline - 1) x 100, per day when the "
-        f"windows differ in length; no percentage below a baseline of {ctx.min_base}, written 'from a to b'; "
-        "'significant' = p < 0.05 after correction for multiple comparisons; valid incidents = all minus invalid calls."))
+        "定义：日均＝本期总数÷天数；同比＝（本期日均÷对比期日均－1）×100%；两期天数不同时，增减＝本期－对比期按本期天数折算数；"
+        f"本期或对比期小于{ctx.min_base}起时不计算百分比，写作“由a起增至b起”；“显著”指经多项比较校正后 p < 0.05；"
+        "不显著时，检验有足够把握发现20%变化的写作“变化不显著”，否则写作“样本量小，尚不能判断”；有效警情＝全部警情－无效警情。",
+        "Definitions: per day = total / days; % change = (current per day / baseline per day - 1) x 100; when the "
+        "windows differ in length, change = current minus the baseline scaled to the current window's days; no "
+        f"percentage when either count is below {ctx.min_base}, written 'from a to b'; 'significant' = p < 0.05 after "
+        "correction for multiple comparisons; a change that is not is 'not significant' when the test had 80% power "
+        "to see a 20% change, else 'too few to tell'; valid incidents = all minus invalid calls."))
     if ctx.mask_below:
         paragraphs.append(_t(ctx, f"为便于传阅，小于{ctx.mask_below}的数字以“*”表示（清洗台账数字不遮蔽，零发案不单独列出）。",
                              f"For circulation, counts below {ctx.mask_below} are shown as '*' (the cleaning ledger "

@@ -24,7 +24,8 @@ import math
 from stats_lib.ingest.taxonomy import load_taxonomy
 
 __all__ = ["MINUS", "TOTAL_LABEL", "UNKNOWN", "fmt_int", "fmt_pct", "signed_pct", "pct_phrase", "baseline_name",
-           "change_word", "category_label", "small_words", "direction_word", "avg_years"]
+           "change_word", "category_label", "small_words", "direction_word", "avg_years",
+           "not_significant_words"]
 
 #: The minus sign of printed numbers (U+2212), as in published tables.
 MINUS = "\u2212"
@@ -132,12 +133,15 @@ def baseline_name(mode: str, lang: str = "zh", *, short: bool = False) -> str:
 
 
 def change_word(mode: str, lang: str = "zh") -> str:
-    """``同比`` for a year-on-year baseline, ``环比`` for ``previous``.
+    """``同比`` for a year-on-year baseline, ``环比`` for ``previous``, ``较近N年同期均值`` for ``avgN``.
 
     English: ``""`` (the baseline is named after the change instead).
     """
     if lang == "en":
         return ""
+    n = avg_years(mode)
+    if n:
+        return f"较近{n}年同期均值"
     return "环比" if mode == "previous" else "同比"
 
 
@@ -165,3 +169,14 @@ def small_words(cur: float, base: float, lang: str = "zh") -> str:
         return f"均为{fmt_int(cur)}起"
     verb = "增至" if cur > base else "降至"
     return f"由{fmt_int(base)}起{verb}{fmt_int(cur)}起"
+
+
+def not_significant_words(powered: bool, lang: str = "zh") -> str:
+    """The verdict on a change that is not significant, never "normal".
+
+    ``，变化不显著`` (", not significant") when the test had the power to see a 20% change;
+    ``，样本量小，尚不能判断`` (", too few to tell") when it did not (the comparison's ``powered`` column).
+    """
+    if lang == "en":
+        return ", not significant" if powered else ", too few to tell"
+    return "，变化不显著" if powered else "，样本量小，尚不能判断"

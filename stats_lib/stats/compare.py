@@ -13,10 +13,11 @@ incidents in the baseline window(s) (``t2`` days in all; for ``avgN`` the N wind
   with ``p0 = t1 / (t1 + t2)``: the exact conditional test (``scipy.stats.binomtest``, two-sided);
 - the 95% interval of RR is the exact Clopper-Pearson interval ``[pl, pu]`` of ``p`` transformed by
   ``RR = p / (1 - p) * t2 / t1``;
-- overdispersion: when at least three earlier comparable windows exist, the dispersion ``phi``
-  (Pearson chi-square / df of those windows' counts around their mean, floored at 1) is estimated
-  and the test and interval are applied to the counts divided by ``phi`` (quasi-Poisson): one
-  ``phi`` pooled over the groups, and for the total row the larger of its own and the groups';
+- overdispersion: each row (each category, district …, and the total) has its own ``phi``, the
+  Pearson dispersion of a Poisson GLM of that series' daily counts before the window (trend,
+  weekday, month, holidays; :mod:`stats_lib.stats.overdispersion`), floored at 1; the test and the
+  interval are applied to the counts divided by ``phi`` (quasi-Poisson). A category's trend never
+  widens another category's test;
 - many groups in one table: Benjamini-Hochberg over the groups (the total row is not in the family).
 """
 
@@ -33,8 +34,9 @@ import pandas as pd
 from scipy import stats
 
 from stats_lib.calendar.baselines import baseline_windows
-from stats_lib.errors import ParameterError, StatsLibError
+from stats_lib.errors import ParameterError
 from stats_lib.ingest.taxonomy import load_taxonomy
+from stats_lib.stats.overdispersion import comparison_dispersion
 from stats_lib.stats.ratetest import RateTest, dispersion, rate_test
 from stats_lib.tables import (
     TOTAL,
@@ -127,13 +129,19 @@ class Comparison:
         dimension, ``current`` (count in the window), ``baseline`` (count in the baseline window; for
         ``avgN`` the mean of the N windows), ``baseline_counts`` (list of the N window counts, most recent
         first), ``current_days``, ``baseline_days`` (exposure in days; for ``avgN`` the mean length),
-        ``current_daily_mean`` (日均, incidents per day), ``change`` (``current - baseline``),
-        ``pct_change`` (percent, ``100 (RR - 1)``: the change of the daily rate, which is the change of the
-        count when the windows have equal length; NaN when the baseline is below ``min_base``),
+        ``current_daily_mean``, ``baseline_daily_mean`` (日均, incidents per day), ``baseline_scaled`` (the
+        baseline scaled to the current window's length, ``baseline_daily_mean * current_days``; equal to
+        ``baseline`` when the windows have equal length), ``change`` (``current - baseline_scaled``: the
+        raw difference when the lengths are equal, int), ``pct_change`` (percent, ``100 (RR - 1)``: the
+        change of the daily rate; NaN when ``current`` or ``baseline_scaled`` is below ``min_base``, where
+        the words say "from a to b"; ``change``, ``pct_change`` and ``direction`` always agree in sign),
         ``share`` (percent of the current total), ``rate_ratio``, ``ci_low``, ``ci_high`` (95% interval of
         the rate ratio), ``p_value``, ``p_adjusted`` (Benjamini-Hochberg over the groups; for the total
         row its own p-value), ``significant`` (``p_adjusted < alpha``), ``direction`` (``up``, ``down`` or
-        ``flat``: the sign of the change of the daily rate, whether significant or not).
+        ``flat``: the sign of the change of the daily rate, whether significant or not), ``dispersion``
+        (the row's ``phi``, 1 = Poisson), ``powered`` (True when the test had at least 80% power to detect
+        a 20% change of the daily rate: a non-significant change is then "not significant" rather than
+        "too few to tell").
     total : dict
         The total row.
     notes : tuple of str
@@ -141,8 +149,9 @@ class Comparison:
     kinds : tuple of str
         The kinds (警情, 案件) counted.
     dispersion : dict
-        ``{"groups": phi, "total": phi, "windows": K}``: the dispersion applied (1 = Poisson) and the
-        number of earlier comparable windows it was estimated from.
+        ``{"method", "groups", "total", "history_days", "windows"}``: how the dispersion was found
+        (``daily``, ``windows``, ``default`` or ``none``), the largest ``phi`` of the groups, the total's,
+        the days of history of the daily model and the number of earlier windows (``windows`` method).
     filters : dict
         ``{"districts", "categories", "kind"}`` as applied (None = all).
     """
@@ -216,41 +225,6 @@ def _resolve_baseline(window: Window, baseline: object) -> Baseline:
     raise ParameterError(f"baseline: expected a Baseline, a mode name or None, got {baseline!r}")
 
 
-def _history_windows(window: Window, baseline: Baseline, history: object,
-                     first: dt.date, last: dt.date) -> tuple[Window, ...]:
-    """Earlier comparable windows for the dispersion (at least 3 to be used), covered by the data."""
-    if history is False:
-        return ()
-    if isinstance(history, Baseline):
-        wins = tuple(history.windows)
-    elif history is not None:
-        wins = tuple(history)
-        if not all(isinstance(w, Window) for w in wins):
-            raise ParameterError("history: expected a Baseline, a list of Window, None or False")
-    elif baseline.mode == "previous":
-        step = dt.timedelta(days=window.days)
-        wins = tuple(Window(window.start - step * k, window.end - step * k, start_hour=window.start_hour,
-                            end_hour=window.end_hour) for k in range(1, 6))
-    else:
-        years = max(0, min(5, window.start.year - first.year))
-        if years < 3:
-            return ()
-        try:
-            if _avg_n(baseline.mode):
-                wins = tuple(baseline_windows(window, f"avg{years}").windows)
-            else:
-                found = []
-                for k in range(1, years + 1):
-                    try:
-                        found.append(baseline_windows(window, baseline.mode, years=k).windows[0])
-                    except StatsLibError:
-                        break
-                wins = tuple(found)
-        except StatsLibError:
-            return ()
-    return tuple(w for w in wins if w.start >= first and w.end <= last and w.end < window.start)
-
-
 def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None = None,
             by: str | Sequence[str] | None = None, *, hourly: pd.DataFrame | None = None,
             districts: str | Sequence[str] | None = None, categories: str | Sequence[str] | None = None,
@@ -276,13 +250,15 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
         ``by`` does not include ``kind``, incidents only (with a note), since the two are different
         units; ``kind="all"`` adds them up.
     min_base : int
-        Below this baseline count ``pct_change`` is NaN (the words say "from a to b").
+        Below this count, current or baseline (scaled to the current window's length), ``pct_change``
+        is NaN (the words say "from a to b").
     alpha : float
         Level of the interval and of ``significant``.
     history : Baseline, list of Window, None or False
-        Earlier comparable windows for the dispersion estimate. None: the same alignment in up to
-        five earlier years found by the calendar (the preceding windows for ``previous``), kept
-        where the data covers them; False: no dispersion adjustment.
+        How overdispersion is allowed for. None (default): each row's own ``phi`` from a model of its
+        daily counts before the window (:func:`stats_lib.stats.overdispersion.comparison_dispersion`;
+        a conservative default where the history is short); a list of earlier comparable windows: their
+        pooled dispersion; False: plain Poisson.
     ledger : dict, optional
         The cleaning ledger: its ``date_min``..``date_max`` is the data's coverage (default: the
         daily table's first and last day, before any filter).
@@ -312,7 +288,6 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
     wins = (window, *base.windows)
     cover = coverage(daily, ledger)
     check_coverage(cover, wins, ["current"] + [f"baseline ({base.mode})"] * base.n)
-    first, last = cover.first, cover.last
 
     dl, cl = as_names(districts, "districts"), as_names(categories, "categories")
     kl = None if kind == "all" else as_names(kind, "kind")
@@ -348,37 +323,11 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
     frame = pd.concat([groups, total], ignore_index=True) if dims else total
     n_groups = len(frame) - 1
 
-    # Dispersion from earlier comparable windows.
-    hist = _history_windows(window, base, history, first, last)
-    phi_groups = phi_total = 1.0
-    notes_zh: list[str] = list(base.notes) + [z for z, _ in auto_notes]
-    notes_en: list[str] = list(base_notes_en) + [e for _, e in auto_notes]
-    hc = None
-    if len(hist) >= 3:
-        try:
-            hc = pd.concat([window_counts(data, w, dims, hourly=hdata).rename(i) for i, w in enumerate(hist)],
-                           axis=1).fillna(0)
-        except ParameterError:  # earlier windows cut at an hour without an hourly table
-            hc = None
-    if hc is not None:
-        texp = np.array([w.exposure_days for w in hist])
-        phi_total = dispersion(hc.sum(axis=0).to_numpy(), texp)
-        phi_groups = dispersion(hc.to_numpy(), texp) if dims else phi_total
-        # with one dispersion for independent groups the total's is the same; its own estimate
-        # (K - 1 degrees of freedom) is noisier, and positive correlation only raises it: take the larger
-        phi_total = max(phi_total, phi_groups)
-        if phi_total > 1:
-            notes_zh.append(f"离散度按{len(hist)}个往年可比时段估计（组别φ={phi_groups:.2f}，合计φ={phi_total:.2f}），"
-                            "区间与检验已按准泊松放宽")
-            notes_en.append(f"dispersion estimated from {len(hist)} earlier comparable windows (groups "
-                            f"phi={phi_groups:.2f}, total phi={phi_total:.2f}); intervals and tests widened "
-                            "(quasi-Poisson)")
-        else:
-            notes_zh.append(f"按{len(hist)}个往年可比时段检查，未见超出泊松的离散（φ=1），按泊松计算")
-            notes_en.append(f"{len(hist)} earlier comparable windows show no overdispersion (phi=1): plain Poisson")
-    elif history is not False:
-        notes_zh.append("往年可比时段不足3个，未估计离散度（按泊松计算）")
-        notes_en.append("fewer than 3 earlier comparable windows: no dispersion estimate (plain Poisson)")
+    # Dispersion: each row's own, from the daily model of its history (or as the caller asked).
+    keys = [tuple(r) for r in frame.iloc[:-1][dims].itertuples(index=False)] if dims else []
+    disp = comparison_dispersion(data, keys, dims, window, history, cover, hourly=hdata)
+    notes_zh: list[str] = list(base.notes) + [z for z, _ in auto_notes] + list(disp.notes)
+    notes_en: list[str] = list(base_notes_en) + [e for _, e in auto_notes] + list(disp.notes_en)
 
     a = frame["w0"].to_numpy(dtype=float)
     bmat = frame[[f"w{i}" for i in range(1, len(wins))]].to_numpy(dtype=float)
@@ -387,13 +336,16 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
     t1 = window.exposure_days
     t2s = np.array([w.exposure_days for w in base.windows])
     t2 = float(t2s.sum())
-    phi = np.full(len(frame), phi_groups)
-    phi[-1] = phi_total
+    phi = disp.phi
     res = rate_test(a, b, t1, t2, alpha=alpha, dispersion=phi)
 
     bmean = b / n
-    pct = np.where(bmean >= max(min_base, 1e-12), (res.rate_ratio - 1) * 100, np.nan)
+    scaled = b * t1 / t2  # the baseline scaled to the current window's length
+    equal = n == 1 and abs(t1 - t2) < 1e-9
+    small = np.minimum(a, scaled) < min_base
+    pct = np.where(small, np.nan, (res.rate_ratio - 1) * 100)
     pct = np.where(np.isfinite(pct), pct, np.nan)
+    powered = _powered(a, b, phi, alpha)
     p_adj = np.full(len(frame), np.nan)
     fam = np.isfinite(res.p_value[:n_groups])
     if fam.any():
@@ -415,7 +367,9 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
         "current_days": days(t1),
         "baseline_days": days(t2 / n),
         "current_daily_mean": a / t1,
-        "change": (pd.Series((a - b).astype("int64")) if n == 1 else pd.Series(a - bmean)),
+        "baseline_daily_mean": b / t2,
+        "baseline_scaled": scaled,
+        "change": pd.Series((a - b).astype("int64")) if equal else pd.Series(a - scaled),
         "pct_change": pct,
         "share": (a / total_a * 100) if total_a > 0 else np.full(len(frame), np.nan),
         "rate_ratio": res.rate_ratio,
@@ -425,28 +379,43 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
         "p_adjusted": p_adj,
         "significant": np.nan_to_num(p_adj, nan=1.0) < alpha,
         "direction": direction,
+        "dispersion": phi,
+        "powered": powered,
     })
 
-    if abs(t1 - t2 / n) > 1e-9 and not any("长度不同" in x for x in base.notes):
-        notes_zh.append(f"本期{_days_text(t1)}天，对比时段{_days_text(t2 / n)}天，增减幅度按日均计算")
-        notes_en.append(f"the current window has {_days_text(t1)} days and the baseline {_days_text(t2 / n)}: "
-                        "percentage changes compare daily means")
+    if abs(t1 - t2 / n) > 1e-9:
+        notes_zh.append(f"本期{_days_text(t1)}天，对比时段{_days_text(t2 / n)}天，长度不同：同比为日均之比，增减为本期减去"
+                        "按本期天数折算的基数（基数日均×本期天数）")
+        notes_en.append(f"the current window has {_days_text(t1)} days and the baseline {_days_text(t2 / n)}: the "
+                        "percentage change compares daily means, and the change is the current count minus the "
+                        "baseline scaled to the current window's length (baseline daily mean x current days)")
     if n > 1:
         notes_zh.append(f"对比基数为{n}个时段的均值（检验合并{n}个时段的计数与天数）")
         notes_en.append(f"the baseline is the mean of {n} windows (the test pools their counts and days)")
-    small = table.iloc[:-1]["baseline"] < min_base
-    if small.any():
-        notes_zh.append(f"基数小于{min_base}起时不计算百分比（{int(small.sum())}组）")
-        notes_en.append(f"no percentage where the baseline is below {min_base} ({int(small.sum())} groups)")
+    n_small = int(small[:-1].sum())
+    if n_small:
+        notes_zh.append(f"本期或基数（按本期天数折算）小于{min_base}起时不计算百分比（{n_small}组）")
+        notes_en.append(f"no percentage where the current count or the (scaled) baseline is below {min_base} "
+                        f"({n_small} groups)")
     kinds = tuple(sorted(data["kind"].unique())) if len(data) else tuple(kl or ())
     test_zh = TEST_ZH if phi.max() == 1 else TEST_ZH + "；按离散度放宽（准泊松）"
     test_en = TEST_EN if phi.max() == 1 else TEST_EN + "; widened for overdispersion (quasi-Poisson)"
     return Comparison(window=window, baseline=base, by=tuple(dims), test=test_zh, table=table,
                       total=table.iloc[-1].to_dict(), notes=tuple(notes_zh), notes_en=tuple(notes_en),
                       test_en=test_en, kinds=kinds, min_base=min_base, alpha=alpha,
-                      dispersion={"groups": phi_groups, "total": phi_total,
-                                  "windows": len(hist) if hc is not None else 0},
+                      dispersion=disp.summary,
                       filters={"districts": dl, "categories": cl, "kind": kl})
+
+
+def _powered(a: np.ndarray, b: np.ndarray, phi: np.ndarray, alpha: float) -> np.ndarray:
+    """True where the test has at least 80% power to detect a 20% change of the daily rate.
+
+    Normal approximation on the log rate ratio: ``Var(log RR) = phi (1/a + 1/b)`` (counts floored at
+    0.5), power ``= Phi(log(1.2) / se - z_{1 - alpha/2})``.
+    """
+    se = np.sqrt(phi * (1 / np.maximum(a, 0.5) + 1 / np.maximum(b, 0.5)))
+    power = stats.norm.cdf(np.log(1.2) / se - stats.norm.ppf(1 - alpha / 2))
+    return power >= 0.8
 
 
 def _group_labels(frame: pd.DataFrame, dims: list[str]) -> list[str]:
