@@ -183,7 +183,7 @@ def test_category_table(ctx, daily):
     # fire: 6 against 2 → no percentage, the small-count words
     assert (t.loc["火灾", "本期"], t.loc["火灾", "去年农历同期"]) == (6, 2)
     assert t.loc["火灾", "同比"] == "由2起增至6起"
-    assert "基数小于5起时不计算百分比" in sec.tables[0].note
+    assert "小于5起时不计算百分比" in sec.tables[0].note and "校正范围为本表各行" in sec.tables[0].note
     assert sec.charts and sec.charts[0].native["categories"][:3] == ["刑事", "治安", "交通"]
 
 
