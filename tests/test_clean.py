@@ -118,9 +118,9 @@ def test_parse_counts():
 
 def test_statistical_day_eight_to_eight():
     ts = pd.Series([T(2023, 1, 22, 7, 59), T(2023, 1, 22, 8, 0), T(2023, 1, 22, 23, 0)])
-    day, hour = statistical_day(ts, 8 * 60)
-    assert day.tolist() == [T(2023, 1, 21), T(2023, 1, 22), T(2023, 1, 22)]
-    assert hour.tolist() == [7, 8, 23]
+    out = statistical_day(ts, 8 * 60)
+    assert out["date"].tolist() == [T(2023, 1, 21), T(2023, 1, 22), T(2023, 1, 22)]
+    assert out["hour"].tolist() == [7, 8, 23]
 
 
 # ------------------------------------------------------------------ pipeline

@@ -4,9 +4,15 @@ In: export files (read by :mod:`stats_lib.ingest`), a schema and an as-of date. 
 (the daily and hourly tables, the ledger that accounts for every input row, and the rejected rows), written
 with :func:`write_cleaned` as ``daily.parquet``, ``hourly.parquet``, ``ledger.json`` and ``rejects.csv``.
 
-Modules: ``rules`` (parsing rules applied to distinct values), ``shape`` (one file -> canonical raw rows),
-``engine_pandas`` and ``engine_duckdb`` (raw rows -> tables and ledger counts), ``ledger`` (the ledger's
-settings and its summary in words), ``api`` (load, load_data, write_cleaned).
+Modules, in the order the data goes through them:
+
+- ``rules`` — the parsing rules, applied to distinct values (dates, hours, counts, districts, kinds, duplicates);
+- ``shape`` — one file as read -> canonical raw rows (record, long and wide shapes, 合计 checks);
+- ``engine`` — the engine interface (what goes in, what comes out) and the registry of engines;
+- ``engine_duckdb`` — the DuckDB engine, with ``duckdb_plan`` (what DuckDB reads itself), ``duckdb_rows``
+  (the SQL of the rows), ``duckdb_scan`` (the two scans) and ``duckdb_result`` (tables, ledger, rejects);
+- ``ledger`` — the ledger's settings block and its summary in words;
+- ``api`` — :func:`load`, :func:`load_data`, :func:`write_cleaned`.
 """
 
 from stats_lib.clean.api import load, load_data, write_cleaned

@@ -124,6 +124,18 @@ def write_cleaned(cleaned: Cleaned, out_dir: str | Path) -> None:
     so a failure leaves the previous outputs in place. ``date`` is stored as a Parquet ``date32``.
     ``rejects.csv`` is UTF-8 with a BOM (Excel reads it) and cells a spreadsheet would run as a
     formula are prefixed with ``'``. A stale ``hourly.parquet`` is removed when there is no hourly table.
+
+    Parameters
+    ----------
+    cleaned : the result of :func:`load`.
+    out_dir : the output folder (created when missing).
+
+    Raises
+    ------
+    InputError
+        The folder cannot be created.
+    OSError
+        A file cannot be written (the earlier outputs stay as they were).
     """
     out = Path(out_dir)
     try:

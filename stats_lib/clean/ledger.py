@@ -18,7 +18,20 @@ __all__ = ["ledger_settings", "ledger_summary"]
 
 
 def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: str) -> dict:
-    """The settings part of the ledger (the same keys, in the same order, for both engines)."""
+    """The settings part of the ledger (the same keys, in the same order, for every engine).
+
+    Parameters
+    ----------
+    schema : the schema used (``schema`` is None for the default one, else its source).
+    as_of : the as-of date.
+    dedupe : ``"exact"`` or None.
+    engine : the engine's name (``"duckdb"``).
+
+    Returns
+    -------
+    dict with the keys ``dedupe``, ``as_of`` (ISO date), ``day_start``, ``timezone``, ``taxonomy``,
+    ``schema`` and ``engine``, in that order.
+    """
     return {
         "dedupe": dedupe,
         "as_of": as_of.isoformat(),
@@ -42,6 +55,21 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     """Return a short human summary of a cleaning ledger (Chinese by default, ``lang="en"`` for English).
 
     Example (zh): ``读入 1,000 行，保留 950 行，剔除 30 行（日期无法识别 20，日期为空 10），去除重复 20 行。``
+
+    Parameters
+    ----------
+    ledger : a cleaning ledger (``Cleaned.ledger`` or ``ledger.json``).
+    lang : ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str, one line per fact (rows read, kept, rejected; files and dates; exact duplicates; unmapped
+    categories; masked cells; total mismatches; records without a time of day), the empty ones left out.
+
+    Raises
+    ------
+    ParameterError
+        ``lang`` is neither ``zh`` nor ``en``.
     """
     if lang not in ("zh", "en"):
         raise ParameterError(f"lang: expected zh or en, got {lang!r}")

@@ -256,6 +256,10 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
 def parse_hours(values: pd.Series) -> pd.Series:
     """Parse an hour-of-day column: the leading number of ``8``, ``08``, ``08:00``, ``8时``, ``08~10``, ``18-20``.
 
+    Parameters
+    ----------
+    values : Series of raw text.
+
     Returns
     -------
     Series of float, same index: hour 0-23, NaN when missing or not an hour.
@@ -290,6 +294,10 @@ def parse_counts(values: pd.Series) -> ParsedCounts:
     Masked or missing cells are never zero: they are rejected as ``masked_count``. ``1,234`` and
     ``37.0`` are accepted (1234, 37).
 
+    Parameters
+    ----------
+    values : Series of raw text, or numbers (Excel, Parquet).
+
     Returns
     -------
     ParsedCounts
@@ -313,13 +321,24 @@ def parse_counts(values: pd.Series) -> ParsedCounts:
     return ParsedCounts(counts=counts, reasons=pd.Series(reasons, index=values.index, dtype=object).astype(str))
 
 
-def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> tuple[pd.Series, pd.Series]:
-    """Return the statistical day (midnight, datetime64[ns]) and the clock hour (0-23) of each timestamp.
+def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> pd.DataFrame:
+    """The statistical day and the clock hour of each timestamp.
 
-    With a day boundary of 08:00 (480 minutes) a record at 07:59 belongs to the previous day.
+    With a day boundary of 08:00 (480 minutes) a record at 07:59 belongs to the previous day. The
+    DuckDB engine applies the same rule in SQL (``CAST(ts - INTERVAL m MINUTE AS DATE)``, ``hour(ts)``).
+
+    Parameters
+    ----------
+    timestamps : Series of datetime64[ns], local time.
+    day_start_minutes : the day boundary, minutes after midnight (the schema's ``day_start``).
+
+    Returns
+    -------
+    DataFrame, same index: ``date`` (datetime64[ns], midnight of the statistical day) and ``hour``
+    (the clock hour 0-23 of the timestamp itself).
     """
     shifted = timestamps - pd.Timedelta(minutes=day_start_minutes)
-    return shifted.dt.normalize(), timestamps.dt.hour
+    return pd.DataFrame({"date": shifted.dt.normalize(), "hour": timestamps.dt.hour}, index=timestamps.index)
 
 
 def _tolerant(pattern: str) -> re.Pattern:
@@ -353,6 +372,11 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
     Traditional and Simplified variants, so ``臺北市(..區)`` also finds ``台北市文山区``. The result is
     normalised (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``).
 
+    Parameters
+    ----------
+    values : Series of district (or, with ``district_pattern``, address) values.
+    schema : for ``district_pattern`` (a regular expression whose first group is the district).
+
     Returns
     -------
     Series of str, same index; ``''`` when blank or when the pattern does not match.
@@ -376,9 +400,13 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
 
 
 def default_as_of() -> dt.date:
-    """Today in Asia/Shanghai: the default reference date (later dates are rejected as future)."""
-    return today_shanghai()
+    """Today in Asia/Shanghai: the default reference date (later dates are rejected as future).
 
+    Returns
+    -------
+    datetime.date
+    """
+    return today_shanghai()
 
 
 def kind_values(values: pd.Series) -> pd.Series:

@@ -72,6 +72,20 @@ class FilePart:
 
 
 def detect_shape(headers: list[str], cols: dict, schema: Schema, levels: list) -> str:
+    """The shape of a file: the schema's ``shape:``, else ``long`` with a count column, else ``wide`` when
+    two or more other headers name a taxonomy category or a total, else ``records``.
+
+    Parameters
+    ----------
+    headers : the file's column names.
+    cols : the mapped columns (role -> header), as :func:`stats_lib.ingest.schema.map_columns` gives them.
+    schema : a validated schema.
+    levels : the parts of each header of a multi-row header (``[]`` for one row).
+
+    Returns
+    -------
+    str: ``records``, ``long`` or ``wide``.
+    """
     if schema.shape:
         return schema.shape
     if "count" in cols:
@@ -131,6 +145,25 @@ def _time_columns(frame: pd.DataFrame, cols: dict, schema: Schema, as_of: dt.dat
 
 
 def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> FilePart:
+    """Shape one file as read into canonical raw rows.
+
+    Parameters
+    ----------
+    table : the file as :func:`stats_lib.ingest.readers.read_table` read it.
+    schema : a validated schema.
+    as_of : dates after this day are rejected as ``future_date``.
+    fi : the file's index among the input files.
+
+    Returns
+    -------
+    FilePart
+
+    Raises
+    ------
+    InputError
+        No time column; a long table without a count column; a wide table without category columns;
+        dates written without a year and no ``year:`` in the schema.
+    """
     path = str(table.path)
     frame = table.frame
     headers = list(frame.columns)
@@ -349,6 +382,17 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
 
 
 def show_headers(headers: list[str], limit: int = 12) -> str:
+    """Column names for an error message: the first ``limit``, each cut to 30 characters.
+
+    Parameters
+    ----------
+    headers : column names.
+    limit : how many to show.
+
+    Returns
+    -------
+    str, ``(none)`` when there are none.
+    """
     shown = [str(h)[:30] for h in headers[:limit]]
     more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
     return ", ".join(shown) + more if shown else "(none)"
