@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.clean.duckdb_plan import ReadPlan
-from stats_lib.clean.ledger import ledger_settings
+from stats_lib.clean.ledger import KindLedger, Ledger, RowCounts, ledger_settings
 from stats_lib.clean.rules import (
     REASONS,
     duplicate_flags,
@@ -36,7 +36,7 @@ def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
     return pd.concat([one, duplicate_flags(one, ["rh"], dedupe)], axis=1)
 
 
-def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
+def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> RowCounts:
     """The ledger counts of one kind (or all), from the aggregates and the candidate rows."""
     good = stats[stats["reason"] == ""]
     fin = cands[cands["final"]]
@@ -45,23 +45,23 @@ def _block(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
     by_reason = rej.groupby("reason")["n"].sum()
     dates = pd.concat([good["dmin"], good["dmax"], fin["date"]]).dropna()
     kept = int(good["n"].sum()) + len(fin)
-    return {
-        "rows_read": int(stats["n"].sum()) + len(cands),
-        "rows_kept": kept,
-        "rows_rejected": int(by_reason.sum()),
-        "duplicates_removed": int(cands["removed"].sum()),
-        "exact_duplicates": int(cands["exact"].sum()),
-        "rejected_by_reason": {r: int(by_reason[r]) for r in REASONS if r in by_reason.index},
-        "masked_cells": int(by_reason.get("masked_count", 0)),
-        "count_total": int(good["c"].sum()) + int(fin["cnt"].sum()),
-        "normalised_rows": {
+    return RowCounts(
+        rows_read=int(stats["n"].sum()) + len(cands),
+        rows_kept=kept,
+        rows_rejected=int(by_reason.sum()),
+        duplicates_removed=int(cands["removed"].sum()),
+        exact_duplicates=int(cands["exact"].sum()),
+        rejected_by_reason={r: int(by_reason[r]) for r in REASONS if r in by_reason.index},
+        masked_cells=int(by_reason.get("masked_count", 0)),
+        count_total=int(good["c"].sum()) + int(fin["cnt"].sum()),
+        normalised_rows={
             **{k: int(good.loc[good[f].astype(bool), "n"].sum() + fin[f].astype(bool).sum())
                for k, f in (("fullwidth", "fw"), ("traditional", "tr"), ("whitespace", "ws"))},
             "fullwidth_or_space": int(good.loc[good["fw"].astype(bool) | good["ws"].astype(bool), "n"].sum()
                                       + (fin["fw"].astype(bool) | fin["ws"].astype(bool)).sum())},
-        "date_min": pd.Timestamp(dates.min()).strftime("%Y-%m-%d") if len(dates) else None,
-        "date_max": pd.Timestamp(dates.max()).strftime("%Y-%m-%d") if len(dates) else None,
-    }
+        date_min=pd.Timestamp(dates.min()).strftime("%Y-%m-%d") if len(dates) else None,
+        date_max=pd.Timestamp(dates.max()).strftime("%Y-%m-%d") if len(dates) else None,
+    )
 
 
 def _unmapped(stats: pd.DataFrame, cands: pd.DataFrame) -> dict:
@@ -193,26 +193,24 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
         files.append(info)
     good = stats[(stats["reason"] == "") & ~stats["fi"].isin(untimed)]
     timed = fin[~fin["fi"].isin(untimed)]
-    ledger = {
-        **_block(stats, cands),
-        "unmapped_categories": {},
-        "total_mismatches": [m for p in parts or [] for m in p.mismatches],
-        "hour_unknown": int(good.loc[~good["has_time"].astype(bool), "n"].sum() + (~timed["has_time"]).sum()),
-        "district_unmatched": int(sum(i["district_unmatched"] for i in files)),
-        **ledger_settings(schema, as_of, dedupe, "duckdb"),
-        "files": files,
-        "by_kind": {},
-    }
-    if dedupe != "exact":
-        ledger["exact_duplicates_kept"] = ledger["exact_duplicates"]
+    by_kind: dict[str, KindLedger] = {}
     merged: dict = {}
     for kind in kinds:
         s, c = stats[stats["kind"] == kind], cands[cands["kind"] == kind]
-        ledger["by_kind"][kind] = {**_block(s, c), "unmapped_categories": _unmapped(s, c)}
-        for label, n in ledger["by_kind"][kind]["unmapped_categories"].items():
+        by_kind[kind] = KindLedger(counts=_block(s, c), unmapped_categories=_unmapped(s, c))
+        for label, n in by_kind[kind].unmapped_categories.items():
             merged[label] = merged.get(label, 0) + n
-    # as the pandas engine: kinds in order, then a stable sort by count
-    ledger["unmapped_categories"] = dict(sorted(merged.items(), key=lambda kv: -kv[1]))
+    ledger = Ledger(
+        counts=_block(stats, cands),
+        # kinds in order, then a stable sort by count
+        unmapped_categories=dict(sorted(merged.items(), key=lambda kv: -kv[1])),
+        total_mismatches=[m for p in parts or [] for m in p.mismatches],
+        hour_unknown=int(good.loc[~good["has_time"].astype(bool), "n"].sum() + (~timed["has_time"]).sum()),
+        district_unmatched=int(sum(i["district_unmatched"] for i in files)),
+        settings=ledger_settings(schema, as_of, dedupe, "duckdb"),
+        files=files,
+        by_kind=by_kind,
+    )
     if parts is None:
         rejects = _rejects(one, plans)
     else:  # the shaped files' rejected rows, as their shaping wrote them
@@ -220,7 +218,7 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
             columns=["file", "line", "reason"])], ignore_index=True)
         rejects = rejects.reindex(columns=["file", "line", "reason"] + [c for c in RAW_COLUMNS if c in rejects])
         rejects = rejects.fillna("")
-    return Cleaned(daily=daily, hourly=hourly, ledger=ledger, rejects=rejects)
+    return Cleaned(daily=daily, hourly=hourly, ledger=ledger.to_dict(), rejects=rejects)
 
 
 def _rejects(one: pd.DataFrame, plans: list[ReadPlan]) -> pd.DataFrame:

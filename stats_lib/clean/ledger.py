@@ -10,11 +10,153 @@ Ledger invariant: ``rows_read == rows_kept + rows_rejected + duplicates_removed`
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass
 
 from stats_lib.errors import ParameterError
 from stats_lib.ingest.schema import Schema
 
-__all__ = ["ledger_settings", "ledger_summary"]
+__all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary"]
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """What happened to the rows (or count cells) of all files, or of one kind.
+
+    Attributes
+    ----------
+    rows_read, rows_kept, rows_rejected, duplicates_removed : int
+        ``rows_read == rows_kept + rows_rejected + duplicates_removed``.
+    exact_duplicates : int
+        Rows without an id equal to an earlier row (removed only with ``dedupe="exact"``).
+    rejected_by_reason : dict
+        Reason code -> rows, in the order of :data:`stats_lib.clean.rules.REASONS`.
+    masked_cells : int
+        Count cells masked or missing (``*``, ``—`` …), never read as zero.
+    count_total : int
+        Sum of the kept counts (the rows kept, for record-level input).
+    normalised_rows : dict
+        Kept rows whose category, subcategory or district normalisation changed: ``fullwidth``,
+        ``traditional``, ``whitespace``, ``fullwidth_or_space``.
+    date_min, date_max : str or None
+        First and last statistical day kept (ISO dates).
+    """
+
+    rows_read: int
+    rows_kept: int
+    rows_rejected: int
+    duplicates_removed: int
+    exact_duplicates: int
+    rejected_by_reason: dict
+    masked_cells: int
+    count_total: int
+    normalised_rows: dict
+    date_min: str | None
+    date_max: str | None
+
+    def to_dict(self) -> dict:
+        """The counts as the ledger's JSON holds them (this order)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class KindLedger:
+    """The ledger of one kind (警情 or 案件): its counts and its unmapped categories (label -> rows)."""
+
+    counts: RowCounts
+    unmapped_categories: dict
+
+    def to_dict(self) -> dict:
+        """The block as the ledger's JSON holds it."""
+        return {**self.counts.to_dict(), "unmapped_categories": dict(self.unmapped_categories)}
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """What a cleaning run did with every input row: the ledger, typed; :meth:`to_dict` is ``ledger.json``.
+
+    Attributes
+    ----------
+    counts : RowCounts
+        All files together.
+    unmapped_categories : dict
+        Label -> rows counted under 其他, by rows then first appearance.
+    total_mismatches : list of dict
+        Totals of wide tables that do not match their parts.
+    hour_unknown : int
+        Kept records without a time of day (not in the hourly table).
+    district_unmatched : int
+        Rows whose district pattern found nothing in a non-blank value.
+    settings : dict
+        :func:`ledger_settings`.
+    files : list of dict
+        One entry per input file (path, sha256, encoding, shape, columns, notes, rows_read …).
+    by_kind : dict
+        Kind -> :class:`KindLedger`.
+    """
+
+    counts: RowCounts
+    unmapped_categories: dict
+    total_mismatches: list
+    hour_unknown: int
+    district_unmatched: int
+    settings: dict
+    files: list
+    by_kind: dict
+
+    def to_dict(self) -> dict:
+        """The ledger as ``ledger.json`` holds it: the same keys in the same order as before it was typed.
+
+        Returns
+        -------
+        dict: the keys of :class:`RowCounts`, then ``unmapped_categories``, ``total_mismatches``,
+        ``hour_unknown``, ``district_unmatched``, the settings, ``files``, ``by_kind`` and, unless
+        ``dedupe`` is ``"exact"``, ``exact_duplicates_kept``.
+        """
+        out = {
+            **self.counts.to_dict(),
+            "unmapped_categories": dict(self.unmapped_categories),
+            "total_mismatches": list(self.total_mismatches),
+            "hour_unknown": self.hour_unknown,
+            "district_unmatched": self.district_unmatched,
+            **self.settings,
+            "files": list(self.files),
+            "by_kind": {k: v.to_dict() for k, v in self.by_kind.items()},
+        }
+        if self.settings.get("dedupe") != "exact":
+            out["exact_duplicates_kept"] = self.counts.exact_duplicates
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Ledger:
+        """The typed ledger of a ``ledger.json`` (as :meth:`to_dict` writes it).
+
+        Parameters
+        ----------
+        data : the ledger as a dict.
+
+        Returns
+        -------
+        Ledger
+
+        Raises
+        ------
+        KeyError
+            A key of the ledger is missing.
+        """
+        names = list(RowCounts.__dataclass_fields__)
+        settings = ("dedupe", "as_of", "day_start", "timezone", "taxonomy", "schema", "engine")
+        return cls(
+            counts=RowCounts(**{k: data[k] for k in names}),
+            unmapped_categories=dict(data["unmapped_categories"]),
+            total_mismatches=list(data["total_mismatches"]),
+            hour_unknown=data["hour_unknown"],
+            district_unmatched=data["district_unmatched"],
+            settings={k: data[k] for k in settings},
+            files=list(data["files"]),
+            by_kind={k: KindLedger(counts=RowCounts(**{n: v[n] for n in names}),
+                                   unmapped_categories=dict(v["unmapped_categories"]))
+                     for k, v in data["by_kind"].items()},
+        )
 
 
 def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: str) -> dict:
