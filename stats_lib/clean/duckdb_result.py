@@ -31,7 +31,7 @@ _RAW = {"id": "id_raw", "time": "t_raw", "category": "cat", "subcategory": "sub"
 
 
 def _dedupe_candidates(one: pd.DataFrame, dedupe: str | None) -> pd.DataFrame:
-    """Resolve the rows whose id (or whole row) repeats: first occurrence kept, as the pandas engine."""
+    """Resolve the rows whose id (or whole row) repeats: first occurrence in file order kept."""
     one = one.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
     return pd.concat([one, duplicate_flags(one, ["rh"], dedupe)], axis=1)
 
@@ -162,7 +162,7 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
     for c in ("has_time", "off", "unmatched", "fw", "tr", "ws", "cand"):
         one[c] = one[c].astype(object).fillna(False).astype(bool)
     cands = _dedupe_candidates(one[one["cand"]], dedupe)
-    # Parquet files whose every kept time is midnight have dates, not times (as the pandas engine).
+    # Parquet files whose every kept time is midnight have dates, not times (as shape.shape_file decides).
     no_time: set[int] = set()
     for f in plans:
         if f.fmt != "parquet":

@@ -25,7 +25,7 @@ from stats_lib.ingest.schema import Schema
 
 __all__ = ["load_csv", "source_sql", "load_shaped"]
 
-# The characters str.strip() removes (the pandas engine strips ids with it).
+# The characters str.strip() removes (shape.shape_file strips ids with it).
 _PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                   "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # Forms SQL parses exactly as stats_lib.clean.parse_times does (length-guarded: see _fast_time).
@@ -47,7 +47,7 @@ def _lit(text: str) -> str:
 
 
 def _text_expr(f: ReadPlan, header: str) -> str:
-    """SQL giving a column as the pandas engine's text ('' when empty)."""
+    """SQL giving a column as the readers' text ('' when empty), as shape.shape_file sees it."""
     if f.fmt == "csv":
         return f"coalesce(c{f.headers.index(header)}, '')"
     t = f.col_types[header]
@@ -221,7 +221,7 @@ def _fast_time(col: str, schema: Schema) -> tuple[str, str]:
 
 def _guard() -> str:
     """SQL ``BETWEEN`` of the years a date may have (:data:`stats_lib.clean.rules.DATE_YEARS`); SQL leaves any other
-    year to the Python parser, which rejects it as a bad date, as the pandas engine does."""
+    year to the Python parser, which rejects it as a bad date (rules.parse_times)."""
     return f"BETWEEN TIMESTAMP '{DATE_YEARS[0]}-01-01' AND TIMESTAMP '{DATE_YEARS[1]}-12-31 23:59:59.999999'"
 
 

@@ -156,7 +156,7 @@ def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> M
     if need.any():
         kind[need] = kind_values(combos.loc[need, "kraw"]).to_numpy()
     combos["kind"] = kind
-    # categories per kind (the pandas engine maps every kind's values together; per value it is the same)
+    # categories per kind, on distinct values (a value maps the same way wherever it occurs)
     taxonomy = load_taxonomy(schema.taxonomy)
     category = pd.Series(OTHER, index=combos.index, dtype=object)
     label = pd.Series("", index=combos.index, dtype=object)

@@ -150,7 +150,7 @@ def _run(paths: list[Path], schema: Schema, as_of: dt.date, dedupe: str | None, 
             if parts is not None:
                 raise StatsLibError(f"{', '.join(str(p) for p in paths)}: the DuckDB engine failed "
                                     f"({str(exc).splitlines()[0][:200]})") from None
-            # a malformed or oddly encoded file: the pandas engine reads it or names the problem
+            # a malformed or oddly encoded file: the readers read and shape it, or name the problem
             raise Unsupported(f"DuckDB could not read the input ({str(exc).splitlines()[0][:200]})") from None
         except duckdb.Error as exc:
             raise StatsLibError(f"{', '.join(str(p) for p in paths)}: the DuckDB engine failed "
