@@ -23,6 +23,7 @@ from stats_lib.safe import safe_frame
 from stats_lib.stats.compare import compare
 from stats_lib.stats.forecast import forecast
 from stats_lib.stats.forecast_backtest import backtest
+from stats_lib.windows import last_complete_day
 
 __all__ = ["main"]
 
@@ -45,7 +46,8 @@ def _add_window_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--end", metavar="DATE", help="last day, inclusive (YYYY-MM-DD)")
     p.add_argument("--period", metavar="NAME", help="a named period, Chinese name or slug (since-spring-festival …)")
     p.add_argument("--year", type=int, help="year of the named period")
-    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date (default today, Asia/Shanghai)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="reference date (default yesterday, the last complete day in Asia/Shanghai)")
     p.add_argument("--baseline", metavar="MODE",
                    help="calendar | lunar | weekday | holiday | previous | avgN (default: lunar within 春运, else calendar)")
 
@@ -142,7 +144,8 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 
 def _window_from_args(args: argparse.Namespace):
 
-    return resolve_window(start=args.start, end=args.end, period=args.period, year=args.year, as_of=args.as_of)
+    as_of = args.as_of or last_complete_day().isoformat()  # a day still running is never reported as whole
+    return resolve_window(start=args.start, end=args.end, period=args.period, year=args.year, as_of=as_of)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from stats_lib.errors import ParameterError
 
-__all__ = ["Window", "Baseline", "BASELINE_MODES", "as_date", "today_shanghai"]
+__all__ = ["Window", "Baseline", "BASELINE_MODES", "as_date", "today_shanghai", "last_complete_day"]
 
 #: Baseline modes accepted everywhere a baseline is named; ``avgN`` (``avg2`` … ``avg9``) also.
 BASELINE_MODES = ("calendar", "lunar", "weekday", "holiday", "previous")
@@ -158,3 +158,13 @@ def today_shanghai() -> dt.date:
     """
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")).date()
 
+
+
+def last_complete_day() -> dt.date:
+    """The last complete day in Asia/Shanghai: yesterday (today is not over, so its counts are partial).
+
+    The default ``as_of`` of a briefing or a comparison: a run at 07:24 reports up to yesterday 24时, not
+    a morning's 56 incidents as if they were a whole day. Data that end earlier end earlier; a window
+    asked to end today is reported with the hour of its last record (see the briefing header).
+    """
+    return today_shanghai() - dt.timedelta(days=1)

@@ -118,12 +118,14 @@ def test_named_period_resolves(datafile):
     assert validate_params(p)["period"] == "lantern"
 
 
-def test_as_of_defaults_to_today_in_shanghai(datafile):
+def test_as_of_defaults_to_the_last_complete_day_in_shanghai(datafile):
+    # issue 13: a morning run must not report today's first hours as a whole day: yesterday is the default
     p = _base(datafile)
     del p["as_of"]
-    before = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+    one = dt.timedelta(days=1)
+    before = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date() - one
     got = validate_params(p)["as_of"]
-    after = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+    after = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date() - one
     assert got in (before.isoformat(), after.isoformat())
 
 

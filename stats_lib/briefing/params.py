@@ -23,7 +23,7 @@ import yaml
 from stats_lib.calendar.baselines import baseline_windows, resolve_window
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
-from stats_lib.windows import BASELINE_MODES, today_shanghai
+from stats_lib.windows import BASELINE_MODES, last_complete_day, today_shanghai
 
 __all__ = [
     "PARAMETERS",
@@ -54,7 +54,7 @@ PARAMETERS: dict[str, ParamSpec] = {
     "end": ParamSpec("date", "last day, inclusive: YYYY-MM-DD, optionally with an hour (2023-02-02T12)"),
     "period": ParamSpec("str", "a named period, Chinese name or slug (春节以来, since-spring-festival …)"),
     "year": ParamSpec("int", "year of the named period"),
-    "as_of": ParamSpec("date", "reference date YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    "as_of": ParamSpec("date", "reference date YYYY-MM-DD (default: yesterday, the last complete day in Asia/Shanghai)"),
     "baseline": ParamSpec("str", "calendar | lunar | weekday | holiday | previous | avgN (N = 2 … 9)"),
     "lang": ParamSpec("str", "zh or en (default zh)"),
     "districts": ParamSpec("strs", "only these districts"),
@@ -193,7 +193,7 @@ def validate_params(params: Mapping[str, object], *, base: str | Path | None = N
         if raw.get(name) is not None:
             out[name] = _check_date(name, raw[name])
     out["as_of"] = (_check_date("as_of", raw["as_of"], hour_ok=False) if raw.get("as_of") is not None
-                    else today_shanghai().isoformat())
+                    else last_complete_day().isoformat())
     if raw.get("period") is not None:
         out["period"] = _check_str("period", raw["period"])
     if raw.get("year") is not None:

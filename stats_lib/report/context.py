@@ -34,11 +34,11 @@ from stats_lib.report import narrative
 from stats_lib.report.narrative import zero_sentence
 from stats_lib.report.words import baseline_name as comparison_baseline_name
 from stats_lib.report.words import category_label
-from stats_lib.stats.anomaly import flag_anomalies
+from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
 from stats_lib.stats.compare import compare
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
-from stats_lib.windows import Baseline, Window, as_date, today_shanghai
+from stats_lib.windows import Baseline, Window, as_date, last_complete_day
 
 __all__ = ["Context", "prepare", "baseline_name"]
 
@@ -74,7 +74,7 @@ class Context:
     focus: object = None
     focus_by: str = ""
     anomalies: pd.DataFrame | None = None
-    anomaly_tail: float = 0.01
+    anomaly_tail: float = FALSE_FLAGS_PER_BRIEFING
     anomaly_note: str = ""
     mask_below: int | None = None
     min_base: int = 5
@@ -208,7 +208,8 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
             period: str | None = None, year: int | None = None, as_of: str | None = None,
             baseline: str | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
             categories: Sequence[str] | None = None, mask_below: int | None = None,
-            output_dir: str | None = None, *, min_base: int = 5, tail: float = 0.01) -> Context:
+            output_dir: str | None = None, *, min_base: int = 5,
+            tail: float = FALSE_FLAGS_PER_BRIEFING) -> Context:
     """Load the data, resolve the window and baseline, and compute every comparison of the briefing once.
 
     Parameters
@@ -240,7 +241,8 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     min_base : int
         Baseline counts below this get no percentage (the small-count wording instead).
     tail : float
-        Tail probability of the anomaly limits, per day and series (default 1 in 100).
+        Expected number of false anomaly flags in the whole briefing, all series and days together
+        (default 0.2; each series-day is tested at ``tail / (series x days)``, Bonferroni).
 
     Returns
     -------
@@ -306,8 +308,8 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
 
 
 def _today() -> dt.date:
-
-    return today_shanghai()
+    """The default as-of date: the last complete day (yesterday in Asia/Shanghai)."""
+    return last_complete_day()
 
 
 def _replace(ctx: Context, **changes) -> Context:
@@ -349,7 +351,8 @@ def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail
 
     sub = d[d["kind"] == kind]
     try:
-        res = flag_anomalies(sub, window.start, min(window.end, cutoff), by="category", tail=tail, all_days=True)
+        res = flag_anomalies(sub, window.start, min(window.end, cutoff), by="category", tail=tail, per="briefing",
+                             all_days=True)
         return res, ("", "")
     except InputError as exc:
         return None, (f"历史数据不足，未做异常检测（{exc}）。", f"Not enough history to check for anomalies ({exc}).")

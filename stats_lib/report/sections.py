@@ -26,6 +26,7 @@ from stats_lib.report import charts
 from stats_lib.report.narrative import fmt_count as nfmt
 from stats_lib.report.words import category_label, pct_phrase, signed_pct
 from stats_lib.tables import coverage
+from stats_lib.windows import today_shanghai
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
@@ -351,12 +352,19 @@ def header(ctx: Context) -> Section:
         title = f"Briefing on {ctx.subject}: " + (f"{period} ({w.label('en')})" if period else w.label("en"))
     days = f"{w.exposure_days:g}"
     cut_hour = w.end_hour if (ctx.cutoff == w.end and not w.whole_days) else 24
+    partial = partial_day_hour(ctx)
+    if partial is not None:  # the day is not over: say so, with the hour of the last record
+        cut_hour = partial
     fields = [
         (_t(ctx, "统计时段", "Period"), window_text(w, ctx) + _t(ctx, f"，共{days}天。", f", {days} days.")),
         (_t(ctx, "对比时段", "Compared with"), "；".join(window_text(b, ctx) for b in ctx.baseline.windows)
          + _t(ctx, f"，{ctx.baseline_name}。", f", {ctx.baseline_phrase}.")),
-        (_t(ctx, "数据截至", "Data as of"), _t(ctx, f"{_date_text(ctx.cutoff, ctx, year=True)}{cut_hour}时。",
-                                            f"{cut_hour:02d}:00 on {_date_text(ctx.cutoff, ctx, year=True)}.")),
+        (_t(ctx, "数据截至", "Data as of"),
+         _t(ctx, f"{_date_text(ctx.cutoff, ctx, year=True)}{cut_hour}时"
+                 + ("（当日尚未结束，最后一条记录在此前一小时内，当日数据不完整）。" if partial is not None else "。"),
+            f"{cut_hour:02d}:00 on {_date_text(ctx.cutoff, ctx, year=True)}"
+            + (" (the day is not over: its last record is in the hour before; the day is partial)."
+               if partial is not None else "."))),
         (_t(ctx, "检验方法", "Test"), ctx.test_text),
     ]
     notes = []
@@ -367,6 +375,17 @@ def header(ctx: Context) -> Section:
         notes.append(_t(ctx, f"小于{ctx.mask_below}的数字以“*”表示。",
                         f"Counts below {ctx.mask_below} are shown as '*'."))
     return Section("header", title, fields=tuple(fields), level=1, notes=tuple(notes), colon=_t(ctx, "：", ": "))
+
+
+def partial_day_hour(ctx: Context) -> int | None:
+    """The hour (1-24) just after the last record, when the report's last day is today or later (not over).
+
+    None when the last day is complete (before today in Asia/Shanghai) or there is no hourly table.
+    """
+    if ctx.cutoff < today_shanghai() or ctx.hourly is None:
+        return None
+    h = ctx.hourly[(ctx.hourly["date"] == pd.Timestamp(ctx.cutoff)) & (ctx.hourly["count"] > 0)]
+    return int(h["hour"].max()) + 1 if len(h) else 0
 
 
 def window_text(w, ctx: Context) -> str:
@@ -795,23 +814,6 @@ def _series_label(group: object, ctx: Context) -> str:
     return low if low.endswith("s") else f"{low} {ctx.kind_en.lower()}"
 
 
-def _watch(ctx: Context, p: float = 0.01, n: int = 3) -> list[str]:
-    """Up to ``n`` unflagged series-days furthest from expected (one-sided p below ``p`` for that day)."""
-    a = ctx.anomalies
-    if a is None or a.empty:
-        return []
-    w = a[(a["flag"].astype(str) == "") & (a["p_value"] < p)].sort_values("p_value").head(n)
-    mb = ctx.mask_below
-    out = []
-    for _, r in w.sort_values(["date", "group"]).iterrows():
-        d = pd.Timestamp(r["date"]).date()
-        out.append(_t(ctx, f"{_date_text(d, ctx)}{_paren(day_name(d, ctx), ctx)}{_series_label(r['group'], ctx)}"
-                           f"{fmt_count(r['observed'], mb)}起（预期{fmt_count(round(float(r['expected']), 1), mb)}起）",
-                      f"{_date_text(d, ctx)}{_paren(day_name(d, ctx), ctx)}: {fmt_count(r['observed'], mb)} "
-                      f"{_series_label(r['group'], ctx)} (expected {fmt_count(round(float(r['expected']), 1), mb)})"))
-    return out
-
-
 def anomalies(ctx: Context) -> Section:
     """七、异常提示: flagged days (total and by category) and the categories that changed significantly."""
     title = _title(ctx, "anomalies")
@@ -819,7 +821,10 @@ def anomalies(ctx: Context) -> Section:
     mb = ctx.mask_below
     paragraphs = []
     rows = []
-    level = f"{ctx.anomaly_tail * 100:g}%"
+    a = ctx.anomalies
+    n_series = int(a["group"].nunique()) if a is not None and not a.empty else 0
+    n_days = int(a["date"].nunique()) if a is not None and not a.empty else 0
+    level = f"{float(a['level'].iloc[0]) * 100:.2g}%" if a is not None and not a.empty else ""
     for _, r in flagged.sort_values(["date", "group"]).iterrows():
         d = pd.Timestamp(r["date"]).date()
         label = _series_label(r["group"], ctx)
@@ -847,11 +852,6 @@ def anomalies(ctx: Context) -> Section:
         paragraphs.append(ctx.anomaly_note)
     elif not rows:
         paragraphs.append(_t(ctx, "统计时段内各序列均未超出预期范围。", "No day in the period fell outside its expected range."))
-    watch = _watch(ctx)
-    if watch:
-        paragraphs.append(_t(ctx, "另有偏离预期较大、但未超出上下限的（单日 p < 0.01）：" + "；".join(watch) + "。",
-                             "Also far from expected but within the limits (p < 0.01 for the day): "
-                             + "; ".join(watch) + "."))
     sig = _rows(ctx.by_category) if ctx.by_category is not None else pd.DataFrame()
     if not sig.empty:
         sig = sig[sig["significant"].astype(bool)]
@@ -866,11 +866,14 @@ def anomalies(ctx: Context) -> Section:
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=[
         _t(ctx, "日期", "Date"), _t(ctx, "类别", "Series"), _t(ctx, "实际", "Observed"), _t(ctx, "预期", "Expected"),
         _t(ctx, "下限", "Lower"), _t(ctx, "上限", "Upper"), _t(ctx, "方向", "Direction"), "p"])
+    budget = f"{ctx.anomaly_tail:g}"
     note = _t(ctx, "预期值由统计时段之前的数据估计（星期、月份、法定节假日、距春节天数、趋势；泊松/负二项回归）；"
-                   f"上下限为每日预期值的双侧{level}界限（正常情况下每个序列每天约有{level}的机会被误提示），超出即提示。",
+                   f"上下限按整份通报误提示的期望次数不超过{budget}次设定（{n_series}个序列×{n_days}天，"
+                   f"每个序列每天双侧{level}），超出即提示。",
               "Expected counts are estimated from the days before the period (weekday, month, public holidays, "
-              "days from Spring Festival, trend; Poisson/negative-binomial regression); the limits are two-sided "
-              f"{level} limits for each day (an ordinary day has a {level} chance of a false flag).")
+              "days from Spring Festival, trend; Poisson/negative-binomial regression); the limits are set so that "
+              f"the whole briefing expects at most {budget} false flags ({n_series} series x {n_days} days, "
+              f"two-sided {level} for each series and day).")
     return Section("anomalies", title, tuple(paragraphs),
                    tables=(Table("anomalies", _t(ctx, "异常提示", "Anomalies"), frame, note),))
 
