@@ -196,11 +196,15 @@ def check_filter_values(daily: pd.DataFrame, column: str, values: Sequence[str] 
 
 
 def window_counts(daily: pd.DataFrame, window: Window, by: Sequence[str] = (), *,
-                  hourly: pd.DataFrame | None = None) -> pd.Series:
+                  hourly: pd.DataFrame | None = None, day_start_minutes: int = 0) -> pd.Series:
     """Counts of ``daily`` inside ``window``, summed by the ``by`` columns.
 
     Whole days come from the daily table; a first or last day cut at an hour comes from the hourly
-    table (``hour >= start_hour`` on the first day, ``hour < end_hour`` on the last).
+    table (``hour >= start_hour`` on the first day, ``hour < end_hour`` on the last). With statistical
+    days that start at ``day_start_minutes`` after midnight (``day_start: "08:00"`` is 480), a window cut
+    at an hour is counted by clock time on the hourly table: a record of statistical day D at clock hour
+    h < 8 happened on D + 1 (the hourly table's ``hour`` is the clock hour). Day starts that are not whole
+    hours are counted by the hour the record falls in.
 
     Returns
     -------
@@ -216,6 +220,16 @@ def window_counts(daily: pd.DataFrame, window: Window, by: Sequence[str] = (), *
     """
     by = list(by)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    if day_start_minutes and not window.whole_days and hourly is not None and "subcategory" not in by:
+        hours = hourly["hour"].to_numpy()
+        late = (hours * 60 < day_start_minutes).astype("int64")  # after midnight: the next calendar day
+        clock = hourly["date"].to_numpy() + ((hours + 24 * late) * 3600).astype("timedelta64[s]")
+        lo = np.datetime64(start + pd.Timedelta(hours=window.start_hour))
+        hi = np.datetime64(end + pd.Timedelta(hours=window.end_hour))
+        d = hourly.loc[(clock >= lo) & (clock < hi), [*by, "count"]]
+        if not by:
+            return pd.Series([int(d["count"].sum())], index=pd.Index([TOTAL], name="group"), name="count")
+        return d.groupby(by, sort=False, observed=True)["count"].sum()
     inside = (daily["date"] >= start) & (daily["date"] <= end)
     d = daily.loc[inside, [*by, "count"]]
     if not window.whole_days:

@@ -466,3 +466,26 @@ def test_compstat_new_year_holiday_starting_in_december():
     assert (row["start"], row["end"]) == (dt.date(2022, 12, 31), dt.date(2022, 12, 31))
     assert (row["baseline_start"], row["baseline_end"]) == (dt.date(2022, 1, 1), dt.date(2022, 1, 1))
     assert row["current"] == 10 and row["baseline"] == 10
+
+
+def test_hour_cut_window_with_duty_days_counts_by_clock_time():
+    # issue 13, item 6: statistical days run 08:00 to 08:00 (day_start "08:00"); the hourly table keeps the
+    # clock hour. A window 2023-02-10 20时 to 2023-02-15 6时 is clock time: count every record in it.
+    rng = np.random.default_rng(3)
+    clock = pd.date_range("2023-02-01 00:00", "2023-02-25 23:00", freq="h")
+    n = rng.poisson(3.0, len(clock))
+    stat_day = (clock - pd.Timedelta(hours=8)).normalize()
+    hourly = pd.DataFrame({"date": stat_day, "hour": clock.hour, "kind": "警情", "category": "刑事",
+                           "district": "东城区", "count": n})
+    hourly = hourly.groupby(["date", "hour", "kind", "category", "district"], as_index=False)["count"].sum()
+    daily = hourly.groupby(["date", "kind", "category", "district"], as_index=False)["count"].sum()
+    daily["subcategory"] = ""
+    w = Window("2023-02-10", "2023-02-15", start_hour=20, end_hour=6)
+    b = Baseline("previous", (Window("2023-02-06", "2023-02-10", start_hour=10, end_hour=20),))
+    truth = int(n[(clock >= "2023-02-10 20:00") & (clock < "2023-02-15 06:00")].sum())  # by clock, plain numpy
+    before = int(n[(clock >= "2023-02-06 10:00") & (clock < "2023-02-10 20:00")].sum())
+    c = compare(daily, w, b, hourly=hourly, history=False, ledger={"day_start": "08:00"})
+    assert (c.total["current"], c.total["baseline"]) == (truth, before)
+    # without the day start the cut would apply clock hours to statistical days and count otherwise
+    wrong = compare(daily, w, b, hourly=hourly, history=False)
+    assert wrong.total["current"] != truth

@@ -116,3 +116,10 @@ def test_out_of_range_years_raise_calendar_error():
         festivals(1949)
     with pytest.raises(CalendarError):
         festivals(2100)
+
+
+def test_shift_lunar_years_is_a_named_result():
+    got = shift_lunar_years(dt.date(2023, 1, 21))  # 除夕 2023 -> 除夕 2022, the day before 春节 2022
+    assert got.day == got[0] == LunarDate(2022, 1, 1).to_solar_date() - dt.timedelta(days=1)
+    day, notes = got
+    assert day == got.day and notes == got.notes == []

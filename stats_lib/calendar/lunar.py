@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ __all__ = [
     "lunar_date",
     "lunar_attributes",
     "shift_lunar_years",
+    "LunarShift",
 ]
 
 #: First and last Gregorian year whose festivals this module answers for.
@@ -185,9 +187,29 @@ def lunar_attributes(dates: pd.Series | pd.DatetimeIndex) -> pd.DataFrame:
     )
 
 
+class LunarShift(NamedTuple):
+    """Result of :func:`shift_lunar_years`: the earlier ``day`` and the ``notes`` on any adjustment.
+
+    A named tuple, so that ``day, notes = shift_lunar_years(...)`` and ``[0]`` keep working.
+    """
+
+    day: dt.date
+    notes: list[str]
+
+
 def shift_lunar_years(day: dt.date, years: int = 1, *, leap_as_next: bool = False,
-                      lang: str = "zh") -> tuple[dt.date, list[str]]:
+                      lang: str = "zh") -> LunarShift:
     """Return the same lunar day ``years`` lunar years earlier, and notes on any adjustment.
+
+    Returns
+    -------
+    LunarShift
+        ``day`` (the earlier date) and ``notes`` (short sentences, empty when nothing was adjusted).
+
+    Raises
+    ------
+    CalendarError
+        The earlier year is outside 1900-2099 (the lunar tables of ``lunardate``).
 
     The twelfth month's last day (除夕) maps to the earlier year's 除夕 whether that is the 29th or
     the 30th; a 30th that does not exist in the earlier month maps to its 29th. A day in a leap
@@ -203,7 +225,7 @@ def shift_lunar_years(day: dt.date, years: int = 1, *, leap_as_next: bool = Fals
     length = next(row[3] for row in _month_table(ld.year) if row[1] == ld.month and row[2] == ld.leap)
     if ld.month == 12 and not ld.leap and ld.day == length:
         out = spring_festival(target + 1) - dt.timedelta(days=1)
-        return out, notes
+        return LunarShift(out, notes)
     month, leap = ld.month, False
     if ld.leap:
         if any(row[1] == month and row[2] for row in _month_table(target)):
@@ -219,4 +241,4 @@ def shift_lunar_years(day: dt.date, years: int = 1, *, leap_as_next: bool = Fals
         notes.append(f"lunar {month}/{d} does not exist in {target}; day {target_len} used" if lang == "en"
                      else f"农历{month}月{d}日在{target}年不存在，按{target_len}日对齐")
         d = target_len
-    return _lunar(target, month, d, leap), notes
+    return LunarShift(_lunar(target, month, d, leap), notes)

@@ -288,7 +288,8 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
 
     # the data's coverage: the ledger's days, else the whole daily table's (never the filtered rows)
     full = coverage(cleaned.daily, cleaned.ledger)
-    cover = {"date_min": full.first.isoformat(), "date_max": min(full.last, as_of_date).isoformat()}
+    cover = {"date_min": full.first.isoformat(), "date_max": min(full.last, as_of_date).isoformat(),
+             "day_start": dict(cleaned.ledger or {}).get("day_start", "00:00")}
     comps = _comparisons(d, h, window, base, kind, min_base, cover, csel, dsel)
     anomalies_df, anomaly_note = _anomalies(d, window, cutoff, kind, tail)
     years = range(min([window.start.year] + [w.start.year for w in base.windows]) - 1, window.end.year + 2)

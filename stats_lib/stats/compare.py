@@ -308,8 +308,9 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
                            "the data holds incidents and cases: this table compares incidents only; use "
                            "kind='案件' for cases (or kind='all' to add them up)"))
     hdata = filter_rows(hourly, districts=dl, categories=cl, kinds=kl)
-
-    counts = pd.concat([window_counts(data, w, dims, hourly=hdata).rename(i) for i, w in enumerate(wins)], axis=1)
+    ds = day_start_minutes(ledger)
+    counts = pd.concat([window_counts(data, w, dims, hourly=hdata, day_start_minutes=ds).rename(i)
+                        for i, w in enumerate(wins)], axis=1)
     counts = counts.fillna(0).astype("int64")
     if dims:
         counts = counts.loc[counts.sum(axis=1) > 0]
@@ -405,6 +406,20 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
                       test_en=test_en, kinds=kinds, min_base=min_base, alpha=alpha,
                       dispersion=disp.summary,
                       filters={"districts": dl, "categories": cl, "kind": kl})
+
+
+def day_start_minutes(ledger: object) -> int:
+    """Minutes after midnight at which the ledger's statistical day starts (``day_start: "08:00"`` is 480)."""
+    if ledger is None:
+        return 0
+    value = ledger.get("day_start") if isinstance(ledger, dict) else getattr(ledger, "day_start", None)
+    if not value:
+        return 0
+    try:
+        hh, mm = str(value).split(":")[:2]
+        return int(hh) * 60 + int(mm)
+    except ValueError:
+        return 0
 
 
 def _powered(a: np.ndarray, b: np.ndarray, phi: np.ndarray, alpha: float) -> np.ndarray:
