@@ -43,7 +43,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
 
 lab: $(STAMP_DEV)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 sample: $(STAMP_RUN)
 	$(BIN)/python tools/make_sample.py --out data/sample

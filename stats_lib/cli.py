@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"])
     p.add_argument("--districts", nargs="+", metavar="NAME")
     p.add_argument("--categories", nargs="+", metavar="NAME")
-    p.add_argument("--mask-below", dest="mask_below", type=int, metavar="K")
+    p.add_argument("--mask-below", dest="mask_below", type=int, metavar="K", help="show counts below K as *")
+    p.add_argument("--region", metavar="CODE", help="calendar region: CN (default), HK, TW, US, GB …")
+    p.add_argument("--template", metavar="FILE.pptx", help="a bureau's PowerPoint template for the deck")
     p.add_argument("--params-file", dest="params_file", metavar="FILE.yaml")
     p.add_argument("--out", default="reports", metavar="DIR")
     p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="limit per notebook cell")
@@ -195,7 +197,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     sys.modules.setdefault("rfc3987_syntax", None)
 
     params = params_from_cli(vars(args))
-    path = render(params, out=args.out, timeout=args.timeout, lock_wait=args.wait)
+    path = render(params, out=args.out, timeout=args.timeout, lock_wait=args.wait, template=args.template)
     print(path)
     return 0
 

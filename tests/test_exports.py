@@ -35,15 +35,18 @@ def _figure(text: str = "chart") -> Figure:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """A tiny briefing output folder written by the real Collector: 3 charts (2 native), 2 tables."""
+    """A tiny briefing output folder written by the real Collector: 3 sections, 3 charts (2 native), 2 tables."""
     out = tmp_path_factory.mktemp("built") / "out"
     c = Collector(out, title="示例市春节以来警情形势分析", subtitle="2023年1月21日至2月5日")
+    c.section("overview", "一、总体情况", ["全市共接报警情12,345起，同比下降5.2%。其余基本持平。"])
+    c.section("categories", "二、分类警情", ["刑事警情1,234起。"], ["注：显著指 p < 0.05。"])
     c.chart("by-category", "分类对比", _figure(),
             native={"type": "bar", "categories": ["刑事", "治安", "=1+1"],
                     "series": {"本期": [1234.0, 2345.0, None], "去年同期": [1197.0, 2560.0, 5.0]}})
     c.table("categories", "分类警情", pd.DataFrame({
         "类别": ["刑事", "治安", "交通"], "本期": [1234, 2345, 1987], "去年同期": [1197, 2560, 1787],
         "同比": ["+3.1%", "-8.4%", "+11.2%"], "显著性": ["—", "▼ 显著", "▲ 显著"]}))
+    c.section("daily", "三、每日走势", ["日均771.6起。"])
     c.chart("daily", "每日走势", _figure(),
             native={"type": "line", "categories": ["1月21日", "1月22日"], "series": {"本期": [801.0, 766.0]}})
     c.chart("hours", "时段分布", _figure())
@@ -66,47 +69,74 @@ def _slide_texts(slide) -> list[str]:
 # --------------------------------------------------------------------------- PPTX
 
 
-def test_pptx_slides_in_order(output_dir, tmp_path):
+def _kind(slide) -> str:
+    types = {s.shape_type for s in slide.shapes}
+    return ("picture" if MSO_SHAPE_TYPE.PICTURE in types else "chart" if any(s.has_chart for s in slide.shapes)
+            else "table" if MSO_SHAPE_TYPE.TABLE in types else "text")
+
+
+def test_pptx_slides_in_order_on_layouts_with_titles_and_notes(output_dir, tmp_path):
     path = write_pptx(output_dir, tmp_path / "b.pptx", title="示例市春节以来警情形势分析",
                       subtitle_lines=["统计时段：2023年1月21日至2月5日", "对比时段：去年农历同期", "数据截至：2023年2月5日24时"])
     prs = Presentation(str(path))  # reopens
-    assert prs.slide_width == Inches(13.333) or abs(prs.slide_width / prs.slide_height - 16 / 9) < 1e-3
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 1e-3
     assert abs(prs.slide_height - Inches(7.5)) < Inches(0.01)
+    slides = list(prs.slides)
+    # every slide has a title placeholder (the outline view lists it) and no slide is a Blank layout
+    titles = [s.shapes.title.text_frame.text for s in slides]
+    assert titles == ["示例市春节以来警情形势分析", "要点", "一、总体情况", "分类对比", "分类警情", "每日走势", "时段分布",
+                      "数据说明 / 清洗台账"]
+    assert all(s.slide_layout.name != "Blank" for s in slides)
+    sub = [p for p in slides[0].placeholders if p.placeholder_format.idx == 1][0]
+    assert sub.text_frame.text.split("\n") == ["统计时段：2023年1月21日至2月5日", "对比时段：去年农历同期",
+                                               "数据截至：2023年2月5日24时"]
+    assert [_kind(s) for s in slides[1:]] == ["text", "text", "chart", "table", "chart", "picture", "table"]
+    # the headline slide carries the overview's sentences, one bullet each
+    body = [p for p in slides[1].placeholders if p.placeholder_format.idx == 1][0]
+    assert [p.text for p in body.text_frame.paragraphs] == ["全市共接报警情12,345起，同比下降5.2%。", "其余基本持平。"]
+    # notes on every content slide: the words of its section
+    for slide in slides[1:]:
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
+    assert "刑事警情1,234起。" in slides[3].notes_slide.notes_text_frame.text
+    assert "注：显著指 p < 0.05。" in slides[4].notes_slide.notes_text_frame.text
+
+
+def test_pptx_each_chart_once_native_where_possible(output_dir, tmp_path):
+    prs = Presentation(str(write_pptx(output_dir, tmp_path / "b.pptx", title="t", subtitle_lines=[], lang="zh")))
     index = json.loads((output_dir / "outputs.json").read_text("utf-8"))
     charts_ = [i for i in index["items"] if i["kind"] == "chart"]
-    natives = [i for i in charts_ if i.get("native")]
-    tables = [i for i in index["items"] if i["kind"] == "table"]
-    assert len(prs.slides) == 1 + len(charts_) + len(natives) + len(tables) == 8
-    slides = list(prs.slides)
-    title = _slide_texts(slides[0])
-    assert title[0] == "示例市春节以来警情形势分析"
-    assert title[1].split("\n") == ["统计时段：2023年1月21日至2月5日", "对比时段：去年农历同期", "数据截至：2023年2月5日24时"]
-    kinds = []
-    for slide in slides[1:]:
-        types = {s.shape_type for s in slide.shapes}
-        kinds.append("picture" if MSO_SHAPE_TYPE.PICTURE in types else "chart" if MSO_SHAPE_TYPE.CHART in types
-                     else "table" if MSO_SHAPE_TYPE.TABLE in types else "?")
-    assert kinds == ["picture", "chart", "table", "picture", "chart", "picture", "table"]
-    assert _slide_texts(slides[2]) == ["分类对比（可编辑）"]
-    assert _slide_texts(slides[3]) == ["分类警情"]
-
-
-def test_pptx_pictures_are_the_pngs_filling_the_slide(output_dir, tmp_path):
-    prs = Presentation(str(write_pptx(output_dir, tmp_path / "b.pptx", title="t", subtitle_lines=[], lang="zh")))
     pics = [s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    pngs = sorted((output_dir / "charts").glob("*.png"))
-    assert len(pics) == len(pngs) == 3
-    assert [hashlib.sha256(p.image.blob).hexdigest() for p in pics] == [
-        hashlib.sha256(p.read_bytes()).hexdigest() for p in pngs]
-    for pic in pics:  # 1920x1080 → the whole 16:9 slide
-        assert (pic.left, pic.top, pic.width, pic.height) == (0, 0, prs.slide_width, prs.slide_height)
+    natives = [s for slide in prs.slides for s in slide.shapes if s.has_chart]
+    assert len(pics) + len(natives) == len(charts_) == 3
+    (only,) = [i for i in charts_ if not i.get("native")]
+    assert hashlib.sha256(pics[0].image.blob).hexdigest() == hashlib.sha256(
+        (output_dir / only["png"]).read_bytes()).hexdigest()
+    assert not any("可编辑" in s.shapes.title.text_frame.text for s in prs.slides)
 
 
-def test_pptx_english_editable_title(output_dir, tmp_path):
-    prs = Presentation(str(write_pptx(output_dir, tmp_path / "e.pptx", title="Briefing", subtitle_lines=["x"],
-                                      lang="en")))
-    assert _slide_texts(list(prs.slides)[2]) == ["分类对比 (editable)"]
+def test_pptx_picture_flag_keeps_a_chart_a_picture(output_dir, tmp_path):
+    index = json.loads((output_dir / "outputs.json").read_text("utf-8"))
+    for item in index["items"]:
+        if item.get("slug") == "daily" and item["kind"] == "chart":
+            item["native"]["picture"] = True
+    (output_dir / "outputs.json").write_text(json.dumps(index, ensure_ascii=False), "utf-8")
+    prs = Presentation(str(write_pptx(output_dir, tmp_path / "b.pptx", title="t", subtitle_lines=[])))
+    daily = [s for s in prs.slides if s.shapes.title.text_frame.text == "每日走势"]
+    assert len(daily) == 1 and _kind(daily[0]) == "picture"
+
+
+def test_pptx_uses_a_bureau_template(output_dir, tmp_path):
+    template = Presentation()
+    template.slide_width, template.slide_height = Inches(10), Inches(7.5)  # a 4:3 bureau master
+    template.slides.add_slide(template.slide_layouts[6])  # a slide the template came with is dropped
+    template.save(tmp_path / "bureau.pptx")
+    prs = Presentation(str(write_pptx(output_dir, tmp_path / "b.pptx", title="t", subtitle_lines=["x"],
+                                      template=tmp_path / "bureau.pptx")))
+    assert prs.slide_width == Inches(10)
+    assert all(s.shapes.title is not None for s in prs.slides)
+    assert len(prs.slides) == 8
+    with pytest.raises(RenderError, match="template"):
+        write_pptx(output_dir, tmp_path / "c.pptx", template=output_dir / "outputs.json")
 
 
 def test_pptx_native_charts_hold_the_input_numbers(output_dir, tmp_path):
@@ -148,8 +178,8 @@ def test_pptx_long_table_is_split_then_cut(tmp_path):
     n = 60
     c.table("daily", "每日明细", pd.DataFrame({"日期": [f"第{i}天" for i in range(n)], "数量": np.arange(n) * 1000}))
     prs = Presentation(str(write_pptx(out, tmp_path / "l.pptx", title="t", subtitle_lines=[])))
-    per = exports._ROWS_PER_SLIDE
-    shown = per * exports._MAX_TABLE_SLIDES
+    per = exports.ROWS_PER_SLIDE
+    shown = per * exports.MAX_TABLE_SLIDES
     assert len(prs.slides) == 1 + math.ceil(shown / per)
     body = []
     for slide in list(prs.slides)[1:]:
@@ -159,6 +189,7 @@ def test_pptx_long_table_is_split_then_cut(tmp_path):
     assert body == [f"{i * 1000:,}" for i in range(shown)]
     texts = _slide_texts(list(prs.slides)[-1])
     assert "每日明细（续）" in texts and any(f"共{n}行" in t for t in texts)
+    assert f"共{n}行" in list(prs.slides)[-1].notes_slide.notes_text_frame.text
 
 
 def test_pptx_wrapping_rows_go_to_more_slides_and_fit(tmp_path):
@@ -177,7 +208,7 @@ def test_pptx_wrapping_rows_go_to_more_slides_and_fit(tmp_path):
 
 def test_pptx_refuses_paths_outside_the_folder(output_dir, tmp_path):
     index = json.loads((output_dir / "outputs.json").read_text("utf-8"))
-    index["items"][0]["png"] = "../../etc/passwd"
+    next(i for i in index["items"] if i["kind"] == "chart" and not i.get("native"))["png"] = "../../etc/passwd"
     (output_dir / "outputs.json").write_text(json.dumps(index), "utf-8")
     with pytest.raises(RenderError, match="leaves the output folder"):
         write_pptx(output_dir, tmp_path / "b.pptx", title="t", subtitle_lines=[])
@@ -193,7 +224,7 @@ def test_missing_outputs_json_is_a_render_error(tmp_path):
 
 def test_xlsx_sheets_headers_and_numbers(output_dir, tmp_path):
     wb = openpyxl.load_workbook(write_xlsx(output_dir, tmp_path / "t.xlsx"))
-    assert wb.sheetnames == ["分类警情", "数据说明 清洗台账"]  # '/' is not allowed in a sheet name
+    assert wb.sheetnames == ["说明", "分类警情", "数据说明 清洗台账"]  # '/' is not allowed in a sheet name
     ws = wb["分类警情"]
     assert [c.value for c in ws[1]] == ["类别", "本期", "去年同期", "同比", "显著性"]
     assert all(c.font.b for c in ws[1])
@@ -329,3 +360,27 @@ def test_pptx_means_keep_one_decimal_and_digests_are_shortened(tmp_path):
     # The workbook keeps the whole digest.
     wb = openpyxl.load_workbook(write_xlsx(out, tmp_path / "f.xlsx", "zh"))
     assert wb.worksheets[0]["C2"].value == digest
+
+
+def test_xlsx_about_sheet_and_data_behind_a_table(tmp_path):
+    """A table registered with its numbers: rates as fractions with a percent format, wording beside, dates as dates."""
+    import datetime as dt
+
+    out = tmp_path / "data"
+    c = Collector(out, title="全市警情形势分析")
+    c.section("header", "全市警情形势分析", level=1, fields=[("统计时段", "2023年1月21日至2月5日"), ("数据截至", "2023年2月5日24时。")])
+    shown = pd.DataFrame({"日期": ["1月21日", "1月22日"], "本期": [166, 3], "同比": ["−0.6%", "由4起降至3起"]})
+    data = pd.DataFrame({"日期": [dt.date(2023, 1, 21), dt.date(2023, 1, 22)], "本期": [166, 3],
+                         "同比": [-0.006, None], "同比（说明）": ["−0.6%", "由4起降至3起"]})
+    c.table("key-days", "重点时段", shown, data=data, formats={"本期": "#,##0", "同比": "+0.0%;-0.0%;0.0%"})
+    c.section("data_notes", "八、数据说明", ["定义：日均＝本期总数÷天数。"])
+    wb = openpyxl.load_workbook(write_xlsx(out, tmp_path / "d.xlsx"))
+    assert wb.sheetnames[0] == "说明"
+    about = {(r[0].value, r[1].value) for r in wb["说明"].iter_rows(min_row=2)}
+    assert ("统计时段", "2023年1月21日至2月5日") in about and ("数据截至", "2023年2月5日24时。") in about
+    assert ("一、数据说明", "定义：日均＝本期总数÷天数。") in about
+    ws = wb["重点时段"]
+    assert [c.value.date() for c in ws["A"][1:]] == [dt.date(2023, 1, 21), dt.date(2023, 1, 22)]
+    assert ws["C2"].value == pytest.approx(-0.006) and ws["C2"].number_format == "+0.0%;-0.0%;0.0%"
+    assert ws["C3"].value is None and ws["D3"].value == "由4起降至3起"
+    assert ws.auto_filter.ref == "A1:D3" and ws.freeze_panes == "A2"

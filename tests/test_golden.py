@@ -38,6 +38,11 @@ def test_clean_tables_and_ledger_unchanged(cleaned):
     assert snap["hourly"] == golden("hourly")
 
 
+def test_committed_cleaned_sample_is_the_clean_of_the_sample(cleaned):
+    committed = record.ROOT / "data" / "sample" / "cleaned"
+    assert record.snapshot(committed, None) == record.snapshot(cleaned, None)
+
+
 @pytest.mark.slow
 def test_rendered_tables_and_narrative_unchanged(cleaned, tmp_path):
     snap = record.snapshot(cleaned, record.render(cleaned, tmp_path / "reports"))

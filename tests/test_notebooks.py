@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 BRIEFING_PARAMS = ["data", "schema", "start", "end", "period", "year", "as_of", "baseline", "lang", "districts",
-                   "categories", "mask_below", "output_dir"]
-EXPLORE_PARAMS = ["data", "schema", "category", "district", "start", "end", "baseline", "lang"]
+                   "categories", "mask_below", "region", "output_dir"]
+EXPLORE_PARAMS = ["data", "schema", "category", "district", "start", "end", "as_of", "baseline", "lang"]
 NOTEBOOKS = {"briefing.ipynb": BRIEFING_PARAMS, "explore.ipynb": EXPLORE_PARAMS}
 MAX_LINES = 6
 
@@ -57,6 +57,8 @@ def test_one_parameters_cell_with_exactly_the_names(notebook):
     tree = ast.parse(cells[0].source)
     names = []
     for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "typing":
+            continue  # Optional / List: annotations that papermill's parser understands
         assert isinstance(node, ast.AnnAssign), f"only typed assignments in the parameters cell: {ast.dump(node)}"
         assert isinstance(node.target, ast.Name)
         names.append(node.target.id)
@@ -70,18 +72,49 @@ def test_parameters_are_commented(notebook):
     src = _params_cells(nb)[0].source
     lines = src.split("\n")
     for node in ast.parse(src).body:
-        assert "  # " in lines[node.end_lineno - 1], f"parameter {node.target.id} has no comment"
+        if isinstance(node, ast.AnnAssign):
+            assert "  # " in lines[node.end_lineno - 1], f"parameter {node.target.id} has no comment"
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_papermill_infers_every_parameter_with_its_type(root, name):
+    """papermill's own inference (what `papermill --help-notebook` prints) sees every parameter, typed."""
+    import papermill
+
+    found = papermill.inspect_notebook(str(root / "notebooks" / name))
+    assert list(found) == NOTEBOOKS[name]
+    src = _params_cells(nbformat.read(root / "notebooks" / name, as_version=4)).pop().source
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.AnnAssign):
+            p = found[node.target.id]
+            assert p["inferred_type_name"] == ast.unparse(node.annotation), p
+            assert p["help"], p
+
+
+def _defaults(nb) -> dict:
+    return {n.target.id: ast.literal_eval(n.value) for n in ast.parse(_params_cells(nb)[0].source).body
+            if isinstance(n, ast.AnnAssign)}
 
 
 def test_briefing_defaults(root):
     nb = nbformat.read(root / "notebooks" / "briefing.ipynb", as_version=4)
-    values = {n.target.id: ast.literal_eval(n.value) for n in ast.parse(_params_cells(nb)[0].source).body}
+    values = _defaults(nb)
     assert values["start"] == "2023-01-21"
     assert values["lang"] == "zh"
     assert values["output_dir"] is None and values["mask_below"] is None
-    # default data paths are relative to notebooks/ and point at the committed sample
-    for p in values["data"]:
-        assert p.startswith("../data/sample/")
+    # the default data is the committed cleaned sample, found from the repository root and from notebooks/
+    assert values["data"] == ["data/sample/cleaned"]
+    assert (root / "data" / "sample" / "cleaned" / "daily.parquet").is_file()
+
+
+def test_default_data_is_found_from_the_root_and_from_notebooks(root, monkeypatch):
+    from stats_lib.report.context import prepare
+
+    for folder in (root, root / "notebooks"):
+        monkeypatch.chdir(folder)
+        ctx = prepare(data=["data/sample/cleaned"], start="2023-01-21", end="2023-01-22", as_of="2023-01-22",
+                      baseline="lunar")
+        assert int(ctx.total.total["current"]) > 0
 
 
 def _allowed_call(func: ast.expr, stats_names: set[str]) -> bool:
@@ -129,10 +162,18 @@ def test_briefing_shows_every_section_in_order(root):
     assert src.count(", out)") == len(order)
 
 
-def test_no_markdown_logic(notebook):
-    _, _, nb = notebook
+def test_no_markdown_in_the_briefing(root):
+    nb = nbformat.read(root / "notebooks" / "briefing.ipynb", as_version=4)
     # the rendered HTML drops code; every word a reader sees is an output, so no markdown cells at all
     assert all(c.cell_type == "code" for c in nb.cells)
+
+
+def test_explore_is_guided_and_runs_its_sections_in_order(root):
+    nb = nbformat.read(root / "notebooks" / "explore.ipynb", as_version=4)
+    assert nb.cells[0].cell_type == "markdown"
+    src = "\n".join(c.source for c in _code(nb))
+    order = [src.find(f"b.{s}(ctx)") for s in ("header", "focus", "daily", "hourly", "anomalies")]
+    assert all(p >= 0 for p in order) and order == sorted(order)
 
 
 def test_section_functions_exist(root):

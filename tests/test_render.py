@@ -111,9 +111,14 @@ def test_slug_from_window_and_baseline():
     cut = Window("2023-01-27", "2023-02-02", start_hour=0, end_hour=12)
     assert report_slug({"lang": "zh"}, cut, b) == "2023-01-27T00_2023-02-02T12_lunar"
     sel = {"lang": "zh", "districts": ["城关区", "七里河区"]}
-    digest = hashlib.sha256(json.dumps({"districts": ["七里河区", "城关区"]}, ensure_ascii=False,
+    assert report_slug(sel, w, b) == "2023-01-21_2023-02-05_lunar_sel-七里河区-城关区"  # names, readable
+    assert report_slug({"lang": "zh", "districts": ["临河县"], "categories": ["火灾"], "region": "CN"}, w, b) == \
+        "2023-01-21_2023-02-05_lunar_sel-临河县-火灾"
+    assert report_slug({"lang": "en", "region": "US"}, w, b) == "2023-01-21_2023-02-05_lunar_en_us"
+    odd = {"lang": "zh", "districts": ["A/B", "C"]}  # not a folder-safe name: the first safe one and a hash
+    digest = hashlib.sha256(json.dumps({"districts": ["A/B", "C"]}, ensure_ascii=False,
                                        sort_keys=True).encode()).hexdigest()[:8]
-    assert report_slug(sel, w, b) == f"2023-01-21_2023-02-05_lunar_sel-{digest}"
+    assert report_slug(odd, w, b) == f"2023-01-21_2023-02-05_lunar_sel-{digest}"
 
 
 @pytest.mark.parametrize("mode", ["../../etc", "/abs", "a/b", "x\\y"])
@@ -285,8 +290,8 @@ def test_render_writes_complete_report_atomically(tmp_path, params, datafile):
     files = tree(path)
     assert files != before and "briefing.html" in files
     for name in ("briefing.ipynb", "briefing.html", "briefing.pptx", "tables.xlsx", "manifest.json",
-                 "outputs.json", "charts/01-test-bars.png", "charts/01-test-bars.svg",
-                 "tables/02-test-table.json"):
+                 "outputs.json", "charts/test-bars.png", "charts/test-bars.svg",  # named by content
+                 "tables/test-table.json"):
         assert name in files, name
     assert leftovers(out) == []                    # no temp folder, no old report, no lock
 
@@ -480,22 +485,32 @@ def test_sample_briefing_end_to_end(tmp_path, sample_cleaned):
     assert [e.get_text(strip=True) for e in soup.select(".jp-InputPrompt, .jp-OutputPrompt")
             if e.get_text(strip=True)] == []
 
-    # the deck: a title slide, one picture slide per chart, a native chart per `native`, reopens
+    # the deck: a title placeholder on every slide, notes on every content slide, each chart once
     deck = Presentation(str(path / "briefing.pptx"))
     slides = list(deck.slides)
-    assert index["title"] in " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
-    pictures = [s for s in slides if any(sh.shape_type == 13 for sh in s.shapes)]
-    natives = [s for s in slides if any(getattr(sh, "has_chart", False) and sh.has_chart for sh in s.shapes)]
-    assert len(pictures) == len(charts)
-    assert len(natives) == sum(1 for c in charts if c.get("native"))
+    assert all(s.shapes.title is not None and s.shapes.title.text_frame.text for s in slides)
+    assert slides[0].shapes.title.text_frame.text == index["title"]
+    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in slides[1:])
+    pictures = [sh for s in slides for sh in s.shapes if sh.shape_type == 13]
+    natives = [sh for s in slides for sh in s.shapes if getattr(sh, "has_chart", False) and sh.has_chart]
+    assert len(pictures) + len(natives) == len(charts)  # no chart twice
+    assert len(natives) == sum(1 for c in charts if c.get("native") and not c["native"].get("picture"))
     assert any(sh.has_table for s in slides for sh in s.shapes)
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
 
-    # the workbook: one sheet per table, the headers as shown
+    # the workbook: 说明 first, then one sheet per table; every cell that reads as a number is a number
     book = load_workbook(path / "tables.xlsx")
-    assert len(book.sheetnames) == len(tables)
-    header = pd_columns(path / tables[0]["json"])
-    assert [c.value for c in book[book.sheetnames[0]][1]][:len(header)] == header
+    assert book.sheetnames[0] == "说明" and len(book.sheetnames) == 1 + len(tables)
+    number = re.compile(r"^[+\-\u2212]?[\d,]+(\.\d+)?%?$")
+    for ws in book.worksheets[1:]:
+        heads = [c.value for c in ws[1]]
+        for col, head in zip(ws.iter_cols(min_row=2), heads):
+            if str(head).endswith(("（说明）", "(as printed)")):
+                continue  # the wording beside a rate is text by design
+            texts = [c.value for c in col if isinstance(c.value, str) and number.match(c.value.strip())]
+            assert texts == [], (ws.title, head, texts[:3])
+    day = book["每日序列"]
+    assert hasattr(day["A2"].value, "year") and isinstance(day["B2"].value, int)
 
     # the narrative's figures equal compare() on the same data, and a plain pandas sum
     data = read_cleaned(sample_cleaned)
@@ -558,3 +573,16 @@ def test_kernel_of_this_interpreter(monkeypatch):
     monkeypatch.setattr("ipykernel.kernelspec.install", lambda **kw: installed.update(kw))
     assert render_mod._kernel_name() == "stats-lib-python3"
     assert installed["prefix"] == sys.prefix and installed["kernel_name"] == "stats-lib-python3"
+
+
+@pytest.mark.slow
+def test_drill_down_render_succeeds(tmp_path, root):
+    """--districts 临河县 --categories 火灾: the data's coverage is the whole export's, not the selected rows'."""
+    out = tmp_path / "reports"
+    argv = ["render", "--data", str(root / "data" / "sample" / "cleaned"), "--start", "2023-01-21", "--end",
+            "2023-02-05", "--baseline", "lunar", "--as-of", "2023-02-05", "--districts", "临河县", "--categories", "火灾",
+            "--out", str(out)]
+    assert cli.main(argv) == 0
+    path = out / "2023-01-21_2023-02-05_lunar_sel-临河县-火灾"
+    html = (path / "briefing.html").read_text("utf-8")
+    assert "临河县共接报警情" in html and "火灾警情" in html

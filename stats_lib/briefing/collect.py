@@ -4,10 +4,16 @@ The notebook runs in a kernel; the PPTX deck and the XLSX workbook are written a
 render process. A :class:`Collector` is the hand-over between the two: the notebook registers each
 chart and table with it, and it writes them into ``output_dir``:
 
-- ``charts/NN-slug.png`` (1920x1080) and ``charts/NN-slug.svg``;
-- ``tables/NN-slug.json`` (pandas ``orient="split"``: columns, index, data);
-- ``outputs.json``: ``{"title", "subtitle", "lang", "items": [{"kind": "chart"|"table", "n", "slug",
-  "title", "png", "svg", "native", "json"}, ...]}`` in the order registered.
+- ``charts/<slug>.png`` (1920x1080) and ``charts/<slug>.svg``, named by what they show (``daily.png``,
+  ``hourly.png``, ``chuxi-night.png``, ``districts.png``), so a name means the same chart in every report;
+- ``tables/<slug>.json`` (pandas ``orient="split"``: columns, index, data);
+- ``outputs.json``: ``{"title", "subtitle", "lang", "items": [{"kind": "section"|"chart"|"table", "n",
+  "slug", "title", ...}, ...]}`` in the order registered. A ``section`` item (``key``, ``title``,
+  ``paragraphs``, ``notes``) opens the charts and tables that follow it; the slides use its words as the
+  speaker notes of those slides.
+
+Sections are numbered in the order they are shown (一、二、三 … / 1. 2. 3.), whatever their builder's
+default number, so a notebook that shows a subset (``explore.ipynb``) or adds a section reads in order.
 
 ``native`` is optional data for an editable PowerPoint chart:
 ``{"type": "bar"|"line", "categories": [str, ...], "series": {name: [float|None, ...]}}``.
@@ -23,13 +29,30 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Collector", "SLIDE_SIZE_IN", "SLIDE_DPI"]
+__all__ = ["Collector", "SLIDE_SIZE_IN", "SLIDE_DPI", "numbered", "section_number"]
 
 #: Figure size (inches) and DPI that give a 1920x1080 PNG.
 SLIDE_SIZE_IN = (16.0, 9.0)
 SLIDE_DPI = 120
 
 _SLUG = re.compile(r"[^a-z0-9-]+")
+_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+\.\s)")
+_ZH_NUMBERS = "一二三四五六七八九十"
+
+
+def section_number(n: int, lang: str = "zh") -> str:
+    """The heading prefix of the ``n``-th section: ``一、`` … ``十九、`` / ``1. ``."""
+    if lang == "en":
+        return f"{n}. "
+    if n <= 10:
+        return _ZH_NUMBERS[n - 1] + "、"
+    tens, ones = divmod(n, 10)
+    return (_ZH_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (_ZH_NUMBERS[ones - 1] if ones else "") + "、"
+
+
+def numbered(title: str, n: int, lang: str = "zh") -> str:
+    """``title`` with its number replaced by the ``n``-th (``三、每日走势`` as the 2nd → ``二、每日走势``)."""
+    return section_number(n, lang) + _NUMBER.sub("", title, count=1)
 
 
 def _safe_slug(slug: str) -> str:
@@ -43,6 +66,9 @@ class Collector:
     def __init__(self, output_dir: str | Path | None, *, title: str = "", subtitle: str = "", lang: str = "zh"):
         self.output_dir = Path(output_dir) if output_dir else None
         self.index: dict = {"title": title, "subtitle": subtitle, "lang": lang, "items": []}
+        self.lang = lang
+        self.sections = 0
+        self._names: dict[str, set[str]] = {"chart": set(), "table": set()}
         if self.output_dir is not None:
             (self.output_dir / "charts").mkdir(parents=True, exist_ok=True)
             (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
@@ -57,14 +83,39 @@ class Collector:
         tmp.write_text(json.dumps(self.index, ensure_ascii=False, indent=1), "utf-8")
         tmp.replace(self.output_dir / "outputs.json")
 
+    def _name(self, slug: str, kind: str) -> str:
+        """A file name for ``slug``, unique among this report's charts (or tables): ``daily``, then ``daily-2``."""
+        base = _safe_slug(slug)
+        name, k = base, 2
+        taken = self._names[kind]
+        while name in taken:
+            name, k = f"{base}-{k}", k + 1
+        taken.add(name)
+        return name
+
+    def section(self, key: str, title: str, paragraphs=(), notes=(), *, level: int = 2, fields=()) -> str:
+        """Register a section heading and its words; return its title numbered in the order shown.
+
+        The report's title (``level`` 1) is not numbered.
+        """
+        if level == 2:
+            self.sections += 1
+            title = numbered(title, self.sections, self.lang)
+        self.index["items"].append({"kind": "section", "n": self._next(), "slug": _safe_slug(key), "title": title,
+                                    "level": level, "paragraphs": list(paragraphs), "notes": list(notes),
+                                    "fields": [[str(k), str(v)] for k, v in fields]})
+        if self.output_dir is not None:
+            self._save_index()
+        return title
+
     def chart(self, slug: str, title: str, fig, native: dict | None = None) -> bytes | None:
-        """Register a matplotlib Figure; save it as ``charts/NN-slug.png`` (1920x1080) and ``.svg``.
+        """Register a matplotlib Figure; save it as ``charts/<slug>.png`` (1920x1080) and ``.svg``.
 
         Returns the PNG's bytes (so that the notebook can show the same image without drawing the
         figure again), or None when nothing is written (``output_dir=None``).
         """
         n = self._next()
-        name = f"{n:02d}-{_safe_slug(slug)}"
+        name = self._name(slug, "chart")
         item = {"kind": "chart", "n": n, "slug": _safe_slug(slug), "title": title, "native": native,
                 "png": f"charts/{name}.png", "svg": f"charts/{name}.svg"}
         png = None
@@ -80,16 +131,32 @@ class Collector:
             self._save_index()
         return png
 
-    def table(self, slug: str, title: str, df: pd.DataFrame) -> None:
-        """Register a table as shown to the reader (headers in the report language)."""
+    def table(self, slug: str, title: str, df: pd.DataFrame, *, data: pd.DataFrame | None = None,
+              formats: dict | None = None, note: str = "", workbook_only: bool = False) -> None:
+        """Register a table as shown to the reader (headers in the report language).
+
+        ``data`` is the numbers behind it for the workbook (same rows; counts and rates as numbers, dates as
+        dates), written to ``tables/<slug>.data.json`` with ``formats`` (column → Excel number format).
+        ``workbook_only`` tables (the daily and hourly series) go to the workbook, not to the slides.
+        """
         n = self._next()
-        name = f"{n:02d}-{_safe_slug(slug)}"
+        name = self._name(slug, "table")
         item = {"kind": "table", "n": n, "slug": _safe_slug(slug), "title": title, "json": f"tables/{name}.json"}
+        if note:
+            item["note"] = note
+        if workbook_only:
+            item["workbook_only"] = True
+        if data is not None:
+            item["data"] = f"tables/{name}.data.json"
+            item["formats"] = dict(formats or {})
         if self.output_dir is not None:
-            frame = df.reset_index(drop=True)
-            frame.columns = [str(c) for c in frame.columns]
-            (self.output_dir / item["json"]).write_text(
-                frame.to_json(orient="split", force_ascii=False, date_format="iso", index=False), "utf-8")
+            for key, frame in (("json", df), ("data", data)):
+                if frame is None:
+                    continue
+                frame = frame.reset_index(drop=True)
+                frame.columns = [str(c) for c in frame.columns]
+                (self.output_dir / item[key]).write_text(
+                    frame.to_json(orient="split", force_ascii=False, date_format="iso", index=False), "utf-8")
         self.index["items"].append(item)
         if self.output_dir is not None:
             self._save_index()

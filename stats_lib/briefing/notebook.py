@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import io
+from dataclasses import replace
 
 from stats_lib.briefing.collect import SLIDE_SIZE_IN, Collector
 from stats_lib.report.context import Context
@@ -46,6 +47,12 @@ def show(section: Section, collect=None) -> None:
     """
     from IPython.display import HTML, Image, display
 
+    if section.omit:
+        return
+    if collect is not None:
+        title = collect.section(section.key, section.title, section.paragraphs, section.notes, level=section.level,
+                                fields=section.fields)
+        section = replace(section, title=title)
     display(HTML(_heading_html(section)))
     for chart in section.charts:
         if chart.figure is None:
@@ -54,9 +61,11 @@ def show(section: Section, collect=None) -> None:
         display(Image(data=png or _png(chart.figure), width=960))
         _close(chart.figure)
     for t in section.tables:
-        display(HTML(table_html(t)))
+        if not t.workbook_only:
+            display(HTML(table_html(t)))
         if collect is not None:
-            collect.table(t.slug, t.title, t.frame)
+            collect.table(t.slug, t.title, t.frame, data=t.data, formats=t.formats, note=t.note,
+                          workbook_only=t.workbook_only)
     if section.notes:
         display(HTML("\n".join(f'<p style="font-size:90%;color:#555">{_esc(n)}</p>' for n in section.notes)))
 
@@ -89,7 +98,7 @@ def _close(fig) -> None:
 
 def build_all(ctx: Context) -> list[Section]:
     """Every section of the briefing, header first, in order."""
-    return [header(ctx)] + [f(ctx) for f in SECTIONS]
+    return [s for s in [header(ctx)] + [f(ctx) for f in SECTIONS] if not s.omit]
 
 
 def show_all(ctx: Context, collect=None) -> None:

@@ -60,9 +60,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     "districts": ParamSpec("strs", "only these districts"),
     "categories": ParamSpec("strs", "only these categories"),
     "mask_below": ParamSpec("int", "show counts below K as * (K >= 1)"),
+    "region": ParamSpec("str", "calendar region: CN (default), HK, TW, US, GB … (holidays and festivals shown)"),
 }
 
-_CLI_ONLY = ("out", "timeout", "wait", "params_file", "command")
+_CLI_ONLY = ("out", "timeout", "wait", "params_file", "command", "template")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2})(?::00)?)?$")
 _AVG = re.compile(r"^avg[2-9]$")
 
@@ -220,6 +221,10 @@ def validate_params(params: Mapping[str, object], *, base: str | Path | None = N
         if k < 1:
             raise ParameterError(f"mask_below: expected a whole number >= 1, got {k}")
         out["mask_below"] = k
+    region = raw.get("region")
+    out["region"] = "CN" if region is None else _check_str("region", region).upper()
+    if not re.fullmatch(r"[A-Z]{2}", str(out["region"])):
+        raise ParameterError(f"region: expected a two-letter country code (CN, HK, US …), got {region!r}")
     if out["period"] is None and (out["start"] is None) != (out["end"] is None):
         missing = "end" if out["end"] is None else "start"
         raise ParameterError(f"{missing}: give both --start and --end, or a --period")

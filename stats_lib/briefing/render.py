@@ -59,7 +59,8 @@ __all__ = ["render", "params_from_cli", "report_slug", "export_html", "default_n
 KERNEL_NAME = "python3"
 _OWN_KERNEL = "stats-lib-python3"
 
-_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,150}$")
+_SLUG_OK = re.compile(r"^[A-Za-z0-9][\w.-]{0,150}$")
+_NAME_OK = re.compile(r"^[^\W_]+$")  # letters and digits of any script (临河县, 火灾), nothing else
 _EXTERNAL_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, ftp://, //host
 _EXTERNAL_CSS = re.compile(r"""(?:@import\s+)?url\(\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//[^)]*\)\s*;?""", re.I)
 
@@ -98,8 +99,10 @@ def default_notebook() -> Path:
 def report_slug(params: Mapping[str, object], window, baseline) -> str:
     """Return the report folder name of validated parameters, their window and their baseline.
 
-    ``<start>_<end>_<mode>``, each date with ``THH`` when cut at an hour; then ``_en``, ``_maskK`` and
-    ``_sel-<sha256[:8] of the selected districts and categories>`` when they apply.
+    ``<start>_<end>_<mode>``, each date with ``THH`` when cut at an hour; then ``_en``, ``_maskK``, the
+    region when not CN (``_us``) and the selection when one applies: ``_sel-临河县-火灾`` (the names, when
+    they are letters and digits and short), else ``_sel-<first name->`` and 8 hex digits of a SHA-256 of
+    the whole selection, so that two selections never share a folder.
     """
     start = window.start.isoformat() + (f"T{window.start_hour:02d}" if not window.whole_days else "")
     end = window.end.isoformat() + (f"T{window.end_hour:02d}" if not window.whole_days else "")
@@ -108,10 +111,18 @@ def report_slug(params: Mapping[str, object], window, baseline) -> str:
         slug += "_en"
     if params.get("mask_below"):
         slug += f"_mask{int(params['mask_below'])}"
+    if params.get("region") and params["region"] != "CN":
+        slug += f"_{str(params['region']).lower()}"
     sel = {k: sorted(params[k]) for k in ("districts", "categories") if params.get(k)}
     if sel:
-        digest = hashlib.sha256(json.dumps(sel, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-        slug += f"_sel-{digest[:8]}"
+        names = "-".join(n for k in ("districts", "categories") for n in sel.get(k, []))
+        if len(names) <= 40 and all(_NAME_OK.match(n) for k in sel for n in sel[k]):
+            slug += f"_sel-{names}"  # the selection, readable: _sel-临河县-火灾
+        else:
+            digest = hashlib.sha256(json.dumps(sel, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+            first = sel.get("districts", sel.get("categories", []))[0]
+            head = f"{first}-" if _NAME_OK.match(first) and len(first) <= 20 else ""
+            slug += f"_sel-{head}{digest[:8]}"
     if not _SLUG_OK.match(slug) or ".." in slug:
         raise ParameterError(f"report name {slug!r} is not a safe folder name")
     return slug
@@ -313,7 +324,7 @@ def _write_manifest(tmp: Path, target: Path, params: dict, window, baseline, inp
 
 def render(params: Mapping[str, object], out: str | Path = "reports", timeout: int = 600, *,
            notebook: str | Path | None = None, progress: bool | None = None, lock_wait: float = 0.0,
-           ) -> Path:
+           template: str | Path | None = None) -> Path:
     """Render the briefing for ``params`` into ``out/<slug>/`` atomically; return that folder.
 
     Parameters
@@ -332,6 +343,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
         Show papermill's progress bar; default: only when stderr is a terminal.
     lock_wait : float
         Seconds to wait for a running render of the same slug; 0 (default) refuses at once.
+    template : str or Path, optional
+        A bureau's ``.pptx`` whose masters and layouts the deck uses (checked before the kernel starts).
 
     Returns
     -------
@@ -354,6 +367,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ParameterError(f"timeout: expected a whole number of seconds >= 1, got {timeout!r}")
     params = validate_params(params, check_window=False)
+    if template is not None and not Path(template).is_file():
+        raise ParameterError(f"template: no such file: {template}")
     window, baseline = resolve_plan(params)
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
     if not nb_path.is_file():
@@ -381,7 +396,7 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
                 tmp.chmod(0o755)  # mkdtemp makes it 0700; the report is read by others (a web server …)
                 inputs = input_files(params)
                 nb = _run_notebook(nb_path, tmp, params, timeout, progress)
-                _export(tmp, nb, params, window, baseline)
+                _export(tmp, nb, params, window, baseline, template)
                 check_inputs_unchanged(params, inputs)
                 _write_manifest(tmp, target, params, window, baseline, inputs, nb_path, started)
                 move_into_place(tmp, target)
@@ -397,7 +412,7 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     return target
 
 
-def _export(tmp: Path, nb, params: dict, window, baseline) -> None:
+def _export(tmp: Path, nb, params: dict, window, baseline, template: str | Path | None = None) -> None:
     """Write briefing.html, briefing.pptx and tables.xlsx from the executed notebook and its outputs."""
 
     index_path = tmp / "outputs.json"
@@ -414,7 +429,8 @@ def _export(tmp: Path, nb, params: dict, window, baseline) -> None:
     (tmp / "briefing.ipynb").write_text(_dumps_nb(nb), "utf-8")
     (tmp / "briefing.html").write_text(export_html(nb, lang=lang, title=title), "utf-8")
     exports.write_pptx(tmp, tmp / "briefing.pptx", title=title,
-                       subtitle_lines=_subtitle_lines(index, params, window, baseline), lang=lang)
+                       subtitle_lines=_subtitle_lines(index, params, window, baseline), lang=lang,
+                       template=template)
     exports.write_xlsx(tmp, tmp / "tables.xlsx", lang)
 
 

@@ -150,6 +150,14 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
 
 
+def _hide(table: pd.DataFrame, column: str, mask_below: int | None) -> np.ndarray:
+    """``table[column]`` as floats, ``inf`` where the count is hidden (its ``hide_<column>`` flag or below K)."""
+    v = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+    flags = table[f"hide_{column}"].to_numpy(dtype=bool) if f"hide_{column}" in table else np.zeros(len(v), bool)
+    below = np.array([_masked(x, mask_below) for x in v], dtype=bool)
+    return np.where(flags | below, np.inf, v)
+
+
 def _masked(value, mask_below: int | None) -> bool:
     return mask_below is not None and not _is_missing(value) and float(value) < mask_below
 
@@ -292,16 +300,17 @@ def _paired_bars(table: pd.DataFrame, labels: list[str], *, title: str, lang: st
                  current_label: str, baseline_label: str):
     """Grouped vertical bars current vs baseline, value labels on bars, change label above each pair."""
     t = _t(lang)
-    cur = pd.to_numeric(table["current"], errors="coerce").to_numpy(dtype=float)
-    base = pd.to_numeric(table["baseline"], errors="coerce").to_numpy(dtype=float)
+    cur, base = _hide(table, "current", mask_below), _hide(table, "baseline", mask_below)
     pct = _pct_column(table).to_numpy(dtype=float)
     sig = _sig_column(table).to_numpy()
     extra = t["sig"] if sig.any() else ""
     fig, ax = _new_figure(title, _footer(lang, source, note, mask_below, extra))
     x = np.arange(len(table))
     width = 0.42
-    cur_labels = [_fmt(v, mask_below) for v in cur]
-    base_labels = [_fmt(v, mask_below) for v in base]
+    cur_labels = ["*" if np.isinf(v) else _fmt(v, mask_below) for v in cur]
+    base_labels = ["*" if np.isinf(v) else _fmt(v, mask_below) for v in base]
+    hid = np.isinf(cur) | np.isinf(base)
+    cur, base = np.where(np.isinf(cur), np.nan, cur), np.where(np.isinf(base), np.nan, base)  # a gap, not to scale
     # value labels as wide as a bar at most: the axes are about 14.5 in wide, a character ~0.55 em
     bar_pt = 14.5 * 72 / (len(table) + 0.2) * width
     chars = max([_width(s) for s in cur_labels + base_labels] + [1])
@@ -312,7 +321,7 @@ def _paired_bars(table: pd.DataFrame, labels: list[str], *, title: str, lang: st
     ax.bar_label(b2, labels=base_labels, padding=3, fontsize=size, color="#444444")
     top = float(np.nanmax(np.concatenate([cur, base, [1.0]])))
     for i in range(len(table)):
-        text = _change_label(cur[i], base[i], pct[i], bool(sig[i]), lang, mask_below)
+        text = "*" if hid[i] else _change_label(cur[i], base[i], pct[i], bool(sig[i]), lang, mask_below)
         if text:
             y = np.nanmax([cur[i], base[i], 0.0]) + top * 0.085
             ax.text(x[i], y, text, ha="center", va="bottom", fontsize=_CHANGE, fontweight=_bold(),
@@ -415,8 +424,9 @@ def district_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = 
     hidden = max(len(data) - top, 0)
     data = data.head(top).iloc[::-1].reset_index(drop=True)
     extra = t["hidden"].format(n=hidden) if hidden else ""
-    cur = data["_cur"].to_numpy(dtype=float)
-    base = pd.to_numeric(data["baseline"], errors="coerce").to_numpy(dtype=float)
+    cur, base = _hide(data, "current", mask_below), _hide(data, "baseline", mask_below)
+    masked_cur = np.isinf(cur)
+    cur, base = np.where(np.isinf(cur), np.nan, cur), np.where(np.isinf(base), np.nan, base)  # a gap, not to scale
     pct = _pct_column(data).to_numpy(dtype=float)
     sig = _sig_column(data).to_numpy()
     if sig.any():
@@ -430,7 +440,7 @@ def district_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = 
     size = _VALUE if len(data) <= 14 else max(13, int(_VALUE * 14 / len(data)))
     ends = np.fmax(np.nan_to_num(cur), np.nan_to_num(base))
     for i in range(len(data)):
-        count = _fmt(cur[i], mask_below)
+        count = "*" if masked_cur[i] else _fmt(cur[i], mask_below)
         change = _change_label(cur[i], base[i], pct[i], bool(sig[i]), lang, mask_below)
         text = count if not change or count == "*" else (
             f"{count}（{change}）" if lang == "zh" else f"{count} ({change})")
@@ -536,10 +546,18 @@ def daily_trend(current: pd.Series, baselines: Sequence[pd.Series] | pd.Series |
     spans = _holiday_spans(holidays)
     spans = spans[(spans["end"] >= first) & (spans["start"] <= last)]
     top_tf = blended_transform_factory(ax.transData, ax.transAxes)
+    # labels of neighbouring holidays take turns between two heights so that they never overlap: a label
+    # is about 0.55 em a character at _VALUE pt on axes about 14.5 in wide
+    per_day = 14.5 * 72 / max((last - first).days + 1, 1)
+    right_edge, level = [-np.inf, -np.inf], 0
     for span in spans.itertuples(index=False):
         s, e = max(span.start, first), min(span.end, last)
         ax.axvspan(s - day / 2, e + day / 2, color=OKABE_ITO["yellow"], alpha=0.28, zorder=0, linewidth=0)
-        ax.text(s + (e - s) / 2, 0.985, span.name, transform=top_tf, ha="center", va="top", fontsize=_VALUE,
+        centre = (s - first).days + (e - s).days / 2
+        half = _width(str(span.name)) * _VALUE * 0.55 / 2 / per_day
+        level = 0 if centre - half > right_edge[0] else 1 if centre - half > right_edge[1] else (level + 1) % 2
+        right_edge[level] = centre + half
+        ax.text(s + (e - s) / 2, 0.985 - 0.07 * level, span.name, transform=top_tf, ha="center", va="top", fontsize=_VALUE,
                 color="#6B5E00")
     if len(spans):
         handles.append(Patch(color=OKABE_ITO["yellow"], alpha=0.5))

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import holidays as holidays_lib
 import pandas as pd
 
 from stats_lib.calendar.baselines import (
@@ -31,16 +32,20 @@ from stats_lib.calendar.baselines import (
 from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.report import narrative
+from stats_lib.report.masking import suppress_comparison
 from stats_lib.report.narrative import zero_sentence
 from stats_lib.report.words import baseline_name as comparison_baseline_name
-from stats_lib.report.words import category_label
+from stats_lib.report.words import fmt_p, sentence_label
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
 from stats_lib.stats.compare import compare
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, Window, as_date, last_complete_day
 
-__all__ = ["Context", "prepare", "baseline_name"]
+__all__ = ["Context", "prepare", "baseline_name", "LUNAR_REGIONS", "region_holidays"]
+
+#: Regions whose public holidays include the lunar festivals (Spring Festival …).
+LUNAR_REGIONS = frozenset({"CN", "HK", "MO", "TW", "SG"})
 
 
 def baseline_name(mode: str, lang: str = "zh", *, short: bool = True) -> str:
@@ -92,6 +97,13 @@ class Context:
     nights: tuple = ()
     zero_text: str = ""
     params: dict = field(default_factory=dict)
+    taxonomy: str = "default"
+    region: str = "CN"
+
+    @property
+    def lunar(self) -> bool:
+        """True where the lunar festivals are public holidays (CN, HK, MO, TW, SG): key days and nights apply."""
+        return self.region in LUNAR_REGIONS
 
     @property
     def kind_en(self) -> str:
@@ -113,7 +125,7 @@ class Context:
         """What is counted: ``警情``, or with a selection ``高新区火灾警情`` / ``fire incidents in 高新区``."""
 
         if self.lang == "en":
-            cats = " and ".join(category_label(c, "en").lower() for c in self.categories)
+            cats = " and ".join(sentence_label(c, "en", taxonomy=self.taxonomy) for c in self.categories)
             where = f" in {', '.join(self.districts)}" if self.districts else ""
             return f"{cats + ' ' if cats else ''}{self.kind_en.lower()}{where}"
         return "、".join(self.districts) + "、".join(self.categories) + self.kind
@@ -138,9 +150,24 @@ def _load(data, schema: str | None) -> Cleaned:
         return data
     if data is None or (isinstance(data, Sequence) and not isinstance(data, str) and not data):
         raise ParameterError("data: give a cleaned folder or raw export files")
-    paths = [str(data)] if isinstance(data, str | Path) else [str(p) for p in data]
+    paths = [_locate(str(data))] if isinstance(data, str | Path) else [_locate(str(p)) for p in data]
 
     return load_data(paths, schema=schema, as_of=None)
+
+
+def _locate(path: str) -> str:
+    """A relative ``path`` that is not in the working folder, looked up in the folders above it.
+
+    So the notebooks' default ``data/sample/cleaned`` works from the repository root and from ``notebooks/``.
+    An absolute path, or one found nowhere, is returned as given (the loader then names it in its error).
+    """
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return str(p)
+    for parent in Path.cwd().resolve().parents:
+        if (parent / p).exists():
+            return str(parent / p)
+    return path
 
 
 def _select(frame: pd.DataFrame | None, column: str, values: tuple[str, ...], what: str) -> pd.DataFrame | None:
@@ -204,11 +231,36 @@ def _holidays(window: Window, lang: str = "zh") -> pd.DataFrame | None:
     return attrs
 
 
+def region_holidays(window: Window, region: str, lang: str = "zh") -> pd.DataFrame:
+    """Public holiday of each day of ``window`` in ``region`` (``''`` on other days), from the ``holidays`` library.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``date`` (datetime64) and ``holiday`` (the holiday's name, in English where the library
+        has it; ``''`` on ordinary days).
+
+    Raises
+    ------
+    ParameterError
+        The ``holidays`` library does not know ``region``.
+    """
+    try:
+        cal = holidays_lib.country_holidays(region, years=range(window.start.year, window.end.year + 1),
+                                            language="en_US")
+    except NotImplementedError:
+        raise ParameterError(f"region: {region!r} is not a country the holidays library knows "
+                             "(use an ISO code such as CN, HK, TW, US, GB)") from None
+    days = pd.date_range(window.start, window.end, freq="D")
+    names = [str(cal.get(d.date()) or "") for d in days]
+    return pd.DataFrame({"date": days, "holiday": names})
+
+
 def prepare(data=None, schema: str | None = None, start: str | None = None, end: str | None = None,
             period: str | None = None, year: int | None = None, as_of: str | None = None,
             baseline: str | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
             categories: Sequence[str] | None = None, mask_below: int | None = None,
-            output_dir: str | None = None, *, min_base: int = 5,
+            output_dir: str | None = None, region: str = "CN", *, min_base: int = 5,
             tail: float = FALSE_FLAGS_PER_BRIEFING) -> Context:
     """Load the data, resolve the window and baseline, and compute every comparison of the briefing once.
 
@@ -238,6 +290,10 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         Counts below this are shown as ``*``.
     output_dir : str, optional
         Ignored here (see :func:`collector`); accepted so that the notebook's parameters pass through.
+    region : str
+        Calendar region (ISO country code, default ``CN``): whose public holidays are shaded (other than
+        CN through the ``holidays`` library), and whether the lunar key days and festival nights apply
+        (only in :data:`LUNAR_REGIONS`).
     min_base : int
         Baseline counts below this get no percentage (the small-count wording instead).
     tail : float
@@ -291,14 +347,21 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     cover = {"date_min": full.first.isoformat(), "date_max": min(full.last, as_of_date).isoformat(),
              "day_start": dict(cleaned.ledger or {}).get("day_start", "00:00")}
     comps = _comparisons(d, h, window, base, kind, min_base, cover, csel, dsel)
+    # masking decided once, on the figures, before any table, sentence or chart is made
+    comps = {k: suppress_comparison(v, mask_below) if hasattr(v, "table") else v for k, v in comps.items()}
+    comps = _protect_valid(comps)
     anomalies_df, anomaly_note = _anomalies(d, window, cutoff, kind, tail)
     years = range(min([window.start.year] + [w.start.year for w in base.windows]) - 1, window.end.year + 2)
+    region = str(region or "CN").upper()
+    lunar = region in LUNAR_REGIONS
+    hol = _holidays(window, lang) if region == "CN" else region_holidays(window, region, lang)
     ctx = Context(
         lang=lang, window=window, baseline=base, cutoff=cutoff, kind=kind, daily=d, hourly=h,
-        ledger=dict(cleaned.ledger or {}), anomalies=anomalies_df, anomaly_tail=tail,
+        ledger=dict(cleaned.ledger or {}), taxonomy=str((cleaned.ledger or {}).get("taxonomy") or "default"),
+        anomalies=anomalies_df, anomaly_tail=tail,
         anomaly_note=anomaly_note[1] if lang == "en" else anomaly_note[0], mask_below=mask_below,
-        min_base=min_base, districts=dsel, categories=csel, festival_days=_festival_days(years),
-        holidays=_holidays(window, lang), key_days=_key_days(window, cutoff),
+        min_base=min_base, districts=dsel, categories=csel, festival_days=_festival_days(years) if lunar else {},
+        holidays=hol, key_days=_key_days(window, cutoff) if lunar else (), region=region,
         params={"start": start, "end": end, "period": period, "year": year,
                                         "as_of": as_of_date.isoformat(), "baseline": base.mode, "lang": lang},
         **comps)
@@ -342,6 +405,20 @@ def _comparisons(d: pd.DataFrame, h, window: Window, base: Baseline, kind: str, 
     return out
 
 
+def _protect_valid(comps: dict) -> dict:
+    """Hide 有效警情 (all − 无效) when the 无效 count is hidden: it would give 无效 back by subtraction."""
+    by_cat, valid = comps.get("by_category"), comps.get("valid")
+    if by_cat is None or valid is None:
+        return comps
+    rows = by_cat.table.iloc[:-1]
+    inv = rows[rows["group"].astype(str) == "无效"]
+    if len(inv) and bool(inv["hide_current"].any()):
+        t = valid.table.copy()
+        t["hide_current"] = True
+        comps = {**comps, "valid": replace(valid, table=t)}
+    return comps
+
+
 def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail: float):
     """Every day of the window scored against history: the total series (``合计``) and each category.
 
@@ -383,14 +460,14 @@ def _mix_sentence(ctx: Context) -> str:
         mix = category_mix(ctx.by_category)
     except InputError:
         return ""
-    p = "p < 0.001" if mix.pvalue < 0.001 else f"p = {mix.pvalue:.3f}"
+    p = fmt_p(mix.pvalue)
     if mix.pvalue >= 0.05:
         if ctx.lang == "en":
             return f"The mix of categories is in line with {ctx.baseline_phrase} (chi-square test, {p})."
         return f"各类{ctx.kind}构成与{ctx.baseline_name}相比无显著变化（卡方检验，{p}）。"
-    names = [category_label(str(g), ctx.lang) for g in mix.top[:3]]
+    names = [sentence_label(str(g), ctx.lang, taxonomy=ctx.taxonomy) for g in mix.top[:3]]
     if ctx.lang == "en":
-        tail = f", mostly {', '.join(n.lower() for n in names)}" if names else ""
+        tail = f", mostly {', '.join(names)}" if names else ""
         return f"The mix of categories changed against {ctx.baseline_phrase} (chi-square test, {p}){tail}."
     tail = f"，主要是{'、'.join(names)}" if names else ""
     return f"{ctx.kind}类别构成与{ctx.baseline_name}相比有显著变化（卡方检验，{p}）{tail}。"

@@ -18,16 +18,19 @@ import math
 
 import pandas as pd
 
+from stats_lib.report.masking import hidden
 from stats_lib.report.words import (
     avg_years,
     baseline_name,
     category_label,
     change_word,
     direction_word,
+    fmt_count,
     fmt_int,
     fmt_pct,
     not_significant_words,
     pct_phrase,
+    sentence_label,
     small_words,
 )
 from stats_lib.stats.compare import TOTAL, Comparison
@@ -41,25 +44,9 @@ def _isnan(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def fmt_count(n: object, mask_below: int | None = None) -> str:
-    """A count for reading: ``12,345``; ``*`` when ``n < mask_below``; a non-integer mean keeps one decimal.
-
-    Examples
-    --------
-    >>> fmt_count(12345), fmt_count(3, mask_below=5), fmt_count(1234.5)
-    ('12,345', '*', '1,234.5')
-    """
-    if _isnan(n):
-        return ""
-    if mask_below is not None and float(n) < mask_below:
-        return "*"
-    return fmt_int(float(n))
-
-
 def _masked(row: dict | pd.Series, mask_below: int | None) -> bool:
-    if mask_below is None:
-        return False
-    return float(row["current"]) < mask_below or float(row["baseline"]) < mask_below
+    """True when either count of the row is hidden (the flags of :mod:`stats_lib.report.masking`, or below K)."""
+    return hidden(row, "current", mask_below) or hidden(row, "baseline", mask_below)
 
 
 def _flat(row: dict | pd.Series) -> bool:
@@ -156,7 +143,7 @@ def _subject(row: dict | pd.Series, cmp: Comparison, lang: str) -> str:
         parts = [category_label(str(row[d]), "en") for d in cmp.by]
         label = " / ".join(parts)
         if cmp.by and cmp.by[-1] in ("category", "subcategory"):
-            low = label[:1].lower() + label[1:]
+            low = " / ".join(sentence_label(str(row[d]), "en") for d in cmp.by)
             return low if low.endswith("s") else f"{low} {kw}"
         if cmp.by and cmp.by[-1] == "kind":
             return label[:1].lower() + label[1:]
@@ -208,8 +195,8 @@ def headline(cmp: Comparison, period_name: str | None = None, lang: str = "zh", 
     row = cmp.total
     mode = cmp.baseline.mode
     en = lang == "en"
-    masked_cur = mask_below is not None and float(row["current"]) < mask_below
-    n = fmt_count(row["current"], mask_below)
+    masked_cur = hidden(row, "current", mask_below)
+    n = "*" if masked_cur else fmt_count(row["current"], mask_below)
     mean = "*" if masked_cur else f"{float(row['current_daily_mean']):,.1f}"
     per_day = cmp.window.exposure_days > 1
     change = change_phrase(row, mode, lang, mask_below=mask_below, with_baseline=True)
@@ -254,17 +241,19 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
     total = float(cmp.total["current"])
     if ("category" in cmp.by and len(cmp.by) == 1 and set(cmp.kinds) == {"警情"}
             and (rows["category"] == "无效").any() and total > 0):
-        valid = total - float(rows.loc[rows["category"] == "无效", "current"].sum())
+        invalid = rows[rows["category"] == "无效"]
+        invalid_hidden = any(hidden(r, "current", mask_below) for _, r in invalid.iterrows())
+        valid = float("nan") if invalid_hidden else total - float(invalid["current"].sum())
         share = fmt_pct(valid / total * 100)
         v = fmt_count(valid, mask_below)
-        if v != "*":
+        if v not in ("*", "—"):
             out.append(f"Valid calls: {v} ({share})." if en else f"其中有效警情{v}起，占{share}。")
     clauses, hedged = [], []
     for _, r in rows.iterrows():
         if float(r["current"]) == 0 and float(r["baseline"]) == 0:
             continue
         subject = _subject(r, cmp, lang)
-        n = fmt_count(r["current"], mask_below)
+        n = "*" if hidden(r, "current", mask_below) else fmt_count(r["current"], mask_below)
         change = change_phrase(r, mode, lang, mask_below=mask_below)
         hedge = _hedge(r, lang, strong=False) if change else ""
         if change and not hedge and not _flat(r) and bool(r["significant"]):
@@ -362,8 +351,7 @@ def anomaly_sentences(flags: pd.DataFrame, lang: str = "zh", mask_below: int | N
 
 
 def _en_subject(group: str, kind: str) -> str:
-    label = category_label(group, "en")
-    low = label[:1].lower() + label[1:]
+    low = sentence_label(group, "en")
     return low if low.endswith("s") else f"{low} {'cases' if kind == '案件' else 'incidents'}"
 
 

@@ -15,17 +15,38 @@ Rules (issue 13, item 5):
 - **Not significant** is never "normal": ``变化不显著`` when the test had the power to see a change of the
   size observed, ``样本量小，尚不能判断`` when it did not.
 - **avgN** is ``较近N年同期均值``, never ``同比``.
+
+Formats and labels (the report engineer's part):
+
+The narrative, the tables, the charts, the slides and the workbook all format through this module, so
+that a count, a percentage, a change, a reject reason or a category reads the same everywhere:
+
+- counts with thousands separators (``12,345``), a mean with one decimal (``12.3``), ``*`` when masked;
+- percentages with one decimal (``5.2%``), signed with a typographic minus in tables (``−5.2%``);
+- a change on a small base in words: ``由4起增至13起`` / ``up from 4 to 13``;
+- one p-value format: ``p < 0.001`` or ``p = 0.012``;
+- category labels from the ONE taxonomy loader (:func:`stats_lib.ingest.taxonomy.load_taxonomy`), so a
+  custom taxonomy named in the cleaning ledger is honoured; a name the taxonomy does not know is kept as
+  written in the data (never re-cased);
+- English nouns with their plurals (``1 day``, ``2 days``; ``1 fire incident``) from :data:`NOUNS_EN`;
+- the names of festival days (``除夕`` → ``Lunar New Year's Eve``) and of common offences (``盗窃`` → ``Theft``).
+
+Nothing here computes a statistic or decides what is masked: masking is decided once, on the figures
+(:mod:`stats_lib.report.masking`); this module only writes ``*`` for a value it is told is hidden.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from stats_lib.ingest.taxonomy import load_taxonomy
 
-__all__ = ["MINUS", "TOTAL_LABEL", "UNKNOWN", "fmt_int", "fmt_pct", "signed_pct", "pct_phrase", "baseline_name",
-           "change_word", "category_label", "small_words", "direction_word", "avg_years",
-           "not_significant_words"]
+__all__ = ["MINUS", "MASK", "TOTAL_LABEL", "UNKNOWN", "fmt_int", "fmt_pct", "signed_pct", "pct_phrase", "baseline_name",
+           "change_word", "category_label", "small_words", "direction_word", "avg_years", "is_missing", "masked",
+           "fmt_count", "fmt_mean", "fmt_signed", "fmt_p", "REASONS", "reason_label", "sentence_label",
+           "offence_label", "plural", "count_phrase", "date_text", "festival_label", "kind_label", "NOUNS_EN",
+           "OFFENCES_EN", "FESTIVALS", "not_significant_words"]
 
 #: The minus sign of printed numbers (U+2212), as in published tables.
 MINUS = "\u2212"
@@ -33,6 +54,8 @@ MINUS = "\u2212"
 TOTAL_LABEL = "合计"
 #: Label of an empty (unknown) group value.
 UNKNOWN = "未知"
+#: What a masked count is written as.
+MASK = "*"
 
 
 def _nan(v: object) -> bool:
@@ -145,17 +168,29 @@ def change_word(mode: str, lang: str = "zh") -> str:
     return "环比" if mode == "previous" else "同比"
 
 
-def category_label(name: str, lang: str = "zh", taxonomy: str = "default") -> str:
-    """Label of a category or group value in ``lang`` (English from the taxonomy; unknown kept as is)."""
+def category_label(name: object, lang: str = "zh", taxonomy: str | None = "default") -> str:
+    """The reader's label of a category (or of any group value) in ``lang``.
+
+    Chinese: the name as in the data (``未知`` for a blank). English: the label of the taxonomy the data
+    was cleaned with (``taxonomy``: ``"default"``, ``"none"`` or the YAML path written in the ledger), then
+    the fixed labels (合计, 未知, 其他 …) and :data:`OFFENCES_EN`, else the name exactly as written in the
+    data (never re-cased).
+
+    Raises
+    ------
+    stats_lib.errors.SchemaError
+        ``taxonomy`` names a file that cannot be read.
+    """
+    text = "" if is_missing(name) else str(name)
     if lang != "en":
-        return UNKNOWN if name == "" else name
+        return UNKNOWN if text == "" else text
     fixed = {TOTAL_LABEL: "Total", "": "Unknown", UNKNOWN: "Unknown", "警情": "Incidents", "案件": "Cases"}
-    if name in fixed:
-        return fixed[name]
-    for labels in load_taxonomy(taxonomy).labels.values():
-        if name in labels:
-            return labels[name]
-    return name
+    if text in fixed:
+        return fixed[text]
+    for labels in load_taxonomy(taxonomy or "default").labels.values():
+        if text in labels:
+            return labels[text]
+    return _FIXED_EN.get(text) or OFFENCES_EN.get(text, text)
 
 
 def small_words(cur: float, base: float, lang: str = "zh") -> str:
@@ -180,3 +215,165 @@ def not_significant_words(powered: bool, lang: str = "zh") -> str:
     if lang == "en":
         return ", not significant" if powered else ", too few to tell"
     return "，变化不显著" if powered else "，样本量小，尚不能判断"
+
+
+# ---------------------------------------------------------------------- formats and labels (report)
+def is_missing(v: object) -> bool:
+    """True for None and NaN."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def masked(n: object, mask_below: int | None) -> bool:
+    """True when a count ``n`` is below ``mask_below`` (so it is shown as ``*``); zero counts too."""
+    if mask_below is None or is_missing(n):
+        return False
+    return float(n) < mask_below
+
+
+def fmt_count(n: object, mask_below: int | None = None) -> str:
+    """A count for reading: ``12,345``; ``*`` when ``n < mask_below``; ``—`` when missing.
+
+    Examples
+    --------
+    >>> fmt_count(12345), fmt_count(3, mask_below=5), fmt_count(12.25)
+    ('12,345', '*', '12.2')
+    """
+    if is_missing(n):
+        return "—"
+    if masked(n, mask_below):
+        return MASK
+    return fmt_int(n)
+
+
+def fmt_mean(x: object) -> str:
+    """A daily mean: one decimal always (``26.0``, ``1,234.5``)."""
+    if is_missing(x):
+        return "—"
+    return f"{float(x):,.1f}"  # type: ignore[arg-type]
+
+
+def fmt_signed(x: object, decimals: int = 0, suffix: str = "") -> str:
+    """A change with its sign: ``+12``, ``−3``, ``0``; ``—`` when missing."""
+    if is_missing(x):
+        return "—"
+    v = round(float(x), decimals)  # type: ignore[arg-type]
+    if v == 0:
+        return f"{0:.{decimals}f}{suffix}"
+    return f"{'+' if v > 0 else MINUS}{abs(v):,.{decimals}f}{suffix}"
+
+
+def fmt_p(p: object) -> str:
+    """The one p-value format of the briefing: ``p < 0.001`` or ``p = 0.012`` (three decimals)."""
+    if is_missing(p):
+        return "p = —"
+    v = float(p)  # type: ignore[arg-type]
+    return "p < 0.001" if v < 0.001 else f"p = {v:.3f}"
+
+
+# ------------------------------------------------------------------------------------------- labels
+#: Reject reasons of the cleaning ledger: code → (zh, en).
+REASONS: dict[str, tuple[str, str]] = {
+    "bad_date": ("日期无法识别", "unparseable date"),
+    "missing_date": ("日期为空", "empty date"),
+    "future_date": ("日期晚于基准日", "future date"),
+    "bad_count": ("数量无效", "invalid count"),
+    "masked_count": ("数量被遮蔽或缺失", "masked or missing count"),
+}
+
+
+def reason_label(code: str, lang: str = "zh") -> str:
+    """The reader's name of a reject reason code (the code itself when unknown)."""
+    zh, en = REASONS.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
+#: Fixed group labels that are not categories of the taxonomy.
+_FIXED_EN = {"其他": "Other", "其它": "Other", "无效": "Invalid calls"}
+
+#: English names of common offences (案由) of the case data.
+OFFENCES_EN: dict[str, str] = {
+    "盗窃": "Theft", "诈骗": "Fraud", "殴打他人": "Assault (battery)", "故意伤害": "Intentional injury",
+    "寻衅滋事": "Picking quarrels", "赌博": "Gambling", "扰乱公共秩序": "Disturbing public order",
+    "卖淫嫖娼": "Prostitution", "抢劫": "Robbery", "抢夺": "Snatching", "入室盗窃": "Burglary",
+    "盗窃电动车": "E-bike theft", "电信网络诈骗": "Telecom and online fraud", "故意毁坏财物": "Criminal damage",
+    "吸毒": "Drug use", "贩毒": "Drug trafficking", "强奸": "Rape", "故意杀人": "Homicide",
+    "交通肇事": "Traffic offence", "危险驾驶": "Dangerous driving", "敲诈勒索": "Extortion",
+    "非法拘禁": "Unlawful detention", "妨害公务": "Obstructing officials", "放火": "Arson",
+}
+
+
+def sentence_label(name: object, lang: str = "zh", *, taxonomy: str | None = None) -> str:
+    """A category label inside an English sentence: a label of our tables loses its capital (``Fire`` → ``fire``).
+
+    A name kept as written in the data (``ASSAULT``, ``Race/Color``) is never re-cased.
+    """
+    label = category_label(name, lang, taxonomy=taxonomy)
+    if lang != "en" or label == ("" if is_missing(name) else str(name)):
+        return label
+    return label[:1].lower() + label[1:] if label[1:2].islower() or len(label) == 1 else label
+
+
+def offence_label(name: object, lang: str = "zh") -> str:
+    """An offence (案由) in ``lang``: :data:`OFFENCES_EN` in English, the data's name otherwise."""
+    text = "" if is_missing(name) else str(name)
+    return OFFENCES_EN.get(text, text) if lang == "en" else text
+
+
+def kind_label(kind: str, lang: str = "zh", *, plural_form: bool = True) -> str:
+    """``警情``/``案件`` in ``lang``: ``incidents``/``cases`` (``incident``/``case`` when not plural)."""
+    if lang != "en":
+        return kind
+    noun = {"警情": "incident", "案件": "case"}.get(kind, kind)
+    return NOUNS_EN.get(noun, noun + "s") if plural_form else noun
+
+
+#: English nouns and their plurals (everything the briefing counts).
+NOUNS_EN: dict[str, str] = {
+    "day": "days", "incident": "incidents", "case": "cases", "file": "files", "row": "rows",
+    "exported file": "exported files", "record": "records", "duplicate": "duplicates", "call": "calls",
+    "district": "districts", "category": "categories", "hour": "hours", "year": "years",
+    "fire incident": "fire incidents", "fire call": "fire calls", "invalid call": "invalid calls",
+}
+
+
+def plural(n: float, noun: str) -> str:
+    """``noun`` in the number that ``n`` asks for: ``day`` for 1, ``days`` otherwise (from :data:`NOUNS_EN`)."""
+    if float(n) == 1:
+        return noun
+    return NOUNS_EN.get(noun, noun + "s")
+
+
+def count_phrase(n: object, noun: str, lang: str = "zh", *, unit: str = "起", mask_below: int | None = None) -> str:
+    """A count with its noun: ``1 fire incident``, ``16 exported files``, ``3起``; ``*`` when masked.
+
+    In Chinese the noun is not repeated: ``unit`` follows the count.
+    """
+    text = fmt_count(n, mask_below)
+    if lang != "en":
+        return f"{text}{unit}"
+    if text == MASK or is_missing(n):
+        return f"{text} {NOUNS_EN.get(noun, noun + 's')}"
+    return f"{text} {plural(float(n), noun)}"  # type: ignore[arg-type]
+
+
+def date_text(d: dt.date, lang: str = "zh", *, year: bool = False) -> str:
+    """``1月21日`` / ``2023年1月21日``; English ``21 Jan`` / ``21 Jan 2023``."""
+    if lang == "en":
+        return f"{d.day} {d:%b}" + (f" {d.year}" if year else "")
+    return (f"{d.year}年" if year else "") + f"{d.month}月{d.day}日"
+
+
+#: Festival days by their calendar name: (zh, en).
+FESTIVALS: dict[str, tuple[str, str]] = {
+    "除夕": ("除夕", "Lunar New Year's Eve"), "春节": ("春节", "Spring Festival"), "初一": ("初一", "Spring Festival"),
+    "元宵": ("元宵节", "Lantern Festival"), "清明": ("清明节", "Qingming Festival"),
+    "端午": ("端午节", "Dragon Boat Festival"), "中秋": ("中秋节", "Mid-Autumn Festival"),
+    **{n: (n, f"{ordinal} day of the Lunar New Year") for n, ordinal in
+       zip(["初二", "初三", "初四", "初五", "初六", "初七"], ["2nd", "3rd", "4th", "5th", "6th", "7th"])},
+}
+
+
+def festival_label(name: str, lang: str = "zh") -> str:
+    """The reader's name of a festival day (``元宵`` → ``元宵节`` / ``Lantern Festival``); unknown kept."""
+    zh, en = FESTIVALS.get(name, (name, name))
+    return en if lang == "en" else zh

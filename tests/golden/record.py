@@ -4,6 +4,8 @@ Run from the repository root with the project's interpreter::
 
     .venv/bin/python tests/golden/record.py
 
+It also copies the cleaned tables and ledger into ``data/sample/cleaned/``, the notebooks' default data.
+
 ``tests/test_golden.py`` compares a fresh clean and render with what this wrote. A change that is meant to
 change an output re-records it in the same commit and says why in the commit message; a restructuring must
 leave every file here unchanged.
@@ -89,6 +91,11 @@ def main() -> None:
         clean(cleaned)
         report = render(cleaned, Path(tmp) / "reports")
         snap = snapshot(cleaned, report)
+        # the notebooks' default data: the cleaned sample, committed so that they need not re-clean the exports
+        sample = ROOT / "data" / "sample" / "cleaned"
+        sample.mkdir(exist_ok=True)
+        for name in ("daily.parquet", "hourly.parquet", "ledger.json"):
+            shutil.copyfile(cleaned / name, sample / name)
     if (HERE / "sample").exists():
         shutil.rmtree(HERE / "sample")
     (HERE / "sample").mkdir()

@@ -1,0 +1,63 @@
+"""report/words.py: the one home of the briefing's number formats and labels."""
+
+import datetime as dt
+
+import yaml
+
+from stats_lib.report import words as w
+
+
+def test_counts_and_means():
+    assert w.fmt_count(1234567) == "1,234,567"
+    assert w.fmt_count(4, mask_below=5) == "*"
+    assert w.fmt_count(0, mask_below=1) == "*"
+    assert w.fmt_count(5, mask_below=5) == "5"
+    assert w.fmt_count(None) == "—"
+    assert w.fmt_mean(26) == "26.0"
+
+
+def test_percentages_and_changes_keep_their_sign():
+    assert w.signed_pct(-5.24) == "\u22125.2%"
+    assert w.signed_pct(42.86) == "+42.9%"
+    assert w.fmt_signed(-7) == "\u22127"
+    assert w.fmt_signed(0) == "0"
+
+
+def test_one_p_value_format():
+    assert w.fmt_p(0.00046) == "p < 0.001"
+    assert w.fmt_p(0.0123) == "p = 0.012"
+
+
+def test_small_change_words():
+    assert w.small_words(13, 4) == "由4起增至13起"
+    assert w.small_words(4, 13) == "由13起降至4起"
+    assert w.small_words(4, 13, "en") == "from 13 to 4"
+    assert w.small_words(4, 4) == "均为4起"
+
+
+def test_english_plurals():
+    assert w.count_phrase(1, "fire incident", "en") == "1 fire incident"
+    assert w.count_phrase(16, "exported file", "en") == "16 exported files"
+    assert w.count_phrase(1, "day", "en") == "1 day"
+    assert w.count_phrase(3, "day", "zh", unit="天") == "3天"
+
+
+def test_category_labels_come_from_the_taxonomy_and_data_names_keep_their_case(tmp_path):
+    assert w.category_label("火灾", "en") == "Fire"
+    assert w.sentence_label("火灾", "en") == "fire"
+    assert w.category_label("ASSAULT", "en") == "ASSAULT"
+    assert w.sentence_label("Race/Color", "en") == "Race/Color"
+    assert w.category_label("盗窃", "en") == "Theft"
+    assert w.category_label("其他", "en") == "Other"
+    custom = tmp_path / "tax.yaml"
+    custom.write_text(yaml.safe_dump({"incidents": {"火灾": {"en": "Fires and explosions"}}}, allow_unicode=True),
+                      "utf-8")
+    assert w.category_label("火灾", "en", taxonomy=str(custom)) == "Fires and explosions"
+
+
+def test_reasons_and_dates():
+    assert w.reason_label("bad_date") == "日期无法识别"
+    assert w.reason_label("bad_date", "en") == "unparseable date"
+    assert w.date_text(dt.date(2023, 1, 21), year=True) == "2023年1月21日"
+    assert w.date_text(dt.date(2023, 1, 21), "en") == "21 Jan"
+    assert w.festival_label("初二", "en") == "2nd day of the Lunar New Year"
