@@ -350,7 +350,19 @@ def _key_points(groups: list[dict]) -> tuple[str, list[str]]:
     lines = [s for p in overview.get("paragraphs", []) for s in _sentences(p)]
     anomalies = by_key.get("anomalies") or {}
     lines += [p for p in anomalies.get("paragraphs", [])][:3]
-    return str(overview.get("title", "")), lines[:8]
+    return str(overview.get("title", "")), [_shorten(x) for x in lines[:8]]
+
+
+def _shorten(line: str, width: int = 180) -> str:
+    """A bullet of at most ``width`` display columns (the whole sentence stays in the speaker notes)."""
+    if display_width(line) <= width:
+        return line
+    out = ""
+    for ch in line:
+        if display_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out.rstrip("，,；; ") + "…"
 
 
 def write_pptx(output_dir: str | Path, pptx_path: str | Path, *, title: str | None = None,

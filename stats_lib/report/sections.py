@@ -187,7 +187,7 @@ def districts(ctx: Context) -> Section:
     if ctx.by_district is None or group_rows(ctx.by_district).empty:
         return Section("districts", title, (tr(ctx, "数据中没有辖区信息。", "The data has no districts."),))
     r = group_rows(ctx.by_district)
-    if set(r["group"].astype(str)) <= {""}:
+    if set(r["group"].astype(str)) <= {"", "未知"}:  # no district column, or every row's district unknown
         return Section("districts", title, (tr(ctx, "数据中没有辖区信息。", "The data has no districts."),))
     paragraphs = []
     sig = r[r["significant"].astype(bool)]
