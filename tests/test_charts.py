@@ -248,9 +248,13 @@ def test_hourly_profile_midnight_order_and_labels():
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks == [f"{h}时" for h in (18, 19, 20, 21, 22, 23, 0, 1, 2, 3, 4, 5, 6)]
     (line,) = _by_gid(fig, "current-0")
-    assert list(line.get_ydata()) == [h * 10.0 for h in (18, 19, 20, 21, 22, 23, 0, 1, 2, 3, 4, 5, 6)]
+    drawn = [None if np.isnan(v) else v for v in line.get_ydata()]
+    # 0 and 10 are below 15: a gap, never drawn to scale; the baseline's 5s are gaps too
+    assert drawn == [None if h * 10 < 15 else h * 10.0 for h in (18, 19, 20, 21, 22, 23, 0, 1, 2, 3, 4, 5, 6)]
+    (base_line,) = _by_gid(fig, "baseline")
+    assert all(np.isnan(v) for v in base_line.get_ydata())
     texts = _texts(fig)
-    assert "180" in texts and "60" in texts and "10" not in texts  # 10 < 15 masked
+    assert "180" in texts and "60" in texts and "10" not in texts and texts.count("*") == 2
     assert "平日同时段均值" in texts and "零时" in texts
 
 

@@ -150,6 +150,13 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
 
 
+def _gaps(values: np.ndarray, mask_below: int | None) -> np.ndarray:
+    """Counts below ``mask_below`` as NaN: a line chart leaves a gap there instead of drawing the count to scale."""
+    if mask_below is None:
+        return values
+    return np.where(np.nan_to_num(values, nan=np.inf) < mask_below, np.nan, values)
+
+
 def _hide(table: pd.DataFrame, column: str, mask_below: int | None) -> np.ndarray:
     """``table[column]`` as floats, ``inf`` where the count is hidden (its ``hide_<column>`` flag or below K)."""
     v = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
@@ -657,6 +664,7 @@ def hourly_profile(current: pd.Series | Mapping[str, pd.Series], baseline: pd.Se
     if baseline is not None:
         values = pd.Series(pd.to_numeric(baseline, errors="coerce").to_numpy(dtype=float),
                            index=pd.Index(baseline.index).astype(int)).reindex(hours).to_numpy()
+        values = _gaps(values, mask_below)
         (line,) = ax.plot(x, values, color=_BASE_GREYS[0], linewidth=3, linestyle="--", marker="s", markersize=7,
                           zorder=2, gid="baseline")
         handles.append(line)
@@ -664,19 +672,27 @@ def hourly_profile(current: pd.Series | Mapping[str, pd.Series], baseline: pd.Se
         tops.append(float(np.nanmax(np.append(values, 0.0))))
     show = labels if labels is not None else (midnight and len(series) == 1)
     for i, (name, s) in enumerate(series.items()):
-        values = pd.Series(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float),
-                           index=pd.Index(s.index).astype(int)).reindex(hours).to_numpy()
+        raw = pd.Series(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float),
+                        index=pd.Index(s.index).astype(int)).reindex(hours).to_numpy()
+        values = _gaps(raw, mask_below)
         (line,) = ax.plot(x, values, color=_SERIES[i % len(_SERIES)], linewidth=3.2, marker="o", markersize=8,
                           zorder=3, gid=f"current-{i}")
         handles.insert(i, line)
         names.insert(i, str(name))
         tops.append(float(np.nanmax(np.append(values, 0.0))))
         if show:
-            for xi, v in zip(x, values):
-                if not _is_missing(v):
+            for xi, v, r in zip(x, values, raw):
+                if _is_missing(v) and not _is_missing(r):  # a masked count: a gap with * on the axis, not its height
+                    ax.annotate("*", (xi, 0), xytext=(0, 6), textcoords="offset points", ha="center", va="bottom",
+                                fontsize=_VALUE - 1, color=_SERIES[i % len(_SERIES)])
+                elif not _is_missing(v):
                     ax.annotate(_fmt(v, mask_below), (xi, v), xytext=(0, 14), textcoords="offset points",
                                 ha="center", va="bottom", fontsize=_VALUE - 1, color=_SERIES[i % len(_SERIES)])
     ax.set_ylim(0, max(tops) * 1.2)
+    if midnight:  # counts: whole-number ticks (never 0, 0, 1, 1, 2)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     step = 1 if midnight else 2
     ax.set_xticks(x[::step], [t["hour"].format(h=h) for h in hours[::step]])
     ax.set_xlim(-0.5, len(hours) - 0.5)
