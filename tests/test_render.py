@@ -489,7 +489,7 @@ def test_sample_briefing_end_to_end(tmp_path, sample_cleaned):
     deck = Presentation(str(path / "briefing.pptx"))
     slides = list(deck.slides)
     assert all(s.shapes.title is not None and s.shapes.title.text_frame.text for s in slides)
-    assert slides[0].shapes.title.text_frame.text == index["title"]
+    assert slides[0].shapes.title.text_frame.text.replace("\n", "") == index["title"]  # the date on a line of its own
     assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in slides[1:])
     pictures = [sh for s in slides for sh in s.shapes if sh.shape_type == 13]
     natives = [sh for s in slides for sh in s.shapes if getattr(sh, "has_chart", False) and sh.has_chart]
