@@ -8,13 +8,18 @@ A schema says what a file holds when the automatic detection is not enough. Ever
     columns:                # canonical name: column in the file
       id: 接警单编号
       time: 报警时间         # or date: <column> for a date-only column, with optional hour: <column>
+                            # (or time_of_day: <column>, 11:00 / 0845 / 8时15分 / 下午3时); or year:,
+                            # month:, day: (+ hour:) columns; year: beside a month-day date: column
       category: 报警类别
       subcategory: 报警细类
       district: 管辖单位     # or address: <column> with district_pattern
       count: 数量            # long tables only; a role set to ~ (null) is never detected
     date_format: "%Y%m%d"
     calendar: roc           # Republic-of-China dates such as 1040101 (= 2015-01-01)
-    year: 2023              # for dates written without a year (1月21日)
+    year: 2023              # for dates written without a year (1月21日, or a date_format without %Y)
+    dayfirst: true          # 02/01/2015 is 2 January (true) or 1 February (false); detected per column
+    min_date: 1990-01-01    # dates before it are rejected as implausible_date (default 1990-01-01)
+    ignore_columns: [区划代码] # columns that are keys or codes, never counted as categories (wide sheets)
     timezone: Asia/Shanghai
     day_start: "00:00"      # "08:00" for eight-to-eight duty days
     taxonomy: default       # default | none | path to a taxonomy YAML
@@ -38,9 +43,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from stats_lib.errors import InputError, SchemaError
+from stats_lib.errors import InputError, ParameterError, SchemaError
 from stats_lib.ingest.taxonomy import match_key
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
+from stats_lib.windows import as_date
 
 __all__ = [
     "Schema",
@@ -50,13 +56,16 @@ __all__ = [
     "load_schema",
     "header_key",
     "is_sensitive",
+    "is_date_header",
+    "is_time_header",
     "is_total",
     "map_columns",
     "detect_kind",
 ]
 
 #: Canonical column roles a schema's ``columns:`` may name.
-ROLES = ("id", "time", "date", "hour", "category", "subcategory", "district", "address", "count")
+ROLES = ("id", "time", "date", "hour", "time_of_day", "year", "month", "day", "category", "subcategory",
+         "district", "address", "count")
 
 #: Automatic mapping: role -> header names in priority order (compared with :func:`header_key`).
 AUTO_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,18 +73,29 @@ AUTO_COLUMNS: dict[str, tuple[str, ...]] = {
              "timestamp", "date", "occurrencedate", "日期", "发生日期", "发案日期", "报警日期", "接警日期",
              "统计日期", "立案日期"),
     "hour": ("发生时段", "时段", "报警时段", "hour", "小时"),
-    "category": ("报警类别", "警情类别", "案件类别", "案类", "类别", "警情类型", "案件类型", "报警类型", "type",
-                 "category", "offense", "offence", "primarytype", "crimetype"),
+    "category": ("报警类别", "警情类别", "案件类别", "案类", "类别", "警情类型", "案件类型", "报警类型", "火警类型",
+                 "警情性质", "案件性质", "类型", "type", "category", "offense", "offence", "primarytype",
+                 "crimetype", "offensecategory", "crimecategory"),
     "subcategory": ("报警细类", "警情细类", "案由", "细类", "警情细类别", "案件细类", "subtype", "subcategory"),
-    "district": ("管辖单位", "辖区", "所属派出所", "派出所", "所属分局", "分局", "区县", "行政区", "district",
-                 "precinct", "neighbourhood", "neighborhood", "area"),
+    "district": ("管辖单位", "辖区", "所属辖区", "所属派出所", "派出所", "所属分局", "分局", "警务区", "所属街道",
+                 "街道", "乡镇", "所属乡镇", "社区", "所属社区", "区县", "行政区", "district", "precinct",
+                 "neighbourhood", "neighborhood", "areaname", "area", "borough", "patrolboroughname",
+                 "pddistrict", "districtname", "neighbourhoodname", "neighborhoodname"),
     "id": ("接警单编号", "案件编号", "警情编号", "接警编号", "编号", "id", "casenumber", "incidentid",
            "incidentnumber"),
     "count": ("数量", "数目", "件数", "起数", "警情数", "案件数", "count", "incidents", "number", "n"),
 }
 
-#: Headers that mark a file as cases (案件) when the schema does not say.
-CASE_HEADERS = ("案件编号", "立案时间", "案由", "案件类别")
+#: Headers that mark a file as cases (案件) when the schema does not say: strong ones always ...
+CASE_HEADERS = ("案件编号", "案由", "案件类别", "案件类型", "案件性质")
+#: ... weak ones only when no header speaks of calls (a fire brigade's call log has 立案时间 too).
+WEAK_CASE_HEADERS = ("立案时间", "立案日期")
+#: Words of a header that mark a log of calls (警情): 报警, 接警, 火警, 110.
+CALL_WORDS = ("报警", "接警", "火警", "110", "出警", "处警")
+#: Header suffixes that name a category (…类型, …类别, …性质) or a district (…街道, …辖区 …) when no
+#: header of the vocabulary above is present.
+ROLE_SUFFIXES = {"category": ("类型", "类别", "性质"), "subcategory": ("细类", "子类", "小类"),
+                 "district": ("街道", "辖区", "派出所", "分局", "警务区", "乡镇", "社区")}
 
 #: Row or column names that are totals: dropped, and used as checks.
 TOTAL_NAMES = ("合计", "总计", "小计", "累计", "total", "sum", "grandtotal")
@@ -83,15 +103,31 @@ TOTAL_NAMES = ("合计", "总计", "小计", "累计", "total", "sum", "grandtot
 _SENSITIVE = re.compile(
     r"报警人|姓名|名字|联系人|当事人|嫌疑人|受害人|电话|手机|联系方式|身份证|证件|住址|地址|地点|位置|内容|案情|"
     r"描述|备注|处警结果|处理结果|详情|简要|车牌|"
-    r"name|phone|mobile|tel|address|addr|location|description|content|remark|note|narrative|idcard|plate|"
+    r"phone|mobile|tel|address|addr|location|description|content|remark|note|narrative|idcard|plate|"
     r"latitude|longitude|^lat$|^lon$|^lng$|coordinate"
 )
+
+#: "name" in a header is personal data (Caller Name, full_name) unless the rest of the header names a place,
+#: a unit or a class: NYPD's ``Patrol Borough Name``, LAPD's ``AREA NAME``, UK police's ``LSOA name``.
+_NAME = re.compile(r"name")
+_NOT_PERSON = re.compile(
+    r"borough|area|district|precinct|neighbou?rhood|ward|lsoa|msoa|beat|division|station|county|city|town|"
+    r"zone|sector|region|province|state|municipal|agency|unit|department|dept|offen[cs]e|crime|category|type|"
+    r"class|code|descr?|patrol|command|force|court|law|bias|premise|weapon|status|day|month"
+)
+_PERSON = re.compile(r"caller|victim|suspect|offender|person|officer|reporter|contact|complainant|witness|"
+                     r"first|last|full|given|family|sur|user|nick")
 
 _KEYS = {
     "kind": str, "kind_column": str, "shape": str, "encoding": str, "columns": dict, "date_format": str,
     "calendar": str, "year": int, "timezone": str, "day_start": (str, int), "taxonomy": str,
-    "categories": dict, "district_pattern": str, "sheet": (str, int),
+    "categories": dict, "district_pattern": str, "sheet": (str, int), "dayfirst": bool,
+    "min_date": (str, dt.date), "ignore_columns": list,
 }
+#: Keys whose value is a yes/no (every other key refuses true/false).
+_BOOL_KEYS = ("dayfirst",)
+#: Dates before this day are rejected as implausible (schema ``min_date``).
+DEFAULT_MIN_DATE = dt.date(1990, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -112,6 +148,9 @@ class Schema:
     categories: dict = field(default_factory=dict)
     district_pattern: str | None = None
     sheet: str | int | None = None
+    dayfirst: bool | None = None
+    min_date: dt.date = DEFAULT_MIN_DATE
+    ignore_columns: tuple = ()
     source: str = "schema"
 
     @property
@@ -172,10 +211,12 @@ def load_schema(schema: str | Path | dict | Schema | None) -> Schema:
     for key, value in data.items():
         if key not in _KEYS:
             raise SchemaError(f"{where}: unknown key '{key}' (known keys: {', '.join(_KEYS)})")
-        if isinstance(value, bool) or not isinstance(value, _KEYS[key]):
+        if (isinstance(value, bool) and key not in _BOOL_KEYS) or not isinstance(value, _KEYS[key]):
             kind = _KEYS[key]
             names = " or ".join(t.__name__ for t in kind) if isinstance(kind, tuple) else kind.__name__
-            raise _fail(where, key, {"str": "a text", "int": "an integer", "dict": "a mapping"}.get(names, names),
+            raise _fail(where, key, {"str": "a text", "int": "an integer", "dict": "a mapping", "list": "a list",
+                                     "bool": "true or false", "str or date": "a date such as 1990-01-01"}.get(
+                                         names, names),
                         value)
     return _validate(dict(data), where)
 
@@ -220,6 +261,30 @@ def _validate(data: dict, where: str) -> Schema:
     data["columns"] = {k: (None if v is None else str(v)) for k, v in cols.items()}
     if cols.get("time") is not None and cols.get("date") is not None:
         raise SchemaError(f"{where}: keys 'columns.time' and 'columns.date' exclude each other")
+    if cols.get("hour") is not None and cols.get("time_of_day") is not None:
+        raise SchemaError(f"{where}: keys 'columns.hour' and 'columns.time_of_day' exclude each other")
+    if cols.get("time_of_day") is not None and cols.get("time") is not None:
+        raise SchemaError(f"{where}: key 'columns.time_of_day' goes with 'columns.date' (a date-only column), "
+                          "not with 'columns.time'")
+    parts = [r for r in ("year", "month", "day") if cols.get(r) is not None]
+    if parts and not (parts == ["year"] or len(parts) == 3):
+        raise SchemaError(f"{where}: give 'columns.year', 'columns.month' and 'columns.day' together "
+                          f"(or 'columns.year' beside a month-day 'columns.date'); got {', '.join(parts)}")
+    if len(parts) == 3 and (cols.get("time") is not None or cols.get("date") is not None):
+        raise SchemaError(f"{where}: 'columns.year/month/day' replace 'columns.time' and 'columns.date'")
+    if parts == ["year"] and cols.get("date") is None and cols.get("time") is None:
+        raise SchemaError(f"{where}: 'columns.year' alone needs 'columns.month' and 'columns.day', or a "
+                          "month-day 'columns.date'")
+    if "min_date" in data:
+        try:
+            data["min_date"] = as_date(data["min_date"], what="min_date")
+        except ParameterError:
+            raise _fail(where, "min_date", "a date such as 1990-01-01", data["min_date"]) from None
+    if "ignore_columns" in data:
+        bad = [c for c in data["ignore_columns"] if not isinstance(c, (str, int)) or isinstance(c, bool)]
+        if bad:
+            raise _fail(where, "ignore_columns", "a list of column names", data["ignore_columns"])
+        data["ignore_columns"] = tuple(str(c) for c in data["ignore_columns"])
     if cols.get("address") is not None and "district_pattern" not in data:
         raise SchemaError(f"{where}: key 'columns.address' needs 'district_pattern'")
     if "timezone" in data:
@@ -250,6 +315,9 @@ def _validate(data: dict, where: str) -> Schema:
             ok = False
         if not ok:
             raise _fail(where, "date_format", 'a strftime format such as "%Y%m%d %H:%M"', fmt)
+        if not any(d in fmt for d in ("%Y", "%y")) and "year" not in data and cols.get("year") is None:
+            raise SchemaError(f"{where}: key 'date_format' {fmt!r} has no year (%Y): set 'year:' or "
+                              "'columns.year'")
     if "district_pattern" in data:
         try:
             groups = re.compile(data["district_pattern"]).groups
@@ -274,8 +342,30 @@ def header_key(name: object) -> str:
 
 
 def is_sensitive(header: str) -> bool:
-    """True when a column header names personal data or free text (name, phone, ID, address, content …)."""
-    return bool(_SENSITIVE.search(header_key(header)))
+    """True when a column header names personal data or free text (name, phone, ID, address, content …).
+
+    A header with "name" is judged whole: ``Caller Name`` is personal, ``Patrol Borough Name`` and
+    ``AREA NAME`` are districts, ``Offense Name`` a category.
+    """
+    key = header_key(header)
+    if _SENSITIVE.search(key):
+        return True
+    if _NAME.search(key):
+        rest = _NAME.sub("", key)
+        return bool(_PERSON.search(rest)) or not _NOT_PERSON.search(rest)
+    return False
+
+
+def is_date_header(header: str) -> bool:
+    """True when a header names a date (日期, date) and not a time of day (时间, time)."""
+    key = header_key(header)
+    return bool(re.search(r"日期|date|^day$|^dt$", key)) and not re.search(r"时间|时刻|time", key)
+
+
+def is_time_header(header: str) -> bool:
+    """True when a header names a time of day (时间, 时刻, time) and not a date (日期, date)."""
+    key = header_key(header)
+    return bool(re.search(r"时间|时刻|time|^tm$", key)) and not re.search(r"日期|date|stamp", key)
 
 
 def is_total(name: object) -> bool:
@@ -287,13 +377,18 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
     """Map the canonical roles to the file's headers.
 
     The schema's ``columns:`` wins; other roles are found automatically (:data:`AUTO_COLUMNS`, first
-    match in priority order; a header is used once; sensitive headers are never mapped automatically).
+    match in priority order, then a header ending in :data:`ROLE_SUFFIXES`; a header is used once;
+    sensitive headers are never mapped automatically). A date header and a time-of-day header found
+    together (``报警日期`` + ``报警时间``, ``Date`` + ``Time``, ``DATE OCC`` + ``TIME OCC``) are paired: the date is
+    the ``time`` role (``date_only``) and the time of day the ``hour`` role; the cleaner checks their
+    content (:func:`stats_lib.clean.rules.pair_date_time`).
 
     Returns
     -------
     dict
         ``{role: header}`` for the roles found. A schema ``date:`` column is returned under ``time``
-        (date-only values parse the same way), with ``date_only`` set to that header.
+        (date-only values parse the same way), with ``date_only`` set to that header; a
+        ``time_of_day:`` column under ``hour``; ``year``, ``month``, ``day`` as given.
 
     Raises
     ------
@@ -317,7 +412,7 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
         if header is None:
             raise InputError(f"{path}: column '{wanted}' (schema columns.{role}) not found; "
                              f"columns found: {_show(headers)}")
-        target = "time" if role == "date" else role
+        target = {"date": "time", "time_of_day": "hour"}.get(role, role)
         found[target] = header
         if role == "date":
             found["date_only"] = header
@@ -329,24 +424,78 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
                              f"columns found: {_show(headers)}")
         used.add(header)
         found["kind"] = header
+    ymd = all(r in found for r in ("year", "month", "day"))
+    if ymd:
+        off.add("time")
+    ignored = {header_key(c) for c in schema.ignore_columns}
+    free = [h for h in headers if h not in used and not is_sensitive(h) and header_key(h) not in ignored]
     for role, candidates in AUTO_COLUMNS.items():
         if role in found or role in off or (role == "district" and "address" in found):
             continue
         for cand in candidates:
             header = keys.get(header_key(cand))
-            if header is not None and header not in used and not is_sensitive(header):
+            if header is not None and header in free and header not in used:
                 found[role] = header
                 used.add(header)
                 break
+    for role, suffixes in ROLE_SUFFIXES.items():
+        if role in found or role in off or (role == "district" and "address" in found):
+            continue
+        for h in free:
+            key = header_key(h)
+            if h not in used and key.endswith(suffixes) and not (role == "category" and key.endswith("细类")):
+                found[role] = h
+                used.add(h)
+                break
+    if not ymd and "time" not in schema.columns and "date" not in schema.columns and "hour" not in off:
+        _pair_date_time(found, used, [h for h in free if h not in used], off)
     return found
 
 
+def _pair_date_time(found: dict[str, str], used: set[str], free: list[str], off: set[str]) -> None:
+    """Pair a date header with a time-of-day header (in place): the date is ``time``, the time of day ``hour``."""
+    time = found.get("time")
+    if "hour" in found and time is not None and not is_time_header(time):
+        return
+    if time is None:  # no header of the vocabulary: 'DATE OCC' / 'TIME OCC', 'Record Create Date'
+        dates = [h for h in free if is_date_header(h)]
+        occurred = [h for h in dates if re.search(r"occ|发生|案发|event|incident", header_key(h))]
+        dates = occurred if len(dates) > 1 else dates
+        if len(dates) != 1:
+            return
+        found["time"] = time = dates[0]
+        used.add(time)
+        free = [h for h in free if h != time]
+    if is_time_header(time):
+        dates = [h for h in free if is_date_header(h)]
+        if dates:
+            found["time"], found["date_only"] = dates[0], dates[0]
+            used.add(dates[0])
+            if "hour" not in found:
+                found["hour"] = time
+            else:
+                used.discard(time)
+    elif is_date_header(time) and "hour" not in found:
+        times = [h for h in free if is_time_header(h)]
+        if times:
+            found["hour"] = times[0]
+            found["date_only"] = time
+            used.add(times[0])
+
+
 def detect_kind(headers: list[str], schema: Schema) -> str:
-    """Return the kind of a file: the schema's ``kind``, else ``案件`` when a case header is present, else ``警情``."""
+    """Return the kind of a file: the schema's ``kind``, else from the headers.
+
+    ``案件`` when a case header is present (:data:`CASE_HEADERS`; :data:`WEAK_CASE_HEADERS` such as 立案时间
+    only when no header speaks of calls, :data:`CALL_WORDS`), else ``警情``.
+    """
     if schema.kind:
         return schema.kind
     keys = {header_key(h) for h in headers}
-    return "案件" if any(header_key(h) in keys for h in CASE_HEADERS) else "警情"
+    if any(header_key(h) in keys for h in CASE_HEADERS):
+        return "案件"
+    calls = any(w in k for k in keys for w in CALL_WORDS)
+    return "案件" if not calls and any(header_key(h) in keys for h in WEAK_CASE_HEADERS) else "警情"
 
 
 def _show(headers: list[str], limit: int = 12) -> str:
