@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dedupe", choices=["exact"], help="also drop exact duplicate rows when there is no id column")
     p.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE, help="cleaning engine")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary")
+    p.add_argument("--allow-empty", dest="allow_empty", action="store_true",
+                   help="write the result with a warning (exit 0) when no row is kept or most rows are rejected "
+                        "for one reason (default: exit 2)")
 
     p = sub.add_parser("calendar", help="holidays, named periods and make-up working days of a year")
     p.add_argument("year", type=int)
@@ -128,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_clean(args: argparse.Namespace) -> int:
 
-    cleaned = load(args.inputs, schema=args.schema, as_of=args.as_of, dedupe=args.dedupe, engine=args.engine)
+    cleaned = load(args.inputs, schema=args.schema, as_of=args.as_of, dedupe=args.dedupe, engine=args.engine,
+                   allow_empty=args.allow_empty)
     write_cleaned(cleaned, args.out)
     print(ledger_summary(cleaned.ledger, lang=args.lang))
     return 0

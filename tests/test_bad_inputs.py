@@ -62,6 +62,8 @@ def _argv(case: dict, tmp: Path, out: Path, engine: str = "duckdb") -> list[str]
     ]
     if case.get("schema"):
         argv += ["--schema", str(BAD / case["schema"])]
+    if case.get("allow_empty"):
+        argv.append("--allow-empty")
     return argv
 
 

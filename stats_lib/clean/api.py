@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
+from stats_lib.clean.ledger import check_kept
 from stats_lib.clean.rules import default_as_of
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.schema import Schema, load_schema
@@ -42,7 +43,8 @@ def _expand(paths: str | Path | Sequence[str | Path]) -> list[Path]:
 
 
 def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None = None,
-         as_of: str | dt.date | None = None, dedupe: str | None = None, engine: str = DEFAULT_ENGINE) -> Cleaned:
+         as_of: str | dt.date | None = None, dedupe: str | None = None, engine: str = DEFAULT_ENGINE,
+         allow_empty: bool = False) -> Cleaned:
     """Clean one or more exports into the canonical tables.
 
     Parameters
@@ -56,6 +58,9 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
         (otherwise they are counted in the ledger and kept).
     engine : the cleaning engine, a name of :data:`stats_lib.clean.engine.ENGINES` (``"duckdb"``, the
         default). Every engine gives the same result (:mod:`stats_lib.clean.engine`).
+    allow_empty : when False (the default) a run that keeps no row, or rejects more than half of the
+        rows for one reason, raises InputError (:func:`stats_lib.clean.ledger.check_kept`); when True
+        it returns, with the message under ``ledger["warning"]``.
 
     Returns
     -------
@@ -68,10 +73,22 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     Raises
     ------
     InputError
-        Unreadable or empty file, missing required column, no data rows. SchemaError for a bad schema.
+        Unreadable or empty file, missing required column, no data rows, no row kept or most rows
+        rejected for one reason (unless ``allow_empty``). SchemaError for a bad schema.
     ParameterError
         An unknown ``engine`` or ``dedupe``, an ``as_of`` that is not a date.
     """
+    out = _load(paths, schema, as_of, dedupe, engine)
+    problem = check_kept(out.ledger, out.rejects)
+    if problem is None:
+        return out
+    if not allow_empty:
+        raise InputError(problem)
+    return Cleaned(daily=out.daily, hourly=out.hourly, ledger={**out.ledger, "warning": problem}, rejects=out.rejects)
+
+
+def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None,
+          as_of: str | dt.date | None, dedupe: str | None, engine: str) -> Cleaned:
     files = _expand(paths)
     sch = load_schema(schema)
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)

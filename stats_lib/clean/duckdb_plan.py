@@ -106,6 +106,8 @@ def _open_bytes(path: Path):
 def _common_plan(fi: int, path: Path, headers: list[str], schema: Schema, encoding: str | None,
                  notes: list[str]) -> tuple[dict, str | None, dict]:
     cols = map_columns(headers, schema, str(path))
+    if "year" in cols:  # year/month/day columns are joined into a date when the file is shaped
+        raise Unsupported(f"{path.name} has a 'year' column")
     if "time" not in cols:
         expected = ", ".join(AUTO_COLUMNS["time"][:8])
         raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.clean.duckdb_plan import ReadPlan
-from stats_lib.clean.ledger import KindLedger, Ledger, RowCounts, ledger_settings
+from stats_lib.clean.ledger import KindLedger, Ledger, RowCounts, ledger_settings, overlapping_files
 from stats_lib.clean.rules import (
     REASONS,
     duplicate_flags,
@@ -175,6 +175,7 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
         stats.loc[stats["fi"].isin(no_time), "has_time"] = False
         cands.loc[cands["fi"].isin(no_time), "has_time"] = False
     fin = cands[cands["final"]]
+    overlap = _overlap(con, fin, plans) if len(plans) > 1 else []
     # shaped long and wide tables have no hourly counts and no "hour unknown" records
     untimed = {f.fi for f in plans if f.fmt == "rows" and f.info["shape"] != "records"}
     daily, hourly = _tables(con, fin[["date", "hour", "has_time", "kind", "category", "subcategory", "district",
@@ -218,7 +219,29 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
             columns=["file", "line", "reason"])], ignore_index=True)
         rejects = rejects.reindex(columns=["file", "line", "reason"] + [c for c in RAW_COLUMNS if c in rejects])
         rejects = rejects.fillna("")
-    return Cleaned(daily=daily, hourly=hourly, ledger=ledger.to_dict(), rejects=rejects)
+    out = ledger.to_dict()
+    if overlap:
+        out["overlapping_files"] = overlap
+    return Cleaned(daily=daily, hourly=hourly, ledger=out, rejects=rejects)
+
+
+def _overlap(con, fin: pd.DataFrame, plans: list[ReadPlan]) -> list[dict]:
+    """Pairs of files that hold mostly the same records (:func:`stats_lib.clean.ledger.overlapping_files`).
+
+    A file's tuples are its (statistical day, hour, category, district) cells with the number of kept
+    records in each, from the aggregates and the de-duplicated candidate rows, so that both reading
+    paths give the same tuples.
+    """
+    agg = con.execute("""
+        SELECT c.fi, a.date, a.hour, c.category, c.district, sum(a.n)::BIGINT AS n
+        FROM agg a JOIN (SELECT DISTINCT hk, fi, category, district FROM combos) c ON a.hk = c.hk
+        WHERE a.g_h = 0 AND a.keep GROUP BY ALL""").df()
+    cand = fin.groupby(["fi", "date", "hour", "category", "district"], dropna=False).size().rename("n").reset_index()
+    cells = pd.concat([agg, cand], ignore_index=True).astype({"date": "datetime64[ns]"})
+    cells = cells.groupby(["fi", "date", "hour", "category", "district"], dropna=False)["n"].sum().reset_index()
+    keys = pd.DataFrame({"fi": cells["fi"].astype(int), "key": pd.util.hash_pandas_object(
+        cells[["date", "hour", "category", "district", "n"]].astype(str), index=False)})
+    return overlapping_files(keys, [str(f.info["path"]) for f in sorted(plans, key=lambda f: f.fi)])
 
 
 def _rejects(one: pd.DataFrame, plans: list[ReadPlan]) -> pd.DataFrame:

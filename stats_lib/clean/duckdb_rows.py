@@ -95,7 +95,7 @@ def _file_sql(f: ReadPlan, schema: Schema, with_hash: bool = True) -> str:
         line = "file_row_number + 1"
         all_cols = [_text_expr(f, h) for h in f.headers]
         nonblank = "true"
-    guard = _guard()
+    guard = _guard(schema)
     if f.typed_time:
         cast = f"CAST({_q(c['time'])} AS TIMESTAMP)"
         t_ts = f"CASE WHEN {cast} {guard} THEN {cast} END"
@@ -219,10 +219,12 @@ def _fast_time(col: str, schema: Schema) -> tuple[str, str]:
     return ts, day
 
 
-def _guard() -> str:
-    """SQL ``BETWEEN`` of the years a date may have (:data:`stats_lib.clean.rules.DATE_YEARS`); SQL leaves any other
-    year to the Python parser, which rejects it as a bad date (rules.parse_times)."""
-    return f"BETWEEN TIMESTAMP '{DATE_YEARS[0]}-01-01' AND TIMESTAMP '{DATE_YEARS[1]}-12-31 23:59:59.999999'"
+def _guard(schema: Schema) -> str:
+    """SQL ``BETWEEN`` of the dates a value may have (the schema's ``min_date`` to the end of
+    :data:`stats_lib.clean.rules.DATE_YEARS`); SQL leaves any other date to the Python parser, which
+    rejects it as an implausible or bad date (rules.parse_times)."""
+    low = max(schema.min_date, dt.date(DATE_YEARS[0], 1, 1)).isoformat()
+    return f"BETWEEN TIMESTAMP '{low}' AND TIMESTAMP '{DATE_YEARS[1]}-12-31 23:59:59.999999'"
 
 
 def load_shaped(con, parts: list[FilePart]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from stats_lib.clean.dates import clock_examples
 from stats_lib.clean.duckdb_plan import ReadPlan, Unsupported
 from stats_lib.clean.rules import (
     clean_districts,
@@ -189,6 +190,10 @@ def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> M
     parsed = parse_times(tl, schema, as_of)
     if parsed.needs_year:
         raise Unsupported("dates written without a year")
+    if parsed.order.examples or parsed.period:  # shaped, the file stops with the message (rules.check_dates)
+        raise Unsupported("dates whose day order or period needs a decision")
+    if len(tl) and (parsed.reasons == "bad_date").mean() > 0.5 and clock_examples(tl):
+        raise Unsupported("the time column holds times of day only")
     times = pd.DataFrame({"t": tl, "ts": parsed.timestamps.to_numpy(), "reason": parsed.reasons.to_numpy(),
                           "has_time": parsed.has_time.to_numpy()})
     return Maps(combos=combos, times=times, cand_ids=cand_ids, cand_hashes=cand_hashes, blank_ids=blank_ids)

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
 
 from stats_lib.errors import ParameterError
+from stats_lib.ingest.privacy import shorten
 from stats_lib.ingest.schema import Schema
 
-__all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary"]
+__all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary", "check_kept", "OVERLAP_SHARE",
+           "overlapping_files"]
+
+#: Two files whose (day, hour, category, district, records) cells are shared at least this much (of the
+#: smaller file's distinct cells) are reported as overlapping.
+OVERLAP_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -188,9 +197,86 @@ def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: 
 
 
 _REASON_ZH = {"bad_date": "日期无法识别", "missing_date": "日期为空", "future_date": "日期晚于基准日",
-              "bad_count": "数量无效", "masked_count": "数量被遮蔽或缺失"}
+              "implausible_date": "日期早于下限", "bad_count": "数量无效", "masked_count": "数量被遮蔽或缺失"}
 _REASON_EN = {"bad_date": "unparseable date", "missing_date": "empty date", "future_date": "future date",
-              "bad_count": "invalid count", "masked_count": "masked or missing count"}
+              "implausible_date": "date before the lower bound", "bad_count": "invalid count",
+              "masked_count": "masked or missing count"}
+#: The column of the rejects table each reason comes from.
+_REASON_COLUMN = {"bad_date": "time", "missing_date": "time", "future_date": "time", "implausible_date": "time",
+                  "bad_count": "count", "masked_count": "count"}
+
+
+def overlapping_files(keys: pd.DataFrame, paths: list[str], min_tuples: int = 5) -> list[dict]:
+    """Find pairs of files that hold mostly the same records (the same export saved twice).
+
+    Parameters
+    ----------
+    keys : one row per kept record: ``fi`` (file index) and ``key`` (a hash of its time, category,
+        district and count).
+    paths : the file paths, by index.
+    min_tuples : files with fewer distinct tuples are not compared.
+
+    Returns
+    -------
+    list of dict ``{"files": [path_a, path_b], "shared": n, "share": fraction}``, one per pair whose shared
+    distinct tuples are at least :data:`OVERLAP_SHARE` of the smaller file's.
+    """
+    sets = {int(fi): set(g) for fi, g in keys.groupby("fi")["key"]}
+    out = []
+    order = sorted(sets)
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            small = min(len(sets[a]), len(sets[b]))
+            if small < min_tuples:
+                continue
+            shared = len(sets[a] & sets[b])
+            if shared >= OVERLAP_SHARE * small:
+                out.append({"files": [paths[a], paths[b]], "shared": shared, "share": round(shared / small, 4)})
+    return out
+
+
+def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
+    """Return why a cleaning run must not pass as a success, or None when it may.
+
+    A run fails when it keeps no row, or when one reason rejects more than half of the rows read. The
+    message names the reason, the column it came from (the file's mapped column) and two raw example
+    values, shortened and screened for personal data (:func:`stats_lib.ingest.privacy.shorten`).
+
+    Parameters
+    ----------
+    ledger : the ledger of the run (``rows_read``, ``rows_kept``, ``rejected_by_reason``, ``files``).
+    rejects : the rejects table (``file``, ``line``, ``reason`` and the raw ``time``, ``count`` … values).
+
+    Returns
+    -------
+    str or None
+    """
+    read, kept = ledger.get("rows_read", 0), ledger.get("rows_kept", 0)
+    reasons = ledger.get("rejected_by_reason", {})
+    top = max(reasons.items(), key=lambda kv: kv[1], default=(None, 0))
+    if read == 0 or (kept > 0 and top[1] * 2 <= read):
+        return None
+    if top[0] is None:
+        return f"no row kept out of {read:,} (every row a duplicate)"
+    reason, n = top
+    role = _REASON_COLUMN.get(reason, "time")
+    sel = rejects[rejects["reason"] == reason] if "reason" in rejects else rejects.iloc[:0]
+    files = {str(f.get("path")): f for f in ledger.get("files", [])}
+    first = sel.iloc[0] if len(sel) else None
+    path = str(first["file"]) if first is not None else next(iter(files), "")
+    info = files.get(path, {})
+    column = info.get("time_column") if role == "time" else info.get("columns", {}).get(role, "the count columns")
+    examples = []
+    if role in sel:
+        for v in sel[role].astype(str).drop_duplicates():
+            if v.strip():
+                examples.append(f"'{shorten(v, 30)}'")
+            if len(examples) == 2:
+                break
+    shown = f" (such as {', '.join(examples)})" if examples else ""
+    head = "no row kept" if kept == 0 else f"{n:,} of {read:,} rows rejected for one reason"
+    return (f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check the column "
+            "mapping, 'date_format' or 'dayfirst' in the schema (or pass --allow-empty to keep the result)")
 
 
 def ledger_summary(ledger: dict, lang: str = "zh") -> str:
@@ -239,7 +325,7 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     unmapped = ledger.get("unmapped_categories", {})
     if unmapped:
         shown = sep.join(f"{k} {v:,}" for k, v in list(unmapped.items())[:8])
-        lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as 其他: {shown}.")
+        lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as Other: {shown}.")
     if ledger.get("masked_cells"):
         n = ledger["masked_cells"]
         lines.append(f"遮蔽或缺失的数量 {n:,} 格（按缺失处理，不计为 0）。" if zh
@@ -248,6 +334,13 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     if mism:
         first = sep.join(f"{m.get('date') or m.get('category')}: {m['expected']}≠{m['found']}" for m in mism[:5])
         lines.append(f"合计核对不符 {len(mism)} 处：{first}。" if zh else f"{len(mism)} total mismatch(es): {first}.")
+    for o in ledger.get("overlapping_files", []):
+        a, b = (Path(str(x)).name for x in o["files"])
+        lines.append(f"文件 {a} 与 {b} 的记录有 {o['share']:.0%} 相同（时间、类别、辖区），可能是同一导出重复，已分别计数。"
+                     if zh else f"Files {a} and {b} share {o['share']:.0%} of their records (time, category, "
+                     "district): probably the same export twice; both were counted.")
+    if ledger.get("warning"):
+        lines.append(("警告：" if zh else "Warning: ") + ledger["warning"])
     if ledger.get("hour_unknown"):
         n = ledger["hour_unknown"]
         lines.append(f"无具体时刻的记录 {n:,} 条（不计入分时表）。" if zh

@@ -21,11 +21,13 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from stats_lib.clean.dates import SLASH_DATE, DayOrder, day_order, period_of, safe_example
+from stats_lib.errors import InputError
 from stats_lib.ingest.schema import Schema
 from stats_lib.ingest.taxonomy import match_key, normalise_text
 from stats_lib.windows import today_shanghai
@@ -37,6 +39,7 @@ __all__ = [
     "ParsedTimes",
     "ParsedCounts",
     "parse_times",
+    "check_dates",
     "parse_hours",
     "parse_counts",
     "statistical_day",
@@ -46,7 +49,7 @@ __all__ = [
     "default_as_of",
 ]
 
-REASONS = ("missing_date", "bad_date", "future_date", "masked_count", "bad_count")
+REASONS = ("missing_date", "bad_date", "implausible_date", "future_date", "masked_count", "bad_count")
 #: Count cells that mean "masked or missing": never zero.
 MASKED_TOKENS = frozenset({"", "*", "**", "***", "****", "—", "——", "-", "--", "–", "NA", "N/A", "na", "n/a",
                            "NaN", "nan", "null", "NULL", "None", "×", "/"})
@@ -57,8 +60,7 @@ _PATTERNS = {
                       r"(?::(?P<S>\d{1,2})(?:\.\d+)?)?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?$"),
     "zh": re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]" + _TIME + "$"),
     "compact": re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:[ T]?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$"),
-    "us": re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-                     r"\s*(?P<ampm>[AaPp][Mm])?)?$"),
+    "slash": SLASH_DATE,  # 02/01/2015: day or month first, decided per column (dates.day_order)
 }
 _ROC = {
     "roc_compact": re.compile(r"^(?P<y>\d{3})(?P<m>\d{2})(?P<d>\d{2})$"),
@@ -90,21 +92,30 @@ class ParsedTimes:
     needs_year : int
         Number of rows written without a year (``1月21日``) that could not be dated because the
         schema has no ``year:``.
+    order : DayOrder
+        The field order of ``02/01/2015`` dates; ``order.examples`` non-empty when the column does not
+        decide it (those values are ``bad_date`` here, and :func:`check_dates` stops).
+    period : ``"month"``, ``"year"`` or None: most values are months or years, not days.
     """
 
     timestamps: pd.Series
     reasons: pd.Series
     has_time: pd.Series
     needs_year: int = 0
+    order: DayOrder = DayOrder(None)
+    period: str | None = None
 
 
-def _parse_unique(text: pd.Series, schema: Schema) -> pd.DataFrame:
+def _parse_unique(text: pd.Series, schema: Schema, order: DayOrder) -> pd.DataFrame:
     """Parse normalised distinct strings; return columns ts (datetime64[ns]), has_time, needs_year."""
     n = len(text)
     parts = pd.DataFrame({k: np.full(n, np.nan) for k in ("y", "m", "d", "H", "M", "S", "tzmin")})
     done = np.zeros(n, dtype=bool)
     fixed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     fast_time = np.zeros(n, dtype=bool)
+    if schema.date_format and not any(d in schema.date_format for d in ("%Y", "%y")) and schema.year:
+        text = str(schema.year) + "#" + text  # a format without a year (%m%d) takes the schema's year
+        schema = replace(schema, date_format="%Y#" + schema.date_format)
     formats = ([schema.date_format] if schema.date_format else []) + ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
     for fmt in formats:  # fast exact formats first (C parser); the regular expressions take the rest
         todo = ~done
@@ -126,6 +137,10 @@ def _parse_unique(text: pd.Series, schema: Schema) -> pd.DataFrame:
         if not todo.any():
             break
         ext = text[todo].str.extract(rx)
+        if name == "slash":  # the field order decided for the whole column; undecided: left unparsed
+            ext = ext.rename(columns={"a": "d", "b": "m"} if order.dayfirst else {"a": "m", "b": "d"})
+            if order.dayfirst is None:
+                ext["y"] = np.nan
         ok = ext["y"].notna().to_numpy()
         if not ok.any():
             continue
@@ -139,9 +154,9 @@ def _parse_unique(text: pd.Series, schema: Schema) -> pd.DataFrame:
             if k in sub:
                 parts.loc[parts.index[idx], k] = sub[k].astype(float).to_numpy()
         if "ampm" in sub:
-            pm = sub["ampm"].str.lower().eq("pm").to_numpy()
+            pm = sub["ampm"].str.lower().str.startswith("p").fillna(False).to_numpy(dtype=bool)
             hours = parts.loc[parts.index[idx], "H"].to_numpy()
-            hours = np.where(pm & (hours < 12), hours + 12, np.where(~pm & sub["ampm"].notna().to_numpy()
+            hours = np.where(pm & (hours < 12), hours + 12, np.where(~pm & sub["ampm"].notna().to_numpy(dtype=bool)
                                                                      & (hours == 12), 0, hours))
             parts.loc[parts.index[idx], "H"] = hours
         if "tz" in sub:
@@ -227,12 +242,13 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         reasons = pd.Series(np.where(out_of_range, "bad_date", np.where(ts.isna(), "missing_date", "")),
                             index=values.index, dtype=object)
         has_time = pd.Series(ts.notna(), index=values.index)
-        needs_year = 0
+        needs_year, order, period = 0, DayOrder(None), None
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
         text = text.str.replace(r"\s+", " ", regex=True)
-        parsed = _parse_unique(text, schema)
+        order = day_order(text, schema.dayfirst)
+        parsed = _parse_unique(text, schema, order)
         blank = text.eq("").to_numpy()
         reason_u = np.where(blank, "missing_date", np.where(parsed["ts"].isna().to_numpy(), "bad_date", ""))
         # append the missing-value slot (code -1)
@@ -244,13 +260,43 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         reasons = pd.Series(reason_u[codes], index=values.index, dtype=object)
         has_time = pd.Series(has_u[codes], index=values.index)
         needs_year = int(ny_u[codes].sum())
+        bad = text[(reason_u[:-1] == "bad_date")]
+        period = period_of(bad) if len(bad) * 2 > int((~blank).sum()) else None
+    if len(ts):
+        early = (ts < pd.Timestamp(schema.min_date)).to_numpy() & (reasons == "").to_numpy()
+        reasons = reasons.where(~early, "implausible_date")
     if as_of is not None:
         limit = pd.Timestamp(as_of) + pd.Timedelta(days=1)
         future = (ts >= limit).to_numpy() & (reasons == "").to_numpy()
         reasons = reasons.where(~future, "future_date")
     ts = ts.where(reasons == "")
     return ParsedTimes(timestamps=ts, reasons=reasons.astype(str), has_time=has_time & (reasons == ""),
-                       needs_year=needs_year)
+                       needs_year=needs_year, order=order, period=period)
+
+
+def check_dates(parsed: ParsedTimes, path: str, column: str) -> None:
+    """Stop (InputError, exit 2) when a date column cannot be read without guessing.
+
+    Raised when most dates are written without a year and the schema has none, when the column holds
+    ``02/01/2015`` dates whose order its values do not prove (or prove both ways), and when most values
+    are months or years (monthly or yearly counts, not days). The message names the file and column,
+    shows two example values and says which schema key settles it.
+    """
+    nonblank = int((parsed.reasons != "missing_date").sum())
+    if parsed.needs_year and parsed.needs_year * 2 >= nonblank:
+        raise InputError(f"{path}: dates in column '{column}' are written without a year (such as "
+                         "1月21日); set 'year:' in the schema")
+    if parsed.order.examples:
+        a, b = (safe_example(v) for v in (parsed.order.examples + parsed.order.examples)[:2])
+        why = (f"some values are day first ('{a}') and others month first ('{b}')" if parsed.order.conflict
+               else f"no value shows whether the day or the month comes first (such as '{a}', '{b}')")
+        raise InputError(f"{path}: column '{column}': {why}; set 'dayfirst: true' (02/01/2015 = 2 January) or "
+                         "'dayfirst: false' (= 1 February), or 'date_format:', in the schema")
+    if parsed.period:
+        words = {"month": ("monthly", "months such as 2012-01"), "year": ("yearly", "years such as 2018")}
+        kind, such = words[parsed.period]
+        raise InputError(f"{path}: column '{column}' holds {such}, not days: the file holds {kind} counts, "
+                         "which this tool does not compare by day (give a daily export)")
 
 
 def parse_hours(values: pd.Series) -> pd.Series:

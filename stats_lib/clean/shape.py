@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stats_lib.clean.rules import clean_districts, kind_values, parse_counts, parse_hours, parse_times
+from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_example
+from stats_lib.clean.keys import key_columns, total_breaker
+from stats_lib.clean.rules import check_dates, clean_districts, kind_values, parse_counts, parse_times
 from stats_lib.errors import InputError
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
@@ -123,25 +125,70 @@ def _rejects(path: str, lines: np.ndarray, reasons: pd.Series, raw: dict[str, pd
 
 def _time_columns(frame: pd.DataFrame, cols: dict, schema: Schema, as_of: dt.date, path: str,
                   typed: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse the time (and hour) columns of one file: timestamps, reasons, has_time."""
+    """Parse the time (and hour or time-of-day) columns of one file: timestamps, reasons, has_time.
+
+    A time-of-day column fills in the time of the dates that have none, and also of dates that all
+    carry the same midnight (``08/26/2018 12:00:00 AM``, as Socrata writes every date).
+    """
     raw = frame[cols["time"]]
     parsed = parse_times(raw, schema, as_of)
-    if parsed.needs_year:
-        nonblank = int((parsed.reasons != "missing_date").sum())
-        if parsed.needs_year * 2 >= nonblank:
-            raise InputError(f"{path}: dates in column '{cols['time']}' are written without a year (such as "
-                             "1月21日); set 'year:' in the schema")
+    check_dates(parsed, path, cols["time"])
     ts, has_time = parsed.timestamps, parsed.has_time
     if "hour" in cols:
-        hours = parse_hours(frame[cols["hour"]])
-        add = hours.notna() & ~has_time & ts.notna()
-        ts = ts.where(~add, ts + pd.to_timedelta(hours.fillna(0), unit="h"))
-        has_time = has_time | add
+        minutes = parse_clock(frame[cols["hour"]])
+        kept = ts.notna()
+        timed = has_time & kept
+        all_midnight = bool(timed.any()) and bool((ts[timed] == ts[timed].dt.normalize()).all())
+        date_only = ~has_time | all_midnight
+        add = minutes.notna() & date_only & kept
+        ts = ts.where(~add, ts.dt.normalize() + pd.to_timedelta(minutes.fillna(0), unit="min"))
+        has_time = (has_time & ~all_midnight) | add
     if typed and has_time.any():  # Excel/Parquet cells cannot tell a date from midnight
         kept = ts[has_time]
         if (kept == kept.dt.normalize()).all():
             has_time = pd.Series(False, index=ts.index)
     return ts, parsed.reasons, has_time
+
+
+def _date_roles(frame: pd.DataFrame, cols: dict, schema: Schema, path: str) -> pd.DataFrame:
+    """Settle the date roles of one file by content (``cols`` is changed in place); return the frame.
+
+    - year + month + day columns, or a year column beside a month-day date column, become one date
+      column (ISO text, named after the columns it joins);
+    - a "date" column whose values are all times of day (``08:15``) is never the date: another column
+      whose values are dates takes its place and it becomes the time of day.
+    """
+    if "year" in cols and ("month" in cols or "time" in cols):
+        roc = schema.calendar == "roc"
+        if "month" in cols:
+            text = join_year(frame[cols["year"]], month=frame[cols["month"]], day=frame[cols["day"]], roc=roc)
+            name = "+".join(cols[r] for r in ("year", "month", "day"))
+        else:
+            if schema.date_format:
+                raise InputError(f"{path}: with 'columns.year' the date column '{cols['time']}' is read as month "
+                                 "and day (0101, 1/1, 1月1日); leave 'date_format' out")
+            text = join_year(frame[cols["year"]], month_day=frame[cols["time"]], roc=roc)
+            name = f"{cols['year']}+{cols['time']}"
+        frame = frame.assign(**{name: text})
+        cols["time"] = cols["date_only"] = name
+        return frame
+    time = cols.get("time")
+    if time is None or cols.get("date_only") == time and "hour" in cols or not clock_examples(frame[time]):
+        return frame
+    used = set(cols.values())
+    for h in frame.columns:
+        if h in used or is_sensitive(h):
+            continue
+        parsed = parse_times(frame[h], schema)
+        nonblank = parsed.reasons != "missing_date"
+        if nonblank.any() and (parsed.reasons[nonblank] == "").mean() >= 0.9 and not parsed.has_time.any():
+            if "hour" not in cols:
+                cols["hour"] = time
+            cols["time"] = cols["date_only"] = h
+            return frame
+    raise InputError(f"{path}: column '{time}' holds times of day only (such as "
+                     f"'{safe_example(frame[time].dropna().iloc[0])}'), no date; name the date column with "
+                     f"'columns: {{date: <date column>, time_of_day: {time}}}' in the schema")
 
 
 def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> FilePart:
@@ -168,6 +215,9 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     frame = table.frame
     headers = list(frame.columns)
     cols = map_columns(headers, schema, path)
+    frame = _date_roles(frame, cols, schema, path)
+    if frame is not table.frame:
+        table = replace(table, frame=frame)
     if "time" not in cols:
         expected = ", ".join(AUTO_COLUMNS["time"][:8])
         raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
@@ -298,6 +348,11 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
         else:
             parsed = parse_counts(frame[h])
             (cats if (parsed.reasons != "bad_count").any() else ignored).append(h)
+    keys = key_columns(frame, cats, frame[cols["district"]] if "district" in cols else None, schema.ignore_columns)
+    if keys:
+        cats = [h for h in cats if h not in keys]
+        info["key_columns_ignored"] = keys
+        info["notes"].append(f"code/key columns not counted: {', '.join(map(str, keys))}")
     if not cats:
         raise InputError(f"{path}: a wide table needs one column per category; none found among {show_headers(headers)}")
     if ignored:
@@ -365,6 +420,13 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
     for t in totals:
         expected = parse_counts(frame.loc[data, t]).counts
         bad = complete & expected.notna() & (expected != found)
+        checked = int((complete & expected.notna()).sum())
+        if checked >= 2 and bad.sum() * 2 > checked:
+            culprit = total_breaker(parts[complete], expected[complete])
+            why = (f"column '{culprit}' is not part of it (name it in 'ignore_columns:' of the schema)" if culprit
+                   else "check the category columns")
+            raise InputError(f"{path}: the sheet's own total '{t}' differs from the sum of the category columns "
+                             f"on {int(bad.sum())} of {checked} rows: {why}")
         for i in np.flatnonzero(bad.to_numpy()):
             out.append({"date": day.iloc[i], "expected": int(expected.iloc[i]), "found": int(found.iloc[i]),
                         "file": path, "line": int(data_lines[i]), "column": t})
