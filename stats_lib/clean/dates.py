@@ -65,7 +65,9 @@ def day_order(text: pd.Series, dayfirst: bool | None = None) -> DayOrder:
     if not len(ext):
         return DayOrder(None)
     a, b = ext["a"].astype(int), ext["b"].astype(int)
-    first, second = a > 12, b > 12
+    # a value proves an order only when it is a valid date that way (13/45/2023 proves nothing)
+    first = (a > 12) & (a <= 31) & (b >= 1) & (b <= 12)
+    second = (b > 12) & (b <= 31) & (a >= 1) & (a <= 12)
     if first.any() and second.any():
         return DayOrder(None, (text[first[first].index[0]], text[second[second].index[0]]), conflict=True)
     if first.any():
