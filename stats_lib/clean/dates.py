@@ -76,8 +76,11 @@ def day_order(text: pd.Series, dayfirst: bool | None = None) -> DayOrder:
         return DayOrder(False)
     if ext["ampm"].notna().any():
         return DayOrder(False)
-    both = ext.index[(a != b).to_numpy()]
-    shown = list(text[both[:2]]) if len(both) else list(text[ext.index[:2]])
+    ambiguous = (a >= 1) & (a <= 12) & (b >= 1) & (b <= 12)
+    if not ambiguous.any():  # no value is a date either way (13/45/2023): they are bad dates, nothing to ask
+        return DayOrder(None)
+    both = ext.index[(ambiguous & (a != b)).to_numpy()]
+    shown = list(text[both[:2]]) if len(both) else list(text[ext.index[ambiguous.to_numpy()][:2]])
     return DayOrder(None, tuple(shown))
 
 
