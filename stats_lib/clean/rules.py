@@ -26,8 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from stats_lib.clean.dates import SLASH_DATE, DayOrder, day_order, period_of, safe_example
-from stats_lib.errors import InputError
+from stats_lib.clean.dates import SLASH_DATE, DayOrder, day_order, period_of
 from stats_lib.ingest.schema import Schema
 from stats_lib.ingest.taxonomy import match_key, normalise_text
 from stats_lib.windows import today_shanghai
@@ -39,7 +38,6 @@ __all__ = [
     "ParsedTimes",
     "ParsedCounts",
     "parse_times",
-    "check_dates",
     "parse_hours",
     "parse_counts",
     "statistical_day",
@@ -272,31 +270,6 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
     ts = ts.where(reasons == "")
     return ParsedTimes(timestamps=ts, reasons=reasons.astype(str), has_time=has_time & (reasons == ""),
                        needs_year=needs_year, order=order, period=period)
-
-
-def check_dates(parsed: ParsedTimes, path: str, column: str) -> None:
-    """Stop (InputError, exit 2) when a date column cannot be read without guessing.
-
-    Raised when most dates are written without a year and the schema has none, when the column holds
-    ``02/01/2015`` dates whose order its values do not prove (or prove both ways), and when most values
-    are months or years (monthly or yearly counts, not days). The message names the file and column,
-    shows two example values and says which schema key settles it.
-    """
-    nonblank = int((parsed.reasons != "missing_date").sum())
-    if parsed.needs_year and parsed.needs_year * 2 >= nonblank:
-        raise InputError(f"{path}: dates in column '{column}' are written without a year (such as "
-                         "1月21日); set 'year:' in the schema")
-    if parsed.order.examples:
-        a, b = (safe_example(v) for v in (parsed.order.examples + parsed.order.examples)[:2])
-        why = (f"some values are day first ('{a}') and others month first ('{b}')" if parsed.order.conflict
-               else f"no value shows whether the day or the month comes first (such as '{a}', '{b}')")
-        raise InputError(f"{path}: column '{column}': {why}; set 'dayfirst: true' (02/01/2015 = 2 January) or "
-                         "'dayfirst: false' (= 1 February), or 'date_format:', in the schema")
-    if parsed.period:
-        words = {"month": ("monthly", "months such as 2012-01"), "year": ("yearly", "years such as 2018")}
-        kind, such = words[parsed.period]
-        raise InputError(f"{path}: column '{column}' holds {such}, not days: the file holds {kind} counts, "
-                         "which this tool does not compare by day (give a daily export)")
 
 
 def parse_hours(values: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_example
 from stats_lib.clean.keys import key_columns, total_breaker
-from stats_lib.clean.rules import check_dates, clean_districts, kind_values, parse_counts, parse_times
+from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
 from stats_lib.errors import InputError
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
@@ -121,6 +121,31 @@ def _rejects(path: str, lines: np.ndarray, reasons: pd.Series, raw: dict[str, pd
             long = values.str.len() > 200
             out[name] = values.where(~long, values.str[:200] + "…").to_numpy()
     return out
+
+
+def check_dates(parsed: ParsedTimes, path: str, column: str) -> None:
+    """Stop (InputError, exit 2) when a date column cannot be read without guessing.
+
+    Raised when most dates are written without a year and the schema has none, when the column holds
+    ``02/01/2015`` dates whose order its values do not prove (or prove both ways), and when most values
+    are months or years (monthly or yearly counts, not days). The message names the file and column,
+    shows two example values and says which schema key settles it.
+    """
+    nonblank = int((parsed.reasons != "missing_date").sum())
+    if parsed.needs_year and parsed.needs_year * 2 >= nonblank:
+        raise InputError(f"{path}: dates in column '{column}' are written without a year (such as "
+                         "1月21日); set 'year:' in the schema")
+    if parsed.order.examples:
+        a, b = (safe_example(v) for v in (parsed.order.examples + parsed.order.examples)[:2])
+        why = (f"some values are day first ('{a}') and others month first ('{b}')" if parsed.order.conflict
+               else f"no value shows whether the day or the month comes first (such as '{a}', '{b}')")
+        raise InputError(f"{path}: column '{column}': {why}; set 'dayfirst: true' (02/01/2015 = 2 January) or "
+                         "'dayfirst: false' (= 1 February), or 'date_format:', in the schema")
+    if parsed.period:
+        words = {"month": ("monthly", "months such as 2012-01"), "year": ("yearly", "years such as 2018")}
+        kind, such = words[parsed.period]
+        raise InputError(f"{path}: column '{column}' holds {such}, not days: the file holds {kind} counts, "
+                         "which this tool does not compare by day (give a daily export)")
 
 
 def _time_columns(frame: pd.DataFrame, cols: dict, schema: Schema, as_of: dt.date, path: str,
