@@ -4,8 +4,9 @@ For each past festival in the data (region CN: 除夕 to 元宵 of each Spring F
 1 January), the forecast is re-run from an origin ``lead_days`` before the window (only data before the origin
 are used) and compared with what happened. Two reference methods are computed the same way:
 
-- ``seasonal_naive``: the same lunar days one lunar year earlier (region US: the same weekday 364 days
-  earlier), scaled by the ratio of the 28 days before the origin to the same 28 days one year earlier;
+- ``seasonal_naive``: the same lunar days one lunar year earlier (region US, whose backtest window holds
+  fixed-date holidays: the same dates), scaled by the ratio of the 28 days before the origin to the same 28
+  days one year earlier;
 - ``last_year_dates``: the count on the same calendar date one year earlier (29 February: 28 February).
 
 Metrics per level (total, category, district) and method: MAE and bias (forecast - actual, counts per day and
@@ -80,7 +81,7 @@ def festival_windows(first: dt.date, last: dt.date, *, region: str = "CN", lead_
 def _one_year_back(d: dt.date, region: str) -> dt.date:
     if region == "CN":
         return shift_lunar_years(d, 1)[0]
-    return d - dt.timedelta(days=364)
+    return _calendar_back(d)  # US: the window's holidays (24 December - 1 January) have fixed dates
 
 
 def _calendar_back(d: dt.date) -> dt.date:

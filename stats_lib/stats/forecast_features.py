@@ -5,6 +5,8 @@ One row per day, one column per effect, all known in advance from the calendar (
 - ``const``; ``trend`` (years from the forecast origin); yearly seasonality as three Fourier pairs
   (``sin1``, ``cos1`` … ``cos3``, period 365.25 days); day of week (``dow1`` … ``dow6``, Monday the reference);
   ``month_start`` (the 1st of a month: pay days and monthly reports raise counts in many cities);
+  ``recent_level`` (1 on the last 56 days before the origin and on every forecast day: the recent level,
+  shrunk like the holiday effects);
 - region ``CN`` (default): the official status of the day from :mod:`stats_lib.calendar`, relative to its
   day of week: ``off_holiday`` a Monday-Friday inside an official holiday period (a working day given off),
   ``makeup_workday`` a make-up working day (调休上班, a weekend day worked); one effect per lunar day around
@@ -45,8 +47,10 @@ REGIONS = ("CN", "US")
 SPRING_OFFSETS = tuple(range(-7, 19))
 #: Columns whose effects are shrunk towards 0 (few days each): holiday and festival effects.
 PENALISED_PREFIXES = ("除夕", "清明", "端午", "中秋", "元旦", "劳动节", "国庆", "us:", "observed", "makeup_workday",
-                      "off_holiday")
+                      "off_holiday", "recent_level")
 _FOURIER = 3
+#: Days before the origin whose level the ``recent_level`` effect carries forward.
+RECENT_DAYS = 56
 
 
 class DayDesign:
@@ -188,6 +192,9 @@ def design(start: object, end: object, origin: object, *, region: str = "CN",
     for d in range(1, 7):
         cols[f"dow{d}"] = (dates.dayofweek == d).astype(float)
     cols["month_start"] = (dates.day == 1).astype(float)
+    # Local level: 1 on the last RECENT_DAYS before the origin and after it, so that a recent shift of the
+    # level (a district redrawn, a new reporting rule) is carried into the forecast instead of averaged away.
+    cols["recent_level"] = (t >= -RECENT_DAYS / 365.25 - 1e-9).astype(float)
     base = pd.DataFrame(cols, index=dates)
     extra, info = _cn(dates, arrangements) if region == "CN" else _us(dates)
     info["kind"] = [day_kind(f, o) for f, o in zip(info["festival"], info["is_off_day"])]

@@ -19,11 +19,14 @@ Simulation
 Each draw takes coefficients from the normal with that covariance (parameter uncertainty), the day's rate
 ``exp(X b)``, then a gamma-Poisson (negative-binomial) count with that rate and ``alpha`` (count noise with
 overdispersion). ``alpha`` itself is not drawn: with years of daily data its uncertainty is small beside
-the rest.
+the rest. Guards: a series with fewer than ``SPARSE_TOTAL`` counts in its history is fitted with a constant
+rate and the recent level only, and a simulated rate is capped at ``RATE_CAP`` times the history's largest
+daily count (+1), so that one near-empty district cannot draw an absurd day.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +35,15 @@ import pandas as pd
 from stats_lib.errors import ParameterError
 from stats_lib.stats.forecast_features import PENALISED_PREFIXES
 
-__all__ = ["SeriesFit", "fit_series", "draw_rates", "draw_counts"]
+__all__ = ["SeriesFit", "SPARSE_TOTAL", "RATE_CAP", "fit_series", "draw_rates", "draw_counts"]
 
 #: Largest log rate a simulated day may take (e**20 is far above any daily count).
 _MAX_LOG_RATE = 20.0
+#: A series with fewer counts than this in its history gets a constant rate and the recent level only: its
+#: calendar effects cannot be estimated, and their huge variances would make wild simulated days.
+SPARSE_TOTAL = 500
+#: A simulated rate is capped at this many times the largest daily count of the history (+1).
+RATE_CAP = 10
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ class SeriesFit:
         Days of history fitted.
     total : int
         Sum of the counts fitted; a series with total 0 forecasts 0.
+    max_count : int
+        Largest daily count fitted; a simulated rate is capped at ``RATE_CAP`` times (this + 1).
     """
 
     params: pd.Series
@@ -61,6 +71,7 @@ class SeriesFit:
     alpha: float
     n_days: int
     total: int
+    max_count: int = 0
 
 
 def _penalty(columns: pd.Index, n: int, ridge: float) -> np.ndarray:
@@ -100,27 +111,37 @@ def fit_series(y: np.ndarray | pd.Series, X: pd.DataFrame, *, ridge: float = 4.0
         raise ParameterError(f"fit_series: {len(yv)} days of history before the origin; at least 28 are needed")
     if (yv < 0).any() or not np.isfinite(yv).all():
         raise ParameterError("fit_series: counts must be finite and non-negative")
-    n, p = X.shape
     total = int(yv.sum())
+    if total < SPARSE_TOTAL:  # too few counts for a calendar: a constant rate and the recent level
+        X = X[[c for c in ("const", "recent_level") if c in X.columns]]
+    n, p = X.shape
     if total == 0:
-        return SeriesFit(pd.Series(0.0, index=X.columns), np.zeros((p, p)), 1e-4, n, 0)
+        return SeriesFit(pd.Series(0.0, index=X.columns), np.zeros((p, p)), 1e-4, n, 0, 0)
     Xv = X.to_numpy(dtype=float)
     pen = _penalty(X.columns, n, ridge)
     start = np.zeros(p)
     start[list(X.columns).index("const")] = np.log(yv.mean())
-    pois = sm.GLM(yv, Xv, family=sm.families.Poisson()).fit_regularized(
-        alpha=pen, L1_wt=0.0, start_params=start)
-    mu = np.exp(np.clip(Xv @ pois.params, -_MAX_LOG_RATE, _MAX_LOG_RATE))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels' ConvergenceWarning: a failed fit is caught below
+        pois = np.asarray(sm.GLM(yv, Xv, family=sm.families.Poisson()).fit_regularized(
+            alpha=pen, L1_wt=0.0, start_params=start).params)
+    if not np.isfinite(pois).all():  # L-BFGS lost its way (a near-empty series): the constant rate
+        pois = start
+    mu = np.exp(np.clip(Xv @ pois, -_MAX_LOG_RATE, _MAX_LOG_RATE))
     alpha = float(np.sum((yv - mu) ** 2 - yv) / np.sum(mu ** 2) * n / max(n - p, 1))
     alpha = max(alpha, 1e-4)
-    nb = sm.GLM(yv, Xv, family=sm.families.NegativeBinomial(alpha=alpha)).fit_regularized(
-        alpha=pen, L1_wt=0.0, start_params=pois.params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a failed NB fit is caught below and the Poisson fit kept
+        nb = sm.GLM(yv, Xv, family=sm.families.NegativeBinomial(alpha=alpha)).fit_regularized(
+            alpha=pen, L1_wt=0.0, start_params=pois)
     b = np.asarray(nb.params)
+    if not np.isfinite(b).all():  # (a near-empty series): the Poisson coefficients are consistent for the mean
+        b = pois
     mu = np.exp(np.clip(Xv @ b, -_MAX_LOG_RATE, _MAX_LOG_RATE))
     w = mu / (1.0 + alpha * mu)
     info = (Xv * w[:, None]).T @ Xv + np.diag(pen * n)
     cov = np.linalg.pinv(info, hermitian=True)
-    return SeriesFit(pd.Series(b, index=X.columns), cov, alpha, n, total)
+    return SeriesFit(pd.Series(b, index=X.columns), cov, alpha, n, total, int(yv.max()))
 
 
 def draw_rates(fit: SeriesFit, X: pd.DataFrame, n_sims: int, rng: np.random.Generator) -> np.ndarray:
@@ -134,7 +155,8 @@ def draw_rates(fit: SeriesFit, X: pd.DataFrame, n_sims: int, rng: np.random.Gene
     vals, vecs = np.linalg.eigh((fit.cov + fit.cov.T) / 2)
     root = vecs * np.sqrt(np.clip(vals, 0.0, None))
     b = fit.params.to_numpy() + rng.standard_normal((n_sims, len(vals))) @ root.T
-    return np.exp(np.clip(b @ Xv.T, -_MAX_LOG_RATE, _MAX_LOG_RATE))
+    rates = np.exp(np.clip(b @ Xv.T, -_MAX_LOG_RATE, _MAX_LOG_RATE))
+    return np.minimum(rates, RATE_CAP * (fit.max_count + 1))
 
 
 def draw_counts(rates: np.ndarray, alpha: float, rng: np.random.Generator) -> np.ndarray:
