@@ -17,6 +17,7 @@ from stats_lib.calendar.baselines import baseline_windows, calendar_report, form
 from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.clean.engine import DEFAULT_ENGINE, ENGINES
 from stats_lib.errors import InputError, ParameterError, StatsLibError
+from stats_lib.ingest.privacy import redact
 from stats_lib.report.comparison_table import format_table
 from stats_lib.report.forecast_text import format_backtest, format_forecast
 from stats_lib.safe import safe_frame
@@ -134,7 +135,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     cleaned = load(args.inputs, schema=args.schema, as_of=args.as_of, dedupe=args.dedupe, engine=args.engine,
                    allow_empty=args.allow_empty)
     write_cleaned(cleaned, args.out)
-    print(ledger_summary(cleaned.ledger, lang=args.lang))
+    print(_one_text(ledger_summary(cleaned.ledger, lang=args.lang)))
     return 0
 
 
@@ -210,20 +211,43 @@ _COMMANDS = {"clean": _cmd_clean, "calendar": _cmd_calendar, "compare": _cmd_com
              "render": _cmd_render}
 
 
+def _one_text(text: str) -> str:
+    """Text as it may reach a terminal or a cron log: personal data redacted
+    (:func:`stats_lib.ingest.privacy.redact`), and bytes of undecodable file names shown as ``\\xNN``."""
+    return redact(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _error(message: str) -> None:
+    """Print one error line on stderr (line breaks inside the message become spaces)."""
+    print("briefing: error: " + " ".join(_one_text(message).split()), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``briefing`` command; return its exit code (0 ok, 1 render error, 2 user error)."""
+    """Run the ``briefing`` command; return its exit code (0 ok, 1 render error or environment failure,
+    2 user error). Every error is one line on stderr, with personal data redacted."""
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)
     except StatsLibError as exc:
-        print(f"briefing: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.exit_code
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"briefing: error: {InputError(str(exc))}", file=sys.stderr)
+    except (FileNotFoundError, IsADirectoryError, PermissionError, NotADirectoryError) as exc:
+        _error(str(InputError(str(exc))))
         return 2
     except BrokenPipeError:  # `briefing compare … | head`: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except UnicodeError as exc:
+        _error(f"text that cannot be decoded or encoded ({type(exc).__name__}: {str(exc)[:120]}); check the "
+               "file's encoding ('encoding:' in the schema) and the names given on the command line")
+        return 2
+    except MemoryError:
+        _error("out of memory; use --engine duckdb for large inputs, or a machine with more memory")
+        return 1
+    except OSError as exc:  # a full or read-only disk, an I/O error: the environment, not the input
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        _error(f"{where}{exc.strerror or type(exc).__name__}; free disk space or check permissions and run again")
+        return 1
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130

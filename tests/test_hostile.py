@@ -124,3 +124,36 @@ def test_array_formula_never_reaches_a_chart_workbook(tmp_path):
     assert "'{=cmd" in shared
 
 
+
+
+@pytest.mark.parametrize("pattern", ["(a|aa)+$", "(东+)+区", "(?:.*市){12}(..区)", "(?:(?:a+)b)*(c)"])
+def test_catastrophic_district_pattern_is_refused(pattern):
+    with pytest.raises(SchemaError, match="district_pattern.*repeat inside a repeat"):
+        load_schema({"columns": {"address": "地址"}, "district_pattern": pattern})
+
+
+@pytest.mark.parametrize("pattern", ["臺北市(..區)", "市(..区)", "([^市]{2,3}区)", "(?:北京|上海)市(\\S+?区)"])
+def test_ordinary_district_patterns_are_accepted(pattern):
+    assert load_schema({"columns": {"address": "地址"}, "district_pattern": pattern}).district_pattern == pattern
+
+
+def test_permissive_pattern_keeps_no_address():
+    import pandas as pd
+
+    from stats_lib.clean.rules import clean_districts
+    from stats_lib.ingest.privacy import PLACEHOLDER
+
+    schema = load_schema({"columns": {"address": "地址"}, "district_pattern": "(.+区.*)"})
+    out = clean_districts(pd.Series(["示例市东城区幸福路88号", "示例市西城区", "示例市东城区幸福路88号"]), schema)
+    assert out.tolist() == [PLACEHOLDER, "示例市西城区", PLACEHOLDER]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
+def test_device_or_fifo_as_input_is_refused_in_one_line(tmp_path, device):
+    import os
+
+    if device == "fifo":
+        device = str(tmp_path / "pipe.csv")
+        os.mkfifo(device)
+    rc, _, err = _main(["clean", device, "--out", str(tmp_path / "o")])
+    assert rc == 2 and err.count("\n") == 1 and "not a regular file" in err and device in err

@@ -97,10 +97,20 @@ def test_truncated_gzip(tmp_path):
         read_table(path)
 
 
-def test_ragged_rows_are_an_input_error(tmp_path):
-    path = _write(tmp_path / "r.csv", ROWS + "2023-01-24,交通,南湖区,extra,more\n")
-    with pytest.raises(InputError, match=r"r\.csv: not a well-formed table \(line 4: 5 fields"):
-        read_table(path)
+def test_ragged_rows_are_blanked_and_flagged(tmp_path):
+    path = _write(tmp_path / "r.csv", ROWS + "2023-01-24,交通,南湖区,extra,more\n2023-01-25,张三丰\n")
+    table = read_table(path)
+    assert table.ragged.tolist() == [False, False, True, True]
+    assert table.lines.tolist() == [2, 3, 4, 5]
+    assert (table.frame.iloc[2:] == "").all().all()          # nothing is read by position
+    assert "张三丰" not in table.frame.to_string() and "extra" not in table.frame.to_string()
+    assert list(table.frame.columns) == ["报警时间", "报警类别", "管辖单位"]
+    # a line break inside an unquoted field: one record in two pieces, rejected once at its first line
+    path = _write(tmp_path / "s.csv", ROWS + "2023-01-24,交通\r南湖区 回电13912345678,东城区\n2023-01-25,火灾,西城区\n")
+    table = read_table(path)
+    assert table.ragged.tolist() == [False, False, True, False]
+    assert table.lines.tolist() == [2, 3, 4, 6]
+    assert "13912345678" not in table.frame.to_string()
     path = _write(tmp_path / "q.csv", ROWS + '2023-01-24,"交通,南湖区\n2023-01-25,交通,南湖区\n')
     with pytest.raises(InputError, match=r"q\.csv: .*line 4: a quote opened here is never closed"):
         read_table(path)

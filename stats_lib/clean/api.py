@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stats_lib.clean.egress import apply_egress
 from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
 from stats_lib.clean.ledger import check_kept
 from stats_lib.clean.rules import default_as_of
@@ -94,7 +95,7 @@ def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | 
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
-    return get_engine(engine)(files, sch, as_of_date, dedupe)
+    return apply_egress(get_engine(engine)(files, sch, as_of_date, dedupe))
 
 
 def _as_date(value: str | dt.date) -> dt.date:

@@ -18,6 +18,7 @@ import numpy as np
 
 from stats_lib.clean.shape import FilePart, detect_shape, show_headers
 from stats_lib.errors import InputError
+from stats_lib.ingest.limits import check_gzip, regular_file
 from stats_lib.ingest.readers import (
     combine_headers,
     detect_encoding,
@@ -209,9 +210,11 @@ def plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> ReadPlan:
     Unsupported
         DuckDB does not read this file itself (the whole input is then shaped).
     InputError
-        No time column.
+        No time column; not a regular file; a gzip file larger than the caps once decompressed.
     """
-
+    regular_file(path)
+    if path.name.lower().endswith(".gz"):
+        check_gzip(path)  # bounded: a decompression bomb stops here, before it is transcoded to disk
     try:
         with _open_bytes(path) as fh:
             head = fh.read(_SAMPLE)
@@ -289,7 +292,8 @@ def plan_parquet(fi: int, path: Path, schema: Schema) -> ReadPlan:
             if t.tz is not None:
                 raise Unsupported(f"{path.name}: time-zone-aware timestamps")
             types[f.name] = "timestamp"
-        elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        elif (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t)
+              or pa.types.is_binary(t) or pa.types.is_large_binary(t)):  # read with binary_as_string
             types[f.name] = "text"
         elif pa.types.is_integer(t):
             types[f.name] = "int"

@@ -91,7 +91,7 @@ def _file_sql(f: ReadPlan, schema: Schema, with_hash: bool = True) -> str:
         all_cols = [f"coalesce({n}, '')" for n in names]
         nonblank = "NOT (" + " AND ".join(f"{e} = ''" for e in all_cols) + ")"
     else:
-        src = f"read_parquet({_lit(str(f.read_path))}, file_row_number=true)"
+        src = f"read_parquet({_lit(str(f.read_path))}, file_row_number=true, binary_as_string=true)"
         line = "file_row_number + 1"
         all_cols = [_text_expr(f, h) for h in f.headers]
         nonblank = "true"

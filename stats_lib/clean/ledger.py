@@ -197,13 +197,14 @@ def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: 
 
 
 _REASON_ZH = {"bad_date": "日期无法识别", "missing_date": "日期为空", "future_date": "日期晚于基准日",
-              "implausible_date": "日期早于下限", "bad_count": "数量无效", "masked_count": "数量被遮蔽或缺失"}
+              "implausible_date": "日期早于下限", "bad_count": "数量无效", "masked_count": "数量被遮蔽或缺失",
+              "ragged_row": "字段数与表头不符"}
 _REASON_EN = {"bad_date": "unparseable date", "missing_date": "empty date", "future_date": "future date",
               "implausible_date": "date before the lower bound", "bad_count": "invalid count",
-              "masked_count": "masked or missing count"}
+              "masked_count": "masked or missing count", "ragged_row": "fields do not match the header"}
 #: The column of the rejects table each reason comes from.
 _REASON_COLUMN = {"bad_date": "time", "missing_date": "time", "future_date": "time", "implausible_date": "time",
-                  "bad_count": "count", "masked_count": "count"}
+                  "bad_count": "count", "masked_count": "count", "ragged_row": "time"}
 
 
 def overlapping_files(keys: pd.DataFrame, paths: list[str], min_tuples: int = 5) -> list[dict]:

@@ -25,8 +25,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import regex
 
 from stats_lib.clean.dates import SLASH_DATE, DayOrder, day_order, period_of
+from stats_lib.errors import InputError
+from stats_lib.ingest.privacy import PLACEHOLDER, has_personal
 from stats_lib.ingest.schema import Schema
 from stats_lib.ingest.taxonomy import match_key, normalise_text
 from stats_lib.windows import today_shanghai
@@ -47,7 +50,8 @@ __all__ = [
     "default_as_of",
 ]
 
-REASONS = ("missing_date", "bad_date", "implausible_date", "future_date", "masked_count", "bad_count")
+REASONS = ("missing_date", "bad_date", "implausible_date", "future_date", "masked_count", "bad_count",
+           "ragged_row")
 #: Count cells that mean "masked or missing": never zero.
 MASKED_TOKENS = frozenset({"", "*", "**", "***", "****", "—", "——", "-", "--", "–", "NA", "N/A", "na", "n/a",
                            "NaN", "nan", "null", "NULL", "None", "×", "/"})
@@ -360,7 +364,13 @@ def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> pd.Dat
     return pd.DataFrame({"date": shifted.dt.normalize(), "hour": timestamps.dt.hour}, index=timestamps.index)
 
 
-def _tolerant(pattern: str) -> re.Pattern:
+#: Seconds one ``district_pattern`` match may take (a catastrophic pattern such as ``(a+)+$`` would hang).
+PATTERN_TIMEOUT = 0.25
+#: Characters of an address the pattern is matched on.
+_PATTERN_INPUT = 1000
+
+
+def _tolerant(pattern: str) -> regex.Pattern:
     """Compile ``pattern`` so that each Chinese character also matches its Traditional/Simplified variants."""
     from opencc import OpenCC
 
@@ -381,15 +391,23 @@ def _tolerant(pattern: str) -> re.Pattern:
             out.append(variants if in_class else f"[{variants}]")
         else:
             out.append(ch)
-    return re.compile("".join(out))
+    return regex.compile("".join(out), flags=regex.V0)
 
 
 def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Series:
     """Clean a district column, or extract districts from an address column with ``district_pattern``.
 
     The pattern is matched on the NFKC text, each Chinese character of the pattern also matching its
-    Traditional and Simplified variants, so ``臺北市(..區)`` also finds ``台北市文山区``. The result is
-    normalised (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``).
+    Traditional and Simplified variants, so ``臺北市(..區)`` also finds ``台北市文山区``; each match may take
+    at most :data:`PATTERN_TIMEOUT` seconds (on the first 1,000 characters). The result is normalised
+    (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``). A district
+    holding personal data (a street address kept by a permissive pattern, a phone, a name after a
+    label; :func:`stats_lib.ingest.privacy.has_personal`) becomes ``（已屏蔽）``.
+
+    Raises
+    ------
+    InputError
+        The pattern takes longer than :data:`PATTERN_TIMEOUT` on a value (catastrophic backtracking).
 
     Parameters
     ----------
@@ -409,9 +427,15 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
             return ""
         text = str(raw)
         if rx is not None:
-            m = rx.search(unicodedata.normalize("NFKC", text))
+            try:
+                m = rx.search(unicodedata.normalize("NFKC", text)[:_PATTERN_INPUT], timeout=PATTERN_TIMEOUT)
+            except TimeoutError:
+                raise InputError(f"{schema.source}: key 'district_pattern' took more than {PATTERN_TIMEOUT} s on "
+                                 "one value (nested repeats such as (a+)+ backtrack without end); write a simpler "
+                                 "pattern such as '市(..区)'") from None
             text = m.group(1) if m and m.group(1) else ""
-        return re.sub(r"^(\d+)\.0+$", r"\1", normalise_text(text))
+        out = re.sub(r"^(\d+)\.0+$", r"\1", normalise_text(text))
+        return PLACEHOLDER if has_personal(out) else out
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([one(u) for u in uniques] + [""], dtype=object)

@@ -22,6 +22,7 @@ from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_e
 from stats_lib.clean.keys import key_columns, total_breaker
 from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
 from stats_lib.errors import InputError
+from stats_lib.ingest.privacy import has_personal
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
     AUTO_COLUMNS,
@@ -271,9 +272,13 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
         info["total_rows_dropped"] = int(total.sum())
         if total.any():
             info["notes"].append(f"{int(total.sum())} 合计/小计 row(s) dropped (sums of other rows, not data)")
-            table = replace(table, frame=frame[~total].reset_index(drop=True), lines=table.lines[~total])
+            ragged = None if table.ragged is None else table.ragged[~total]
+            table = replace(table, frame=frame[~total].reset_index(drop=True), lines=table.lines[~total],
+                            ragged=ragged)
             frame = table.frame
     ts, reasons, has_time = _time_columns(frame, cols, schema, as_of, path, table.encoding is None)
+    if table.ragged is not None and table.ragged.any():  # never read by position: rejected whole
+        reasons = reasons.where(~table.ragged, "ragged_row")
     n = len(frame)
     raw = {"time": frame[cols["time"]]}
     for role in ("id", "hour", "category", "subcategory", "district", "count"):
@@ -354,6 +359,18 @@ def _wide_label(levels: list[str], kind: str | None) -> str:
     return levels[-1] if levels else ""
 
 
+#: A daily count per category above this is not a count (a phone number, an identifier).
+_MAX_DAILY_COUNT = 1_000_000
+
+
+def _count_like(values: pd.Series, counts: pd.Series) -> bool:
+    """Whether a wide sheet's column behaves like daily counts: none of its values is personal data or an
+    identifier-sized number (a numeric 主叫号码 column would otherwise count 13,912,345,678 incidents)."""
+    if (counts.dropna() > _MAX_DAILY_COUNT).any():
+        return False
+    return not any(has_personal(v) for v in pd.unique(values.astype(str)))
+
+
 def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: int, kind: str | None,
                info: dict) -> FilePart:
     path = str(table.path)
@@ -372,7 +389,8 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
             ignored.append(h)
         else:
             parsed = parse_counts(frame[h])
-            (cats if (parsed.reasons != "bad_count").any() else ignored).append(h)
+            (cats if (parsed.reasons != "bad_count").any() and _count_like(frame[h], parsed.counts)
+             else ignored).append(h)
     keys = key_columns(frame, cats, frame[cols["district"]] if "district" in cols else None, schema.ignore_columns)
     if keys:
         cats = [h for h in cats if h not in keys]
@@ -389,13 +407,15 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
     cells = frame[cats]
     parsed_date = parse_times(date_raw, schema, as_of)
     empty_cells = (cells.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1)
-    skipped = ~is_total_row & empty_cells & (parsed_date.reasons != "")
+    ragged = pd.Series(table.ragged if table.ragged is not None else False, index=frame.index, dtype=bool)
+    skipped = ~is_total_row & empty_cells & (parsed_date.reasons != "") & ~ragged
     data = ~is_total_row & ~skipped
     if skipped.any():
         info["notes"].append(f"{int(skipped.sum())} row(s) without a date or counts skipped (notes, blank rows)")
     info["total_rows_dropped"] = int(is_total_row.sum())
     info["total_columns_dropped"] = totals
     ts, reasons, _ = _time_columns(frame[data], cols, schema, as_of, path, table.encoding is None)
+    reasons = reasons.where(~ragged[data], "ragged_row")
     sub = frame[data]
     label = {h: _wide_label(levels[h], kind) for h in cats}
     n_rows, n_cats = len(sub), len(cats)

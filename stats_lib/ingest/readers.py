@@ -13,11 +13,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import gzip
-import hashlib
 import io
 import re
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +23,14 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.errors import InputError
+from stats_lib.ingest.limits import (
+    check_workbook,
+    field_counts,
+    file_sha256,
+    ragged_rows,
+    read_bytes,
+    regular_file,
+)
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES",
@@ -63,6 +68,7 @@ class RawTable:
         For a multi-row header, the levels of each column (upper first); empty otherwise.
     notes : list of str
         Things the reader did that the ledger should say (other sheets ignored, duplicate headers …).
+    ragged : ndarray of bool or None (text only): rows whose field count is not the header's, cells blanked.
     """
 
     path: Path
@@ -73,15 +79,7 @@ class RawTable:
     sheet: str | None = None
     header_levels: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-
-
-def file_sha256(path: str | Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes (read in 1 MiB blocks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(_SAMPLE), b""):
-            h.update(block)
-    return h.hexdigest()
+    ragged: np.ndarray | None = None
 
 
 def _cjk_score(text: str) -> float:
@@ -137,23 +135,6 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> str:
         return "gb18030"
     as_gb = sample.decode("gb18030", errors="replace")
     return "big5" if _cjk_score(as_big5) > _cjk_score(as_gb) + 0.2 else "gb18030"
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, expected an export file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
-    return data
 
 
 def _decode(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
@@ -293,8 +274,10 @@ def unique_names(names: list[str], notes: list[str]) -> list[str]:
 
 
 def _finish(path: Path, grid: pd.DataFrame, first_line: int, schema: Schema, notes: list[str],
-            rows_for_header: list[list[str]], levels_ok: bool) -> tuple[pd.DataFrame, np.ndarray, list]:
-    """Find the header in ``grid`` (all text), build the frame and the line numbers."""
+            rows_for_header: list[list[str]], levels_ok: bool, line_numbers: np.ndarray | None = None,
+            keep: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray, list, np.ndarray]:
+    """Find the header in ``grid`` (all text); return the frame, its lines (``line_numbers`` per grid row, or
+    counted from ``first_line``), header levels and ``keep`` per frame row (rows kept even when blank)."""
     width = grid.shape[1]
     h = header_row(rows_for_header, schema)
     n_levels = _header_levels(rows_for_header, h, width, schema) if levels_ok and h < len(rows_for_header) else 1
@@ -305,12 +288,15 @@ def _finish(path: Path, grid: pd.DataFrame, first_line: int, schema: Schema, not
     if h:
         notes.append(f"{h} title row(s) above the header skipped")
     body = grid.iloc[h + n_levels:].copy()
-    lines = np.arange(len(body), dtype=np.int64) + first_line + h + n_levels
+    lines = (np.arange(len(body), dtype=np.int64) + first_line + h + n_levels if line_numbers is None
+             else np.asarray(line_numbers[h + n_levels:], dtype=np.int64))
+    kept = np.zeros(len(body), bool) if keep is None else np.asarray(keep[h + n_levels:], dtype=bool)
     body.columns = unique_names(names, notes)
     keep_cols = [c for c, n in zip(body.columns, names) if n or (body[c] != "").any()]
     body = body[keep_cols]
     filled = (body != "").any(axis=1).to_numpy() if len(body.columns) else np.zeros(len(body), bool)
-    return body[filled].reset_index(drop=True), lines[filled], levels
+    filled = filled | kept
+    return body[filled].reset_index(drop=True), lines[filled], levels, kept[filled]
 
 
 def to_text(values: pd.Series) -> pd.Series:
@@ -334,6 +320,8 @@ def to_text(values: pd.Series) -> pd.Series:
 
 
 def _cell_text(v: object) -> str:
+    if isinstance(v, bytes):  # Parquet BINARY holding UTF-8 text (Impala and older Spark write strings so)
+        return v.decode("utf-8", "replace")
     if isinstance(v, (list, tuple, dict, np.ndarray)):
         return str(v.tolist() if isinstance(v, np.ndarray) else v)
     if v is None or v is pd.NaT or v is pd.NA:
@@ -365,7 +353,7 @@ def _parser_message(message: str, skipped: int) -> str:
 
 
 def _read_text(path: Path, schema: Schema) -> RawTable:
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     text, enc = _decode(path, data, schema)
@@ -378,9 +366,12 @@ def _read_text(path: Path, schema: Schema) -> RawTable:
     except csv.Error as exc:
         raise InputError(f"{path}: not a well-formed table ({exc})") from None
     h = header_row(rows, schema)
+    fields = field_counts(text, delim)
+    counts, starts = fields.counts[h:], fields.lines[h:]
+    names = range(max(int(counts.max()) if len(counts) else 1, 1))
     try:
-        grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, skiprows=h, dtype=str, keep_default_na=False,
-                           na_filter=False, skip_blank_lines=False, engine="c")
+        grid = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=names, skiprows=h, dtype=str,
+                           keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: the file is empty") from None
     except (pd.errors.ParserError, ValueError) as exc:
@@ -388,11 +379,24 @@ def _read_text(path: Path, schema: Schema) -> RawTable:
     del text
     grid = grid.fillna("").astype(str)
     notes: list[str] = []
+    if len(counts) == len(grid):
+        rr = ragged_rows(grid, counts)
+        ragged, split = rr.ragged, rr.split
+        if rr.note:
+            notes.append(rr.note)
+        grid.loc[ragged] = ""          # never read a value by position
+        grid, ragged, starts = grid[~split], ragged[~split], starts[~split]
+    else:  # the two parsers disagree on records (odd quoting): trust neither's positions
+        raise InputError(f"{path}: not a well-formed table (quotes that do not pair up); check the quoting")
+    width = int(counts[0]) if len(counts) else grid.shape[1]
+    grid = grid.iloc[:, :max(width, 1)].reset_index(drop=True)
     sub_rows = rows[h:]
-    frame, lines, levels = _finish(path, grid, 1 + h, schema, notes, sub_rows, schema.shape == "wide")
+    frame, lines, levels, ragged = _finish(path, grid, 1 + h, schema, notes, sub_rows, schema.shape == "wide",
+                                           line_numbers=starts, keep=ragged)
     if h:
         notes.insert(0, f"{h} title row(s) above the header skipped")
-    return RawTable(path=path, frame=frame, lines=lines, encoding=enc, header_levels=levels, notes=notes)
+    return RawTable(path=path, frame=frame, lines=lines, encoding=enc, header_levels=levels, notes=notes,
+                    ragged=ragged)
 
 
 def _pick_sheet(book, schema: Schema) -> str | None:
@@ -421,6 +425,7 @@ def _read_excel(path: Path, schema: Schema) -> RawTable:
 
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
+    check_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
@@ -451,7 +456,7 @@ def _read_excel(path: Path, schema: Schema) -> RawTable:
     grid = pd.DataFrame({c: to_text(raw[c]) for c in raw.columns})
     grid = grid.apply(lambda s: s.str.strip())
     rows = grid.iloc[:_HEADER_SCAN].to_numpy().tolist()
-    frame, lines, levels = _finish(path, grid, 1, schema, notes, rows, True)
+    frame, lines, levels, _ = _finish(path, grid, 1, schema, notes, rows, True)
     return RawTable(path=path, frame=frame, lines=lines, sheet=sheet, header_levels=levels, notes=notes)
 
 
@@ -483,10 +488,7 @@ def read_table(path: str | Path, schema: Schema | None = None) -> RawTable:
     """
     path = Path(path)
     schema = schema or Schema()
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, expected an export file")
+    regular_file(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         table = _read_excel(path, schema)

@@ -36,6 +36,8 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+import re._constants as _sre  # the stdlib's own regex parser, to check district_pattern
+import re._parser as _sre_parser
 import zoneinfo
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -64,6 +66,7 @@ __all__ = [
     "TOTAL_NAMES",
     "load_schema",
     "header_key",
+    "nested_repeat",
     "is_sensitive",
     "is_date_header",
     "is_time_header",
@@ -100,9 +103,10 @@ TOTAL_NAMES = ("合计", "总计", "小计", "累计", "total", "sum", "grandtot
 
 _SENSITIVE = re.compile(
     r"报警人|姓名|名字|联系人|当事人|嫌疑人|受害人|电话|手机|联系方式|身份证|证件|住址|地址|地点|位置|内容|案情|"
-    r"描述|备注|处警结果|处理结果|详情|简要|车牌|"
+    r"描述|备注|处警结果|处理结果|详情|简要|车牌|主叫|被叫|号码|当事|处所|身份号|微信|邮箱|银行|账号|户籍|籍贯|"
+    r"出生|工作单位|填报人|制表人|审核人|"
     r"phone|mobile|tel|address|addr|location|description|content|remark|note|narrative|idcard|plate|"
-    r"latitude|longitude|^lat$|^lon$|^lng$|coordinate"
+    r"latitude|longitude|^lat$|^lon$|^lng$|coordinate|email|wechat|^qq|passport|birth"
 )
 
 #: "name" in a header is personal data (Caller Name, full_name) unless the rest of the header names a place,
@@ -232,6 +236,9 @@ def _validate(data: dict, where: str) -> Schema:
         raise _fail(where, "kind", "警情 or 案件", data["kind"])
     if "kind" in data and "kind_column" in data:
         raise SchemaError(f"{where}: keys 'kind' and 'kind_column' exclude each other")
+    if "kind_column" in data and is_sensitive(data["kind_column"]):
+        raise SchemaError(f"{where}: key 'kind_column' names '{data['kind_column']}', which looks like a name, "
+                          "phone, ID number, address or free text; such columns never reach the output")
     if "shape" in data and data["shape"] not in ("records", "long", "wide"):
         raise _fail(where, "shape", "records, long or wide", data["shape"])
     if "calendar" in data and data["calendar"] not in ("gregorian", "roc"):
@@ -252,10 +259,10 @@ def _validate(data: dict, where: str) -> Schema:
             continue  # "id: ~" switches the automatic mapping of a role off
         if not isinstance(header, (str, int)) or isinstance(header, bool):
             raise _fail(where, f"columns.{role}", "a column name (or ~ for none)", header)
-        if role in ("category", "subcategory", "district") and is_sensitive(str(header)):
+        if role != "address" and is_sensitive(str(header)):
+            hint = " (for districts use 'columns.address' with 'district_pattern')" if role == "district" else ""
             raise SchemaError(f"{where}: key 'columns.{role}' names '{header}', which looks like a name, phone, "
-                              "address or free text; such columns never reach the output (for districts use "
-                              "'columns.address' with 'district_pattern')")
+                              f"ID number, address or free text; such columns never reach the output{hint}")
     data["columns"] = {k: (None if v is None else str(v)) for k, v in cols.items()}
     if cols.get("time") is not None and cols.get("date") is not None:
         raise SchemaError(f"{where}: keys 'columns.time' and 'columns.date' exclude each other")
@@ -324,6 +331,9 @@ def _validate(data: dict, where: str) -> Schema:
         if groups != 1:
             raise _fail(where, "district_pattern", "a regular expression with exactly one group (…)",
                         data["district_pattern"])
+        if nested_repeat(data["district_pattern"]):
+            raise _fail(where, "district_pattern", "a pattern without a repeat inside a repeat such as (a+)+ or "
+                        "(a|aa)+ (it can take forever on one address)", data["district_pattern"])
     if "taxonomy" in data and data["taxonomy"] not in ("default", "none"):
         path = Path(data["taxonomy"])
         if not path.is_absolute() and where != "schema":
@@ -332,6 +342,40 @@ def _validate(data: dict, where: str) -> Schema:
             raise _fail(where, "taxonomy", "default, none or the path of a taxonomy YAML", data["taxonomy"])
         data["taxonomy"] = str(path)
     return Schema(source=where, **data)
+
+
+def nested_repeat(pattern: str) -> bool:
+    """True when a regular expression repeats something that can itself match in several ways: a repeat
+    (``(a+)+``) or an alternation (``(a|aa)+``) inside an unbounded repeat. Such patterns backtrack
+    exponentially on a near-miss (OWASP, "Regular expression Denial of Service")."""
+    def walk(items, inside: bool) -> bool:
+        for op, av in items:
+            if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+                lo, hi, sub = av
+                if inside:
+                    return True
+                if walk(sub, inside or hi > 1):
+                    return True
+            elif op is _sre.BRANCH:
+                if inside or any(walk(b, inside) for b in av[1]):
+                    return True
+            elif op is _sre.SUBPATTERN:
+                if walk(av[-1], inside):
+                    return True
+            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+                if walk(av[1], inside):
+                    return True
+        return False
+
+    try:
+        return walk(_sre_parser.parse(pattern), False)
+    except Exception:  # a pattern re cannot parse is refused earlier
+        return False
+
+
+def header_key(name: object) -> str:
+    """Return the comparison key of a column header: normalised, case-folded, no spaces, ``_`` or ``-``."""
+    return re.sub(r"[\s_\-]+", "", match_key(name))
 
 
 def is_sensitive(header: str) -> bool:

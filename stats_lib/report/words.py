@@ -278,6 +278,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "future_date": ("日期晚于基准日", "future date"),
     "bad_count": ("数量无效", "invalid count"),
     "masked_count": ("数量被遮蔽或缺失", "masked or missing count"),
+    "ragged_row": ("字段数与表头不符", "fields do not match the header"),
 }
 
 
