@@ -314,3 +314,86 @@ def test_mixture_daily_total_equals_good_rows(case):
     _check_cleaned(result)
     assert result.ledger["rows_read"] == len(rows)
     assert int(result.daily["count"].sum()) == n_good
+
+
+# ---------------------------------------------------------------- hostile structure and personal data (issue 16)
+
+FAKE_PII = ["13912345678", "+86 139-8765-4321", "110101199003078515", "示例市东城区幸福路88号", "联系人：王五",
+            "caller@example.com", "010-12345678"]
+PII_HEAD = ["接警单编号", "报警时间", "报警类别", "报警细类", "管辖单位", "报警人", "联系电话"]
+
+
+@st.composite
+def hostile_rows(draw) -> tuple[str, int, int]:
+    """A CSV of good rows plus ragged rows (fields dropped or added) and rows broken by a bare CR or LF inside
+    an unquoted middle field; returns (text, good rows, damaged records)."""
+    n_good = draw(st.integers(1, 12))
+    lines, damaged = [], 0
+    for i in range(n_good):
+        lines.append([f"G{i}", f"2023-01-{1 + i % 28:02d} 08:00:00", "刑事类警情", "盗窃", "东城区", "张三丰",
+                      "13912345678"])
+    out = [",".join(r) for r in lines]
+    for j in range(draw(st.integers(0, 6))):
+        row = [f"D{j}", "2023-01-05 09:00:00", "治安类警情", "赌博", "西城区", "欧阳娜娜", "13987654321"]
+        how = draw(st.sampled_from(["drop", "add", "cr", "lf"]))
+        if how == "drop":
+            del row[draw(st.integers(2, 5))]
+            text = ",".join(row)
+        elif how == "add":
+            row.insert(draw(st.integers(2, 6)), draw(st.sampled_from(FAKE_PII)))
+            text = ",".join(row)
+        else:
+            k = draw(st.integers(2, 5))  # a middle field: both pieces are short
+            row[k] = row[k][:1] + ("\r" if how == "cr" else "\n") + row[k][1:]
+            text = ",".join(row)
+        out.insert(draw(st.integers(0, len(out))), text)
+        damaged += 1
+    return ",".join(PII_HEAD) + "\n" + "\n".join(out) + "\n", n_good, damaged
+
+
+@settings(max_examples=max(EXAMPLES // 3, 20), deadline=None, derandomize=DERANDOMIZE, database=None)
+@given(hostile_rows())
+def test_ragged_rows_and_line_breaks_are_rejected_whole(case):
+    """Every damaged record is one ragged_row reject; every good row is kept; no personal value leaks."""
+    text, n_good, damaged = case
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hostile.csv"
+        path.write_text(text, "utf-8")
+        result = load(path, as_of="2024-12-31")
+    _check_cleaned(result)
+    assert int(result.daily["count"].sum()) == n_good
+    assert result.ledger["rejected_by_reason"] == ({"ragged_row": damaged} if damaged else {})
+    assert result.ledger["rows_read"] == n_good + damaged
+    everything = result.daily.to_string() + result.rejects.to_string() + str(result.ledger)
+    assert [s for s in ("张三丰", "欧阳娜娜", "13912345678", "13987654321") + tuple(FAKE_PII) if s in everything] == []
+
+
+@st.composite
+def pii_in_every_column(draw) -> tuple[pd.DataFrame, list[str]]:
+    """Records with fake personal data drawn into any cell of any kept column; returns (frame, planted)."""
+    n = draw(st.integers(2, 15))
+    frame = pd.DataFrame({"接警单编号": [f"Q{i}" for i in range(n)],
+                          "报警时间": [f"2023-02-{1 + i % 28:02d} 10:00:00" for i in range(n)],
+                          "报警类别": ["刑事类警情"] * n, "报警细类": ["盗窃"] * n, "管辖单位": ["东城区"] * n})
+    planted = []
+    for _ in range(draw(st.integers(1, 6))):
+        col = draw(st.sampled_from(list(frame.columns)))
+        row = draw(st.integers(0, n - 1))
+        value = draw(st.sampled_from(FAKE_PII))
+        frame.loc[row, col] = draw(st.sampled_from(["{}", "回电{}", "{} 张三"])).format(value)
+        planted.append(value)
+    return frame, planted
+
+
+@settings(max_examples=max(EXAMPLES // 3, 20), deadline=None, derandomize=DERANDOMIZE, database=None)
+@given(pii_in_every_column(), st.sampled_from(["default", "none"]))
+def test_personal_data_in_any_column_never_leaves(case, taxonomy):
+    frame, planted = case
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pii.csv"
+        frame.to_csv(path, index=False)
+        result = load(path, schema={"taxonomy": taxonomy}, as_of="2024-12-31")
+    _check_cleaned(result)
+    everything = " ".join([result.daily.to_string(), result.rejects.to_string(), str(result.ledger),
+                           "" if result.hourly is None else result.hourly.to_string()])
+    assert [p for p in planted if p in everything] == []

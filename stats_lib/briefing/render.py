@@ -389,8 +389,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
         with stop_signals_raise(), ReportLock(lock_path, wait=lock_wait):
             sweep_leftovers(out_dir, slug)
             if os.path.lexists(target) and not is_report_folder(target):  # refuse before the work, too
-                raise RenderError(f"{target} exists and is not a report folder (no manifest.json of this "
-                                  "tool); remove or rename it first")
+                raise ParameterError(f"out: {target} exists and is not a report folder (no manifest.json of "
+                                     "this tool); remove or rename it first")
             tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-", dir=out_dir))
             try:
                 tmp.chmod(0o755)  # mkdtemp makes it 0700; the report is read by others (a web server …)

@@ -488,8 +488,17 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
     return out
 
 
+def _header_like(name: object) -> bool:
+    """Whether a cell reads like a column header: it holds a word of the header vocabulary or a sensitive one."""
+    key = header_key(name)
+    words = {header_key(w) for names in AUTO_COLUMNS.values() for w in names}
+    return is_sensitive(str(name)) or is_total(name) or any(
+        w in key for w in words if len(w) >= (2 if not w.isascii() else 4))
+
+
 def show_headers(headers: list[str], limit: int = 12) -> str:
-    """Column names for an error message: the first ``limit``, each cut to 30 characters.
+    """Column names for an error message: the first ``limit``, each cut to 30 characters. When no cell reads
+    like a header (a file without a header row), its first row is data and is not shown at all.
 
     Parameters
     ----------
@@ -500,6 +509,8 @@ def show_headers(headers: list[str], limit: int = 12) -> str:
     -------
     str, ``(none)`` when there are none.
     """
+    if headers and not any(_header_like(h) for h in headers):
+        return f"({len(headers)} columns; the first row does not look like a header, so it is not shown)"
     shown = [str(h)[:30] for h in headers[:limit]]
     more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
     return ", ".join(shown) + more if shown else "(none)"

@@ -16,7 +16,8 @@ kind          pattern
               landline ``0xx(x)-xxxxxxx(x)`` (area code with a leading 0, optionally in brackets)
 ``id``        18-digit resident ID (a plausible birth date; the ISO 7064 MOD 11-2 check digit is not
               required, so a mistyped number is still caught) and the 15-digit pre-1999 form
-``card``      16 to 19 digits (optionally in groups of four) that pass the Luhn check
+``card``      16 to 19 digits (optionally in groups of four) with an issuer prefix (UnionPay 62, Visa 4,
+              Mastercard 51–55) that pass the Luhn check; other long digit runs are record numbers
 ``email``     ``name@domain.tld``
 ``address``   a road/street/lane name followed by a number and 号/弄/巷 (``幸福路88号``), or a number with
               号楼/栋/幢/单元/室 (``3单元502室``)
@@ -76,7 +77,7 @@ _PATTERNS: dict[str, re.Pattern] = {
         r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _E
         + r"|" + r"(?<![0-9A-Za-z])(?:(?:\+|00)86" + _SEP + r"\(?0?\d{2,3}\)?|\(0\d{2,3}\)|0\d{2,3})"
         + r"[-\s]?\d{7,8}(?:-\d{1,5})?" + _E),
-    "card": re.compile(_D + r"(?:\d{4}[-\s]?){3}\d{4,7}" + _E),
+    "card": re.compile(_D + r"(?:62|4\d|5[1-5])\d{2}[-\s]?(?:\d{4}[-\s]?){2}\d{4,7}" + _E),
     "address": re.compile(
         r"[\u4e00-\u9fff]{1,12}(?:路|街|道|巷|弄|胡同|衚衕|里|大街|大道)"
         r"[\s\d一二三四五六七八九十百零〇段巷弄~～至-]*[\d一二三四五六七八九十百零〇][\s\d~～至-]*(?:号|號|弄|巷)"

@@ -423,6 +423,92 @@ def _parquet_files(out: Path) -> None:
     (out / "not_parquet.parquet").write_bytes(b"PAR1 this is not a parquet file PAR1")
 
 
+# ---------------------------------------------------------------- hostile inputs (issue 16): personal data,
+# structure, resources. Every name, phone, ID number and address below is fake.
+PII_HEAD = "接警单编号,报警时间,报警类别,报警细类,管辖单位,报警人,联系电话,报警内容"
+#: What a hostile file may never leak (checked in every output, stdout and stderr).
+SECRETS = [NAME, PHONE, IDNO, "幸福路88号", "王五", "13987654321", "caller@example.com"]
+
+
+def _pii_rows(n: int = 4) -> list[str]:
+    cats = ["刑事类警情", "治安类警情"]
+    return [f"H{i:03d},2023-01-0{1 + i % 9} 10:00:00,{cats[i % 2]},盗窃,东城派出所,{NAME},{PHONE},报警人称被盗。"
+            for i in range(1, n + 1)]
+
+
+def _hostile_text_files() -> dict[str, bytes]:
+    f: dict[str, bytes] = {}
+    u = lambda s: s.encode("utf-8")  # noqa: E731
+    # a row with one field fewer: padded by position, the caller's name would become the district
+    f["hostile_short_row.csv"] = u(_csv(_pii_rows(3) + [f"H009,2023-01-05 10:00:00,刑事类警情,盗窃,{NAME},{PHONE},"
+                                                        "报警人称被盗。"], PII_HEAD))
+    # a row with extra, non-empty fields
+    f["hostile_long_row.csv"] = u(_csv(_pii_rows(3) + [f"H009,2023-01-05 10:00:00,刑事类警情,盗窃,东城派出所,{NAME},"
+                                                       f"{PHONE},报警人称被盗,{IDNO},{ADDRESS}"], PII_HEAD))
+    # a bare CR, then a bare LF, inside the unquoted free text: one record in two pieces
+    f["hostile_cr_in_text.csv"] = u(_csv(_pii_rows(3) + [f"H009,2023-01-05 10:00:00,刑事类警情,盗\r窃,东城派出所,{NAME},"
+                                                         f"{PHONE},身份证{IDNO}丢失"], PII_HEAD))
+    f["hostile_lf_in_text.csv"] = u(_csv(_pii_rows(3) + [f"H009,2023-01-05 10:00:00,刑事类警情,盗窃,东城派出所,欧阳\n娜娜,"
+                                                         f"{PHONE},回电{PHONE} {NAME}"], PII_HEAD))
+    # personal data in the columns that are kept: category, subcategory and district
+    f["hostile_pii_in_dimensions.csv"] = u(_csv(_pii_rows(3) + [
+        f"H010,2023-01-05 10:00:00,{PHONE},盗窃,东城派出所,{NAME},{PHONE},x",
+        f"H011,2023-01-05 11:00:00,刑事类警情,身份证{IDNO},东城派出所,{NAME},{PHONE},x",
+        f"H012,2023-01-05 12:00:00,刑事类警情,盗窃,{ADDRESS},{NAME},{PHONE},x",
+        "H013,2023-01-05 13:00:00,刑事类警情,盗窃,联系人：王五,a,b,x",
+        "H014,2023-01-05 14:00:00,刑事类警情,盗窃,caller@example.com,a,b,x",
+    ], PII_HEAD))
+    # a footer of record with the names and phone of the people who made the table, and a date cell
+    # holding a phone
+    f["hostile_footer.csv"] = u(_csv(_pii_rows(3) + [f"H020,{PHONE},刑事类警情,盗窃,东城派出所,a,b,x",
+                                                     "制表人：王五 联系电话：13987654321,,,,,,,"], PII_HEAD))
+    # a district that shows as 东城区 with a right-to-left override
+    f["hostile_bidi_district.csv"] = u(_csv([
+        "B1,2023-01-05 10:00:00,刑事类警情,盗窃,\u202e区城东", "B2,2023-01-05 11:00:00,刑事类警情,盗窃,东城区",
+        "B3,2023-01-05 12:00:00,刑事类警情,盗窃,东\u200b城区"]))
+    # a wide table with a column of phone numbers among the category columns
+    f["hostile_wide_phone.csv"] = u("日期,刑事,治安,备用\n2023-01-05,3,4,13912345678\n2023-01-06,1,2,13987654321\n")
+    # a headerless file: the first data row must not be quoted in the error
+    f["hostile_headerless.csv"] = u(f"{NAME},{PHONE},刑事,东城区\n王五,13987654321,治安,西城区\n")
+    # an address column with a permissive district_pattern
+    f["hostile_address.csv"] = u("报警时间,报警类别,案发位置\n2023-01-05 10:00,刑事类警情,示例市东城区幸福路88号\n"
+                                 "2023-01-05 11:00,刑事类警情,示例市西城区\n")
+    return f
+
+
+def _hostile_schemas() -> dict[str, str]:
+    laughs = ["year:", "  - &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+    for prev, cur in zip("abcdefgh", "bcdefghi"):
+        laughs.append(f"  - &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return {
+        "schema_hostile_id_idcard.yaml": "columns:\n  id: 联系电话\n",
+        "schema_hostile_hour_name.yaml": "columns:\n  hour: 报警人\n",
+        "schema_hostile_aliases.yaml": "\n".join(laughs) + "\n",
+        "schema_hostile_pattern.yaml": "columns:\n  address: 案发位置\ndistrict_pattern: '(?:东+)+(..区)'\n",
+        "schema_hostile_permissive.yaml": "columns:\n  address: 案发位置\ndistrict_pattern: '(.+区.*)'\n",
+    }
+
+
+def _hostile_parquet(out: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({
+        "报警时间": pa.array([b"2023-01-05 08:00:00", b"2023-01-05 09:00:00"], pa.binary()),
+        "报警类别": pa.array(["刑事类警情".encode(), "治安类警情".encode()], pa.binary()),
+        "管辖单位": pa.array(["东城区".encode(), "西城区".encode()], pa.binary()),
+    }), out / "hostile_binary_strings.parquet")
+
+
+def hostile_files(out: Path = HERE) -> None:
+    """Write only the hostile cases (issue 16) into ``out``."""
+    for name, data in _hostile_text_files().items():
+        (out / name).write_bytes(data)
+    for name, text in _hostile_schemas().items():
+        (out / name).write_text(text, "utf-8")
+    _hostile_parquet(out)
+
+
 def main(out: Path = HERE) -> None:
     """Write every corpus file into ``out``."""
     for name, data in _text_files().items():
@@ -434,6 +520,7 @@ def main(out: Path = HERE) -> None:
             (out / name).write_text(text, "utf-8")
     _excel_files(out)
     _parquet_files(out)
+    hostile_files(out)
     big = [p.name for p in out.iterdir() if p.is_file() and p.stat().st_size > 50_000]
     assert not big, big
     print(f"{len(list(out.iterdir()))} files in {out}", file=sys.stderr)
