@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["safe_cell", "safe_frame", "write_csv"]
+__all__ = ["safe_cell", "safe_frame", "write_csv", "md_cell"]
 
 _DANGEROUS_RE = r"^[ \t\n\r\f\v{]*[=+\-@\t\r]"
 _DANGEROUS = re.compile(_DANGEROUS_RE)
@@ -38,6 +38,13 @@ def safe_cell(value):
     if isinstance(value, str) and _DANGEROUS.match(value):
         return "'" + value
     return value
+
+
+def md_cell(value: object) -> str:
+    """Text for one cell of a Markdown table: ``|`` and ``\\`` escaped, line breaks as spaces, so that a
+    value can never end its cell or its row."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

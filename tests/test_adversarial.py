@@ -181,11 +181,9 @@ def test_22_yaml_aliases_are_refused_at_once(tmp_path, name):
     assert rc == 2 and err.count("\n") == 1 and "aliases" in err and len(err) < 300
 
 
-@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
-def test_27_parquet_binary_strings_are_decoded(tmp_path, engine):
+def test_27_parquet_binary_strings_are_decoded(tmp_path):
     d = _case("27_parquet_binary_strings", tmp_path)
-    rc, _, err = _main(["clean", d / "binary_cols.parquet", "--out", tmp_path / "o", "--as-of", "2024-12-31",
-                        "--engine", engine])
+    rc, _, err = _main(["clean", d / "binary_cols.parquet", "--out", tmp_path / "o", "--as-of", "2024-12-31"])
     assert rc == 0, err
     daily = pd.read_parquet(tmp_path / "o" / "daily.parquet")
     assert sorted(zip(daily["category"], daily["district"])) == [("刑事", "东城区"), ("治安", "西城区")]

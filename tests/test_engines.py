@@ -223,10 +223,11 @@ def test_input_duckdb_does_not_read_is_shaped_and_cleaned_by_the_same_engine(tmp
                       "utf-8")
     b = load([ragged], as_of=AS_OF)
     assert b.ledger["engine"] == "duckdb" and "engine_note" not in b.ledger
-    assert (b.ledger["rows_read"], b.ledger["rows_kept"]) == (3, 3)
-    # the short row has no category: 其他, listed as (空)
-    assert b.daily.groupby("category")["count"].sum().to_dict() == {"交通": 1, "其他": 1, "刑事": 1}
-    assert b.ledger["unmapped_categories"] == {"(空)": 1}
+    assert (b.ledger["rows_read"], b.ledger["rows_kept"]) == (3, 2)
+    # the short row is never read by position: rejected whole as ragged_row (issue 16)
+    assert b.ledger["rejected_by_reason"] == {"ragged_row": 1}
+    assert b.daily.groupby("category")["count"].sum().to_dict() == {"交通": 1, "刑事": 1}
+    assert b.ledger["unmapped_categories"] == {}
     xlsx = sample_dir / "daily_stats_2023.xlsx"
     b = load([xlsx], schema=sample_dir / "daily_stats_2023.schema.yaml", as_of=AS_OF)
     assert b.ledger["engine"] == "duckdb" and b.hourly is None

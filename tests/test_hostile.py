@@ -157,3 +157,16 @@ def test_device_or_fifo_as_input_is_refused_in_one_line(tmp_path, device):
         os.mkfifo(device)
     rc, _, err = _main(["clean", device, "--out", str(tmp_path / "o")])
     assert rc == 2 and err.count("\n") == 1 and "not a regular file" in err and device in err
+
+
+def test_markdown_cells_cannot_break_a_table():
+    from stats_lib.safe import md_cell
+
+    assert md_cell("a|b") == "a\\|b"
+    assert md_cell("x\\|y") == "x\\\\\\|y"
+    assert md_cell("两行\n文字 |") == "两行 文字 \\|"
+    row = "| " + " | ".join([md_cell("东城|西城"), "3"]) + " |"
+    # a Markdown row splits at unescaped pipes only: two cells
+    import re
+
+    assert len(re.split(r"(?<!\\)\|", row.strip().strip("|"))) == 2

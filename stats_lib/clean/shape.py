@@ -12,6 +12,7 @@ engine's job.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -488,11 +489,15 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
     return out
 
 
+#: Words of a table's title row (示例市警情统计表): shown in a message like a header.
+_TITLE_WORDS = re.compile(r"统计|报表|明细|一览|汇总|警情|案件|日报|月报|周报|表$")
+
+
 def _header_like(name: object) -> bool:
     """Whether a cell reads like a column header: it holds a word of the header vocabulary or a sensitive one."""
     key = header_key(name)
     words = {header_key(w) for names in AUTO_COLUMNS.values() for w in names}
-    return is_sensitive(str(name)) or is_total(name) or any(
+    return is_sensitive(str(name)) or is_total(name) or _TITLE_WORDS.search(key) is not None or any(
         w in key for w in words if len(w) >= (2 if not w.isascii() else 4))
 
 

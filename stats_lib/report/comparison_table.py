@@ -14,6 +14,7 @@ from stats_lib.report.words import (
     signed_pct,
     small_words,
 )
+from stats_lib.safe import md_cell
 from stats_lib.stats.compare import TOTAL, Comparison
 
 __all__ = ["format_table"]
@@ -79,7 +80,7 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
             sig = f"{arrow} {'significant' if en else '显著'}"
         else:
             sig = "—"
-        lines.append("| " + " | ".join([label, cur_s, base_s, chg_s, pct_s, share_s, sig]) + " |")
+        lines.append("| " + " | ".join([md_cell(label), cur_s, base_s, chg_s, pct_s, share_s, sig]) + " |")
     lines.append("")
     if en:
         lines.append(f"'▲ significant': p < {result.alpha:g} after the multiple-comparison correction. "

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from stats_lib.safe import md_cell
+
 __all__ = ["Section", "Table", "Chart", "table_html", "display_cell", "markdown_table"]
 
 
@@ -147,7 +149,7 @@ def display_cell(v: object) -> str:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    head = "| " + " | ".join(md_cell(c) for c in frame.columns) + " |"
     sep = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(display_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    rows = ["| " + " | ".join(md_cell(display_cell(v)) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, sep, *rows])
