@@ -72,11 +72,9 @@ def xlsx_bomb(path: Path, rows: int = 3_000_000) -> Path:
 def test_gzip_bomb_ends_in_one_line(tmp_path):
     bomb = gzip_bomb(tmp_path / "bomb.csv.gz")
     assert bomb.stat().st_size < 2_000_000
-    for engine in ("auto", "duckdb"):
-        rc, err, secs = _briefing(["clean", str(bomb), "--out", "o", "--as-of", "2024-12-31", "--engine", engine],
-                                  tmp_path)
-        print(f"gzip bomb, engine {engine}: {secs:.1f} s")
-        _one_line_exit_2(rc, err, "bomb.csv.gz", "too large once decompressed")
+    rc, err, secs = _briefing(["clean", str(bomb), "--out", "o", "--as-of", "2024-12-31"], tmp_path)
+    print(f"gzip bomb: {secs:.1f} s")
+    _one_line_exit_2(rc, err, "bomb.csv.gz", "too large once decompressed")
     assert not (tmp_path / "o").exists()
 
 
