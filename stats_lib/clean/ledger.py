@@ -10,7 +10,7 @@ Ledger invariant: ``rows_read == rows_kept + rows_rejected + duplicates_removed`
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +101,9 @@ class Ledger:
         One entry per input file (path, sha256, encoding, shape, columns, notes, rows_read …).
     by_kind : dict
         Kind -> :class:`KindLedger`.
+    values_redacted : dict
+        Role -> records whose value held personal data and became （已屏蔽） (added by
+        :func:`stats_lib.clean.egress.apply_egress`; empty before it).
     """
 
     counts: RowCounts
@@ -111,6 +114,7 @@ class Ledger:
     settings: dict
     files: list
     by_kind: dict
+    values_redacted: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The ledger as ``ledger.json`` holds it: the same keys in the same order as before it was typed.
@@ -133,6 +137,8 @@ class Ledger:
         }
         if self.settings.get("dedupe") != "exact":
             out["exact_duplicates_kept"] = self.counts.exact_duplicates
+        if self.values_redacted:
+            out["values_redacted"] = dict(self.values_redacted)
         return out
 
     @classmethod
@@ -165,6 +171,7 @@ class Ledger:
             by_kind={k: KindLedger(counts=RowCounts(**{n: v[n] for n in names}),
                                    unmapped_categories=dict(v["unmapped_categories"]))
                      for k, v in data["by_kind"].items()},
+            values_redacted=dict(data.get("values_redacted", {})),
         )
 
 
