@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stats_lib.clean.shape import FilePart, detect_shape, show_headers
+from stats_lib.clean.display import show_headers
+from stats_lib.clean.shape import FilePart, detect_shape
 from stats_lib.errors import InputError
 from stats_lib.ingest.limits import check_gzip, regular_file
 from stats_lib.ingest.readers import (

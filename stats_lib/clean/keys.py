@@ -12,9 +12,13 @@ import re
 
 import pandas as pd
 
+from stats_lib.ingest.privacy import has_personal
 from stats_lib.ingest.schema import header_key
 
-__all__ = ["KEY_HEADERS", "is_key_header", "key_columns", "total_breaker"]
+__all__ = ["KEY_HEADERS", "is_key_header", "key_columns", "total_breaker", "count_like"]
+
+#: A daily count per category above this is not a count (a phone number, an identifier).
+MAX_DAILY_COUNT = 1_000_000
 
 #: Headers (compared with :func:`stats_lib.ingest.schema.header_key`) that name a code or key column.
 KEY_HEADERS = ("区划代码", "行政区划代码", "单位代码", "机构代码", "编码", "代码", "序号", "编号", "行号", "code", "lor",
@@ -96,3 +100,22 @@ def total_breaker(parts: pd.DataFrame, expected: pd.Series) -> str | None:
         if ((found[bad] - parts.loc[bad, h]) == expected[bad]).mean() > 0.5:
             return str(h)
     return None
+
+
+def count_like(values: pd.Series, counts: pd.Series) -> bool:
+    """Whether a wide sheet's column behaves like daily counts.
+
+    Parameters
+    ----------
+    values : the column's raw cells. counts : the same cells parsed as counts (NaN where not a count).
+
+    Returns
+    -------
+    bool
+        False when any count exceeds :data:`MAX_DAILY_COUNT` (an identifier-sized number: a numeric 主叫号码
+        column would otherwise count 13,912,345,678 incidents) or any value is personal data.
+    """
+    if (counts.dropna() > MAX_DAILY_COUNT).any():
+        return False
+    return not any(has_personal(v) for v in pd.unique(values.astype(str)))
+

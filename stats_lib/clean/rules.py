@@ -443,12 +443,7 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
 
 
 def default_as_of() -> dt.date:
-    """Today in Asia/Shanghai: the default reference date (later dates are rejected as future).
-
-    Returns
-    -------
-    datetime.date
-    """
+    """Return today in Asia/Shanghai (a ``datetime.date``): the default as-of date; later dates are future."""
     return today_shanghai()
 
 

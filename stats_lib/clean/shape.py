@@ -12,7 +12,6 @@ engine's job.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_example
-from stats_lib.clean.keys import key_columns, total_breaker
+from stats_lib.clean.display import show_headers
+from stats_lib.clean.keys import count_like, key_columns, total_breaker
 from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
 from stats_lib.errors import InputError
-from stats_lib.ingest.privacy import has_personal
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
     AUTO_COLUMNS,
@@ -36,7 +35,7 @@ from stats_lib.ingest.schema import (
 )
 from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
 
-__all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "shape_files", "show_headers"]
+__all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "shape_files"]
 
 RAW_COLUMNS = ["id", "time", "hour", "category", "subcategory", "district", "count"]
 _IGNORED_WIDE = ("序号", "星期", "周", "周几", "weekday", "day", "备注", "说明", "天气")
@@ -71,8 +70,6 @@ class FilePart:
     rejects: pd.DataFrame
     info: dict
     mismatches: list
-
-
 
 
 def detect_shape(headers: list[str], cols: dict, schema: Schema, levels: list) -> str:
@@ -360,18 +357,6 @@ def _wide_label(levels: list[str], kind: str | None) -> str:
     return levels[-1] if levels else ""
 
 
-#: A daily count per category above this is not a count (a phone number, an identifier).
-_MAX_DAILY_COUNT = 1_000_000
-
-
-def _count_like(values: pd.Series, counts: pd.Series) -> bool:
-    """Whether a wide sheet's column behaves like daily counts: none of its values is personal data or an
-    identifier-sized number (a numeric 主叫号码 column would otherwise count 13,912,345,678 incidents)."""
-    if (counts.dropna() > _MAX_DAILY_COUNT).any():
-        return False
-    return not any(has_personal(v) for v in pd.unique(values.astype(str)))
-
-
 def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: int, kind: str | None,
                info: dict) -> FilePart:
     path = str(table.path)
@@ -390,7 +375,7 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
             ignored.append(h)
         else:
             parsed = parse_counts(frame[h])
-            (cats if (parsed.reasons != "bad_count").any() and _count_like(frame[h], parsed.counts)
+            (cats if (parsed.reasons != "bad_count").any() and count_like(frame[h], parsed.counts)
              else ignored).append(h)
     keys = key_columns(frame, cats, frame[cols["district"]] if "district" in cols else None, schema.ignore_columns)
     if keys:
@@ -487,36 +472,3 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
                 out.append({"date": None, "category": label[h], "expected": int(expected),
                             "found": int(column.sum()), "file": path, "line": int(total_lines[k]), "column": h})
     return out
-
-
-#: Words of a table's title row (示例市警情统计表): shown in a message like a header.
-_TITLE_WORDS = re.compile(r"统计|报表|明细|一览|汇总|警情|案件|日报|月报|周报|表$")
-
-
-def _header_like(name: object) -> bool:
-    """Whether a cell reads like a column header: it holds a word of the header vocabulary or a sensitive one."""
-    key = header_key(name)
-    words = {header_key(w) for names in AUTO_COLUMNS.values() for w in names}
-    return is_sensitive(str(name)) or is_total(name) or _TITLE_WORDS.search(key) is not None or any(
-        w in key for w in words if len(w) >= (2 if not w.isascii() else 4))
-
-
-def show_headers(headers: list[str], limit: int = 12) -> str:
-    """Column names for an error message: the first ``limit``, each cut to 30 characters. When no cell reads
-    like a header (a file without a header row), its first row is data and is not shown at all.
-
-    Parameters
-    ----------
-    headers : column names.
-    limit : how many to show.
-
-    Returns
-    -------
-    str, ``(none)`` when there are none.
-    """
-    if headers and not any(_header_like(h) for h in headers):
-        return f"({len(headers)} columns; the first row does not look like a header, so it is not shown)"
-    shown = [str(h)[:30] for h in headers[:limit]]
-    more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
-    return ", ".join(shown) + more if shown else "(none)"
-

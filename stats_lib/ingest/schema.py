@@ -373,11 +373,6 @@ def nested_repeat(pattern: str) -> bool:
         return False
 
 
-def header_key(name: object) -> str:
-    """Return the comparison key of a column header: normalised, case-folded, no spaces, ``_`` or ``-``."""
-    return re.sub(r"[\s_\-]+", "", match_key(name))
-
-
 def is_sensitive(header: str) -> bool:
     """True when a column header names personal data or free text (name, phone, ID, address, content …).
 
