@@ -123,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", metavar="CODE", help="calendar region: CN (default), HK, TW, US, GB …")
     p.add_argument("--template", metavar="FILE.pptx", help="a bureau's PowerPoint template for the deck")
     p.add_argument("--params-file", dest="params_file", metavar="FILE.yaml")
+    p.add_argument("--forecast-start", dest="forecast_start", metavar="DATE", help="八、节日预测: first day to forecast")
+    p.add_argument("--forecast-end", dest="forecast_end", metavar="DATE", help="八、节日预测: last day to forecast")
+    p.add_argument("--forecast-period", dest="forecast_period", metavar="NAME", help="八、节日预测: 春节假期 …")
+    p.add_argument("--forecast-year", dest="forecast_year", type=int, metavar="Y", help="year of --forecast-period")
     p.add_argument("--out", default="reports", metavar="DIR")
     p.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="limit per notebook cell")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",

@@ -220,3 +220,35 @@ def test_cli_json_rows_and_api_reexport(cleaned, capsys):
     assert main(["forecast", "--data", str(cleaned), "--start", "2024-02-09", "--end", "2024-02-10",
                  "--as-of", "2024-02-11"]) == 2
     assert "origin must not be after" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_briefing_section_for_the_2027_spring_festival(cleaned):
+    from stats_lib.briefing import build_all, holiday_forecast, prepare
+    from stats_lib.briefing.params import validate_params
+
+    ctx = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31",
+                  baseline="calendar", forecast_start="2027-02-05", forecast_end="2027-02-20")
+    s = holiday_forecast(ctx)
+    assert s.title == "八、节日预测"
+    assert s.paragraphs[0].startswith("预计春节（除夕至元宵）全市日均接报警情约")
+    days = s.tables[0].frame
+    assert list(days["日期"][:1]) == ["2月5日（除夕）"] and days["日期"].iloc[-1] == "日均"
+    cats = days.drop(columns=["日期", "合计", "80%区间"]).iloc[:-1]
+    # categories add up to the total (the total is rounded to whole counts, categories to one decimal)
+    assert (cats.sum(axis=1) - days["合计"].iloc[:-1]).abs().max() <= 0.5 + 0.05 * cats.shape[1]
+    nights = s.tables[1].frame
+    assert list(nights["节日"].unique()) == ["除夕", "元宵"]
+    assert s.charts[0].native["type"] == "line" and len(s.charts[0].native["categories"]) == 16
+    assert any("2027年官方节假日安排未收录" in n for n in s.notes)
+    titles = [x.title for x in build_all(ctx)]
+    assert titles.index("八、节日预测") == len(titles) - 2 and titles[-1] == "九、数据说明"
+    plain = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31")
+    assert holiday_forecast(plain) is None
+    # the parameter forms: a params-file mapping, and half a window refused
+    p = validate_params({"data": [str(cleaned)], "start": "2024-12-01", "end": "2024-12-31",
+                         "forecast": {"period": "春节假期", "year": 2027}})
+    assert p["forecast_period"] == "春节假期" and p["forecast_year"] == 2027
+    with pytest.raises(ParameterError, match="forecast_start"):
+        validate_params({"data": [str(cleaned)], "start": "2024-12-01", "end": "2024-12-31",
+                         "forecast_start": "2027-02-05"})

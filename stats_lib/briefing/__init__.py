@@ -8,6 +8,7 @@ The notebooks call ``from stats_lib import briefing as b`` and use :func:`prepar
 
 from stats_lib.briefing.notebook import build_all, collector, show, show_all
 from stats_lib.report.context import Context, baseline_name, prepare
+from stats_lib.report.forecast_section import holiday_forecast
 from stats_lib.report.sections import (
     SECTIONS,
     Chart,
@@ -27,4 +28,4 @@ from stats_lib.report.sections import (
 
 __all__ = ["Context", "Section", "Table", "Chart", "prepare", "collector", "show", "show_all", "build_all",
            "header", "overview", "categories", "daily", "hourly", "districts", "key_days", "anomalies",
-           "data_notes", "focus", "SECTIONS", "baseline_name"]
+           "data_notes", "focus", "holiday_forecast", "SECTIONS", "baseline_name"]

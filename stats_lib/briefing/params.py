@@ -61,6 +61,10 @@ PARAMETERS: dict[str, ParamSpec] = {
     "categories": ParamSpec("strs", "only these categories"),
     "mask_below": ParamSpec("int", "show counts below K as * (K >= 1)"),
     "region": ParamSpec("str", "calendar region: CN (default), HK, TW, US, GB … (holidays and festivals shown)"),
+    "forecast_start": ParamSpec("date", "八、节日预测: first day to forecast, YYYY-MM-DD (optional section)"),
+    "forecast_end": ParamSpec("date", "八、节日预测: last day to forecast, YYYY-MM-DD"),
+    "forecast_period": ParamSpec("str", "八、节日预测: a named period instead (春节假期 …) with forecast_year"),
+    "forecast_year": ParamSpec("int", "八、节日预测: year of forecast_period"),
 }
 
 _CLI_ONLY = ("out", "timeout", "wait", "params_file", "command", "template")
@@ -172,6 +176,9 @@ def validate_params(params: Mapping[str, object], *, base: str | Path | None = N
     raw: dict[str, object] = {}
     for key, value in params.items():
         name = str(key).replace("-", "_")
+        if name == "forecast" and isinstance(value, Mapping):  # forecast: {start, end} or {period, year}
+            raw.update({f"forecast_{k}": v for k, v in value.items()})
+            continue
         if name not in PARAMETERS:
             known = ", ".join(PARAMETERS)
             raise ParameterError(f"unknown parameter {str(key)!r}; known parameters: {known}")
@@ -225,6 +232,17 @@ def validate_params(params: Mapping[str, object], *, base: str | Path | None = N
     out["region"] = "CN" if region is None else _check_str("region", region).upper()
     if not re.fullmatch(r"[A-Z]{2}", str(out["region"])):
         raise ParameterError(f"region: expected a two-letter country code (CN, HK, US …), got {region!r}")
+    for name in ("forecast_start", "forecast_end"):
+        if raw.get(name) is not None:
+            out[name] = _check_date(name, raw[name], hour_ok=False)
+    if raw.get("forecast_period") is not None:
+        out["forecast_period"] = _check_str("forecast_period", raw["forecast_period"])
+    if raw.get("forecast_year") is not None:
+        out["forecast_year"] = _check_int("forecast_year", raw["forecast_year"])
+    if (out["forecast_start"] is None) != (out["forecast_end"] is None):
+        raise ParameterError("forecast_start: give both --forecast-start and --forecast-end, or --forecast-period")
+    if out["forecast_period"] is not None and out["forecast_start"] is not None:
+        raise ParameterError("forecast_period: give either --forecast-period or --forecast-start/--forecast-end")
     if out["period"] is None and (out["start"] is None) != (out["end"] is None):
         missing = "end" if out["end"] is None else "start"
         raise ParameterError(f"{missing}: give both --start and --end, or a --period")

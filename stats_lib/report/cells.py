@@ -38,6 +38,7 @@ TITLES = {
     "districts": ("五、辖区分布", "5. Districts"),
     "key_days": ("六、重点时段", "6. Key days"),
     "anomalies": ("七、异常提示", "7. Anomalies"),
+    "forecast": ("八、节日预测", "8. Holiday forecast"),  # optional; numbered in order shown (collect.section)
     "data_notes": ("八、数据说明", "8. Data notes"),
 }
 

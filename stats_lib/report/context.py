@@ -260,7 +260,9 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
             period: str | None = None, year: int | None = None, as_of: str | None = None,
             baseline: str | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
             categories: Sequence[str] | None = None, mask_below: int | None = None,
-            output_dir: str | None = None, region: str = "CN", *, min_base: int = 5,
+            output_dir: str | None = None, region: str = "CN", *, forecast_start: str | None = None,
+            forecast_end: str | None = None, forecast_period: str | None = None,
+            forecast_year: int | None = None, min_base: int = 5,
             tail: float = FALSE_FLAGS_PER_BRIEFING) -> Context:
     """Load the data, resolve the window and baseline, and compute every comparison of the briefing once.
 
@@ -294,6 +296,9 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         Calendar region (ISO country code, default ``CN``): whose public holidays are shaded (other than
         CN through the ``holidays`` library), and whether the lunar key days and festival nights apply
         (only in :data:`LUNAR_REGIONS`).
+    forecast_start, forecast_end, forecast_period, forecast_year : optional
+        The window of the optional section 八、节日预测 (kept in ``Context.params``; see
+        :mod:`stats_lib.report.forecast_section`).
     min_base : int
         Baseline counts below this get no percentage (the small-count wording instead).
     tail : float
@@ -363,7 +368,9 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         min_base=min_base, districts=dsel, categories=csel, festival_days=_festival_days(years) if lunar else {},
         holidays=hol, key_days=_key_days(window, cutoff) if lunar else (), region=region,
         params={"start": start, "end": end, "period": period, "year": year,
-                                        "as_of": as_of_date.isoformat(), "baseline": base.mode, "lang": lang},
+                                        "as_of": as_of_date.isoformat(), "baseline": base.mode, "lang": lang,
+                "forecast_start": forecast_start, "forecast_end": forecast_end, "forecast_period": forecast_period,
+                "forecast_year": forecast_year},
         **comps)
     nights = tuple((dd, name, prev) for name, dd, prev in ctx.key_days if name in ("除夕", "元宵"))
     words = _words(ctx)

@@ -42,6 +42,7 @@ from stats_lib.report.cells import (
     tr,
     window_text,
 )
+from stats_lib.report.forecast_section import holiday_forecast
 from stats_lib.report.masking import RULE_EN, RULE_ZH
 from stats_lib.report.section_types import Chart, Section, Table, table_html
 from stats_lib.report.sections_time import (
@@ -403,4 +404,4 @@ def focus(ctx: Context) -> Section:
 
 
 #: The sections of the briefing, in order.
-SECTIONS = (overview, categories, daily, hourly, districts, key_days, anomalies, data_notes)
+SECTIONS = (overview, categories, daily, hourly, districts, key_days, anomalies, holiday_forecast, data_notes)
