@@ -12,7 +12,8 @@ import nbformat
 import pytest
 
 BRIEFING_PARAMS = ["data", "schema", "start", "end", "period", "year", "as_of", "baseline", "lang", "districts",
-                   "categories", "mask_below", "region", "output_dir"]
+                   "categories", "mask_below", "region", "forecast_start", "forecast_end", "forecast_period",
+                   "forecast_year", "output_dir"]
 EXPLORE_PARAMS = ["data", "schema", "category", "district", "start", "end", "as_of", "baseline", "lang"]
 NOTEBOOKS = {"briefing.ipynb": BRIEFING_PARAMS, "explore.ipynb": EXPLORE_PARAMS}
 MAX_LINES = 6
@@ -153,7 +154,7 @@ def test_briefing_shows_every_section_in_order(root):
     nb = nbformat.read(root / "notebooks" / "briefing.ipynb", as_version=4)
     src = "\n".join(c.source for c in _code(nb))
     order = ["header", "overview", "categories", "daily", "hourly", "districts", "key_days", "anomalies",
-             "data_notes"]
+             "holiday_forecast", "data_notes"]
     positions = [src.find(f"b.{name}(ctx)") for name in order]
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
     assert positions == sorted(positions)
