@@ -194,7 +194,7 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
         return 0
     fc = forecast(data, args.start, args.end, period=args.period, year=args.year, as_of=args.as_of,
                   by=tuple(args.by), levels=tuple(args.levels), kinds=(args.kind,) if args.kind else None,
-                  n_sims=args.sims, seed=args.seed, region=args.region)
+                  n_sims=args.sims, seed=args.seed, region=args.region, lang=args.lang)
     text = format_forecast(fc, args.format, lang=args.lang)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -49,11 +49,11 @@ def run_forecast(ctx: Context, start: str | None = None, end: str | None = None,
     """
     if not any(v not in (None, "") for v in (start, end, period)):
         return None
-    window, _ = forecast_window(start, end, period, year)
+    window, _ = forecast_window(start, end, period, year, lang=ctx.lang)
     origin = min(ctx.cutoff + dt.timedelta(days=1), window.start)
     data = Cleaned(daily=ctx.daily[ctx.daily["kind"] == ctx.kind], hourly=ctx.hourly)
     return forecast(data, start, end, period=period, year=year, as_of=origin, by=("category", "district"),
-                    kinds=(ctx.kind,), n_sims=n_sims)
+                    kinds=(ctx.kind,), n_sims=n_sims, lang=ctx.lang)
 
 
 def _label(ts: pd.Timestamp, lang: str) -> str:

@@ -19,6 +19,8 @@ __all__ = ["forecast_rows", "format_forecast", "format_backtest", "forecast_sent
 _METHOD = {"zh": {"model": "模型", "seasonal_naive": "季节朴素（农历同期×近28天比）", "last_year_dates": "去年同日"},
            "en": {"model": "model", "seasonal_naive": "seasonal naive (lunar, scaled)",
                   "last_year_dates": "last year's dates"}}
+_KIND_EN = {"警情": "incidents", "案件": "cases"}
+_FEST_EN = {"除夕": "New Year's Eve", "元宵": "Lantern Festival"}
 _LEVEL = {"zh": {"total": "合计", "category": "分类", "district": "分区"},
           "en": {"total": "total", "category": "category", "district": "district"}}
 
@@ -96,14 +98,15 @@ def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", nam
         return []
     r = row.iloc[0]
     lv = 80 if 80 in fc.levels else fc.levels[0]
-    name = name or fc.window.name or ("预测期" if lang == "zh" else "the window")
+    name = name or (fc.window.name if lang == "zh" else fc.window.name_en) or ("预测期" if lang == "zh" else "the window")
+    kind_en = _KIND_EN.get(kind, kind)
     t = fc.table[(fc.table["kind"] == kind) & (fc.table["level"] == "total")]
     peak = t.loc[t["mean"].idxmax()]
     if lang == "zh":
         out = [f"预计{name}全市日均接报{kind}约{r['mean']:.0f}起（{lv}%区间{r[f'lo{lv}']:.0f}至{r[f'hi{lv}']:.0f}起），"
                f"最多在{_md(peak['date'], lang)}（约{peak['mean']:.0f}起）。"]
     else:
-        out = [f"Expected {kind} per day over {name}: about {r['mean']:.0f} ({lv}% interval {r[f'lo{lv}']:.0f} to "
+        out = [f"Expected {kind_en} per day over {name}: about {r['mean']:.0f} ({lv}% interval {r[f'lo{lv}']:.0f} to "
                f"{r[f'hi{lv}']:.0f}); the busiest day {_md(peak['date'], lang)} (about {peak['mean']:.0f})."]
     cats = fc.table[(fc.table["kind"] == kind) & (fc.table["level"] == "category")]
     if not cats.empty:
@@ -120,7 +123,7 @@ def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", nam
         if not top.empty:
             hrs = "、".join(f"{h}时" for h in sorted(top["hour"])) if lang == "zh" else \
                 ", ".join(f"{h}:00" for h in sorted(top["hour"]))
-            nights.append(f"{fest}{hrs}" if lang == "zh" else f"{fest} {hrs}")
+            nights.append(f"{fest}{hrs}" if lang == "zh" else f"{_FEST_EN[fest]} {hrs}")
     if nights:
         out.append(("高峰时段：" + "；".join(nights) + "。") if lang == "zh" else ("Peak hours: " + "; ".join(nights) + "."))
     return out

@@ -114,7 +114,7 @@ def daily_input(data: object) -> tuple[pd.DataFrame, pd.DataFrame | None]:
 
 
 def forecast_window(start: object = None, end: object = None, period: str | None = None, year: int | None = None,
-                    arrangements: str | os.PathLike | None = None) -> tuple[Window, list[str]]:
+                    arrangements: str | os.PathLike | None = None, lang: str = "zh") -> tuple[Window, list[str]]:
     """The window to forecast, and notes when a holiday period had to come from the law.
 
     A named official period (春节假期 …) of a year whose arrangement is not published falls back to the
@@ -140,7 +140,10 @@ def forecast_window(start: object = None, end: object = None, period: str | None
         else:
             raise
         note = (f"{year}年节假日安排尚未公布（或未收录），{spec.name}按法定假日与农历推算为{s}至{e}，以国务院通知为准；"
-                f"可用环境变量STATS_LIB_HOLIDAYS提供安排文件")
+                f"可用环境变量STATS_LIB_HOLIDAYS提供安排文件") if lang != "en" else (
+                f"the official holiday arrangement of {year} is not published (or not known): {spec.name_en} taken "
+                f"as {s} to {e} from the statutory holidays and the lunar calendar, until the State Council notice; "
+                f"a file of arrangements can be given with STATS_LIB_HOLIDAYS")
         return Window(s, e, name=spec.name, slug=spec.slug, name_en=spec.name_en), [note]
 
 
@@ -207,7 +210,7 @@ def forecast(data: object, start: object = None, end: object = None, *, period: 
              year: int | None = None, as_of: object = None, by: tuple[str, ...] | str | None = LEVELS,
              levels: tuple[int, ...] = (80, 95), kinds: tuple[str, ...] | None = None, n_sims: int = 1000,
              seed: int = 0, history_years: float = 4.0, region: str = "CN",
-             arrangements: str | os.PathLike | None = None) -> Forecast:
+             arrangements: str | os.PathLike | None = None, lang: str = "zh") -> Forecast:
     """Forecast daily counts of a window, by kind, category and district, with prediction intervals.
 
     Parameters
@@ -235,6 +238,8 @@ def forecast(data: object, start: object = None, end: object = None, *, period: 
         Holiday calendar of the design.
     arrangements : path, optional
         Official arrangements YAML (default ``$STATS_LIB_HOLIDAYS``).
+    lang : {'zh', 'en'}
+        Language of the notes.
 
     Returns
     -------
@@ -251,11 +256,11 @@ def forecast(data: object, start: object = None, end: object = None, *, period: 
     # Hundreds of small fits: BLAS threads only add contention (measured 10x slower on a busy 2-core box).
     with threadpool_limits(limits=1, user_api="blas"):
         return _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, seed, history_years,
-                         region, arrangements)
+                         region, arrangements, lang)
 
 
 def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, seed, history_years, region,
-              arrangements) -> Forecast:
+              arrangements, lang) -> Forecast:
     levels = _check_levels(levels)
     by_levels = (by,) if isinstance(by, str) else tuple(by or ())
     bad = [b for b in by_levels if b not in LEVELS]
@@ -264,7 +269,7 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
     if not isinstance(n_sims, int) or not 100 <= n_sims <= 100_000:
         raise ParameterError(f"n_sims: expected a whole number from 100 to 100000, got {n_sims!r}")
     daily, hourly = daily_input(data)
-    window, notes = forecast_window(start, end, period, year, arrangements)
+    window, notes = forecast_window(start, end, period, year, arrangements, lang)
     if daily.empty:
         raise InputError("daily table: no rows to forecast from")
     last = daily["date"].max().date()
@@ -324,25 +329,43 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
     table = pd.concat(rows, ignore_index=True)
     hourly_out = (pd.concat(hours, ignore_index=True) if hours else
                   pd.DataFrame(columns=["date", "kind", "hour", "day_kind", "mean"]))
-    notes = _notes(notes, info_fut, origin, last, hist_dates, n_sims, by_levels, region)
+    notes = _notes(notes, info_fut, origin, last, hist_dates, n_sims, by_levels, region, lang)
     return Forecast(table, pd.DataFrame(sums), hourly_out, window, origin, levels, tuple(notes), fits)
 
 
 def _notes(notes: list[str], info: pd.DataFrame, origin: dt.date, last: dt.date, hist: pd.DatetimeIndex,
-           n_sims: int, by: tuple[str, ...], region: str) -> list[str]:
+           n_sims: int, by: tuple[str, ...], region: str, lang: str) -> list[str]:
+    en = lang == "en"
     out = list(notes)
-    out.append(f"模型：逐序列负二项回归（趋势、年周期、星期、{'官方放假/调休状态、春节前后逐日农历效应、清明端午中秋及元旦五一国庆' if region == 'CN' else '美国节假日'}），"
-               f"用{hist[0].date()}至{hist[-1].date()}共{len(hist)}天数据，预测起点{origin}（其后数据不参与）")
-    out.append(f"区间：{n_sims}次模拟，含参数不确定性与负二项计数波动（过度离散）")
+    if en:
+        effects = ("official days off and make-up working days, lunar days around the Spring Festival, Qingming, "
+                   "Dragon Boat, Mid-Autumn, New Year, Labour Day and National Day") if region == "CN" else "US holidays"
+        out.append(f"model: a negative-binomial regression per series (trend, yearly season, weekday, {effects}) "
+                   f"fitted on {hist[0].date()} to {hist[-1].date()} ({len(hist)} days); origin {origin} (no later "
+                   "data used)")
+        out.append(f"intervals: {n_sims} simulations, with parameter uncertainty and negative-binomial count noise "
+                   "(overdispersion)")
+    else:
+        effects = "官方放假/调休状态、春节前后逐日农历效应、清明端午中秋及元旦五一国庆" if region == "CN" else "美国节假日"
+        out.append(f"模型：逐序列负二项回归（趋势、年周期、星期、{effects}），"
+                   f"用{hist[0].date()}至{hist[-1].date()}共{len(hist)}天数据，预测起点{origin}（其后数据不参与）")
+        out.append(f"区间：{n_sims}次模拟，含参数不确定性与负二项计数波动（过度离散）")
     if by:
-        out.append("分类/分区预测按每次模拟的合计数按比例分配（自上而下、预测比例法），各组之和等于合计")
+        out.append("categories and districts: each simulated total split by forecast proportions (top-down), so "
+                   "they add up to the total" if en else
+                   "分类/分区预测按每次模拟的合计数按比例分配（自上而下、预测比例法），各组之和等于合计")
     stat = info.index[info["calendar"] == "statutory"]
     if len(stat):
-        out.append(f"{stat[0].year}年官方节假日安排未收录：{stat[0].date()}至{stat[-1].date()}的放假状态按法定假日与农历推算，"
+        out.append(f"official arrangement of {stat[0].year} not known: days off from {stat[0].date()} to "
+                   f"{stat[-1].date()} from the statutory holidays and the lunar calendar, no make-up working days "
+                   "(calendar=statutory)" if en else
+                   f"{stat[0].year}年官方节假日安排未收录：{stat[0].date()}至{stat[-1].date()}的放假状态按法定假日与农历推算，"
                    "未计调休上班日（表中calendar=statutory）")
     gap = (origin - last).days - 1
     if gap > 0:
-        out.append(f"数据截至{last}，距预测起点{gap}天；此间不参与估计")
+        out.append(f"data end on {last}, {gap} days before the origin" if en else
+                   f"数据截至{last}，距预测起点{gap}天；此间不参与估计")
     if (info.index[-1].date() - origin).days > 365:
-        out.append("预测期距起点超过一年，趋势外推的不确定性已计入区间")
+        out.append("the window ends more than a year after the origin: the trend's uncertainty is in the intervals"
+                   if en else "预测期距起点超过一年，趋势外推的不确定性已计入区间")
     return out
