@@ -225,6 +225,7 @@ def test_cli_json_rows_and_api_reexport(cleaned, capsys):
 @pytest.mark.slow
 def test_briefing_section_for_the_2027_spring_festival(cleaned):
     from stats_lib.briefing import build_all, holiday_forecast, prepare
+    from stats_lib.briefing.collect import Collector
     from stats_lib.briefing.params import validate_params
 
     ctx = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31",
@@ -241,10 +242,15 @@ def test_briefing_section_for_the_2027_spring_festival(cleaned):
     assert list(nights["节日"].unique()) == ["除夕", "元宵"]
     assert s.charts[0].native["type"] == "line" and len(s.charts[0].native["categories"]) == 16
     assert any("2027年官方节假日安排未收录" in n for n in s.notes)
-    titles = [x.title for x in build_all(ctx)]
+    # numbered in the order shown (as the notebook shows them through the collector): 八 forecast, 九 data notes
+    out = Collector(None, lang="zh")
+    titles = [out.section(x.key, x.title, level=x.level) for x in build_all(ctx)]
     assert titles.index("八、节日预测") == len(titles) - 2 and titles[-1] == "九、数据说明"
     plain = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31")
-    assert holiday_forecast(plain) is None
+    assert holiday_forecast(plain).omit  # off by default: not shown, data notes stay 八
+    out = Collector(None, lang="zh")
+    titles = [out.section(x.key, x.title, level=x.level) for x in build_all(plain)]
+    assert "forecast" not in [x.key for x in build_all(plain)] and titles[-1] == "八、数据说明"
     # the parameter forms: a params-file mapping, and half a window refused
     p = validate_params({"data": [str(cleaned)], "start": "2024-12-01", "end": "2024-12-31",
                          "forecast": {"period": "春节假期", "year": 2027}})

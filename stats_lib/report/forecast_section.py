@@ -17,10 +17,10 @@ import pandas as pd
 
 from stats_lib.calendar.lunar import shift_lunar_years
 from stats_lib.errors import CalendarError
+from stats_lib.report.cells import TITLES, section_title
 from stats_lib.report.charts import OKABE_ITO, SLIDE_DPI, SLIDE_SIZE_IN, native_line
 from stats_lib.report.fonts import bold_weight
 from stats_lib.report.forecast_text import busiest_hours, forecast_sentences, group_label
-from stats_lib.report.cells import TITLES, section_title
 from stats_lib.report.section_types import Chart, Section, Table
 from stats_lib.stats.forecast import Forecast, forecast, forecast_window
 from stats_lib.tables import Cleaned
