@@ -80,3 +80,16 @@ def test_readme_starts_with_the_two_commands(root):
 def test_gitignore_keeps_reports_readme(root):
     ignore = (root / ".gitignore").read_text("utf-8").splitlines()
     assert ".venv/" in ignore and "reports/*" in ignore and "!reports/README.md" in ignore
+
+
+def test_spark_extra_is_in_environment_yml(root):
+    env = _env_names(root)
+    spark = [_name(d) for d in _pyproject(root)["project"]["optional-dependencies"]["spark"]]
+    assert spark == ["pyspark"]
+    assert [d for d in spark if d not in env] == []
+
+
+def test_ci_installs_the_spark_extra(root):
+    text = (root / ".ci" / "run").read_text("utf-8")
+    assert "'.[dev,spark]'" in text
+    assert text.index("[dev,spark]") < text.index("make test")
