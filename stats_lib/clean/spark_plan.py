@@ -1,0 +1,282 @@
+"""Planning the Spark engine's sources: which Spark reads, how, and which the driver shapes.
+
+A source is a file path (local, or a URI Spark reads: ``hdfs://``, ``s3a://`` …) or a table name
+(``db.table``, from the session's catalog: Hive metastore or Unity/Glue). :func:`plan_sources` maps each
+one's columns exactly as the readers and :func:`stats_lib.clean.shape.shape_file` do and returns a
+:class:`Source` for what Spark reads itself: record-level CSV/TSV (UTF-8, GB18030 or Big5, gzip or not),
+Parquet and tables. A local file Spark should not read (Excel, long or wide tables, an ``hour:``,
+``address:`` or ``count:`` column, UTF-16, blank lines …) is marked for the driver, which shapes it
+with the embedded engine's own code; a remote one stops with an :class:`stats_lib.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stats_lib.clean.shape import detect_shape, show_headers
+from stats_lib.errors import InputError
+from stats_lib.ingest.readers import (
+    combine_headers,
+    detect_encoding,
+    header_row,
+    sniff_delimiter,
+    unique_names,
+)
+from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
+
+__all__ = ["Source", "Fallback", "is_uri", "plan_file", "plan_table", "digest"]
+
+_TEXT = (".csv", ".tsv", ".txt", ".tab")
+_SAMPLE = 1 << 20
+_BLOCK = 4 << 20
+# Python codec name -> Java charset name, for the encodings Spark's line reader splits safely.
+_JAVA = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030", "gbk": "GB18030", "gb2312": "GB18030",
+         "big5": "Big5", "big5hkscs": "Big5-HKSCS"}
+_BLANK_LINE = re.compile(rb"(?:^|\n)[\x00-\x20]*\n")
+
+
+class Fallback(Exception):
+    """This source is shaped on the driver by the embedded engine's code (the message says why)."""
+
+
+@dataclass
+class Source:
+    """One source Spark reads.
+
+    Attributes
+    ----------
+    fi : its index among the sources (file order).
+    name : as the ledger names it: the path or URI as given, or ``db.table``.
+    fmt : ``csv``, ``parquet`` or ``table``.
+    headers, cols : the column names and the roles mapped to them (:func:`map_columns`).
+    kind : 警情/案件 for the whole source, or None when a kind column gives it.
+    info : the source's ledger entry.
+    time_type : ``text``, ``timestamp``, ``nanos`` (Parquet nanoseconds read as a number) or ``date``.
+    csv : ``delim``, ``skip`` (title rows), ``width``, ``encoding`` (Java name).
+    """
+
+    fi: int
+    name: str
+    fmt: str
+    headers: list[str]
+    cols: dict
+    kind: str | None
+    info: dict
+    time_type: str = "text"
+    csv: dict = field(default_factory=dict)
+
+
+def is_uri(name: str) -> bool:
+    """True for a URI of another file system (``hdfs://``, ``s3a://`` …); False for a local path or ``file:``."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", name)) and not name.lower().startswith("file:")
+
+
+def _common(fi: int, name: str, headers: list[str], schema: Schema, encoding: str | None,
+            notes: list[str]) -> tuple[dict, str | None, dict]:
+    cols = map_columns(headers, schema, name)
+    if "time" not in cols:
+        expected = ", ".join(AUTO_COLUMNS["time"][:8])
+        raise InputError(f"{name}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
+                         f"in the schema); columns found: {show_headers(headers)}")
+    shape = detect_shape(headers, cols, schema, [])
+    if shape != "records":
+        raise Fallback(f"a {shape} table")
+    for role in ("hour", "address", "count"):
+        if role in cols:
+            raise Fallback(f"a '{role}' column")
+    used = set(cols.values())
+    info = {"path": name, "sha256": "", "encoding": encoding, "shape": shape, "sheet": None,
+            "columns": {k: v for k, v in cols.items() if k != "date_only"}, "time_column": cols["time"],
+            "sensitive_columns_dropped": [h for h in headers if is_sensitive(h) and h not in used],
+            "notes": list(notes)}
+    kind = None if "kind" in cols else detect_kind(headers, schema)
+    info["kind"] = kind or f"column {cols['kind']}"
+    return cols, kind, info
+
+
+def _head_local(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    opener = gzip.open if magic == b"\x1f\x8b" else open
+    try:
+        with opener(path, "rb") as fh:
+            return fh.read(_SAMPLE)
+    except (OSError, EOFError) as exc:
+        raise Fallback(f"unreadable ({type(exc).__name__})") from None
+
+
+def _plan_text(fi: int, name: str, head: bytes, schema: Schema) -> Source:
+    if not head.strip():
+        raise Fallback("empty")
+    enc = detect_encoding(head, schema.encoding)
+    if b"\x00" in head[:4096] or enc.lower() not in _JAVA:
+        raise Fallback(f"encoding {enc}")
+    try:
+        text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")
+    except (UnicodeDecodeError, LookupError):
+        raise Fallback(f"does not decode as {enc}") from None
+    lines = text.splitlines()[:30]
+    delim = sniff_delimiter(Path(name), lines)
+    try:
+        rows = list(csv.reader([ln[:65536] for ln in lines], delimiter=delim))
+    except csv.Error as exc:
+        raise Fallback(str(exc)) from None
+    h = header_row(rows, schema)
+    if h >= len(rows):
+        raise Fallback("no header row")
+    notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
+    names, _ = combine_headers([rows[h]], len(rows[h]))
+    headers = unique_names(names, notes)
+    cols, kind, info = _common(fi, name, headers, schema, enc, notes)
+    return Source(fi=fi, name=name, fmt="csv", headers=headers, cols=cols, kind=kind, info=info,
+                  csv={"delim": delim, "skip": h, "width": len(rows[h]), "encoding": _JAVA[enc.lower()]})
+
+
+def _arrow_kind(t) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_timestamp(t):
+        return "tz" if t.tz is not None else ("nanos" if t.unit == "ns" else "timestamp")
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        return "text"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_null(t):
+        return "null"
+    if pa.types.is_date(t):
+        return "date"
+    return "other"
+
+
+def _spark_kind(t) -> str:
+    from pyspark.sql import types as T
+
+    if isinstance(t, T.TimestampType) or type(t).__name__ == "TimestampNTZType":
+        return "timestamp"
+    if isinstance(t, T.StringType):
+        return "text"
+    if isinstance(t, (T.IntegerType, T.LongType, T.ShortType, T.ByteType)):
+        return "int"
+    if isinstance(t, T.NullType):
+        return "null"
+    if isinstance(t, T.DateType):
+        return "date"
+    return "other"
+
+
+def _plan_typed(fi: int, name: str, fmt: str, types: dict[str, str], schema: Schema, local: bool) -> Source:
+    headers = list(types)
+    if len(set(headers)) != len(headers):
+        raise Fallback("duplicate column names")
+    cols, kind, info = _common(fi, name, headers, schema, None, [])
+    for role, col in cols.items():
+        if role == "date_only":
+            continue
+        t = types[col]
+        if t in ("tz", "other") or (t == "date" and local) or (t == "nanos" and role != "time"):
+            raise Fallback(f"column '{col}' of a type Spark would read differently")
+    t = types[cols["time"]]
+    time_type = {"timestamp": "timestamp", "nanos": "nanos", "date": "date"}.get(t, "text")
+    return Source(fi=fi, name=name, fmt=fmt, headers=headers, cols=cols, kind=kind, info=info, time_type=time_type)
+
+
+def plan_file(fi: int, name: str, schema: Schema, spark) -> Source:
+    """Plan one file (local path or URI).
+
+    Raises
+    ------
+    Fallback
+        A local file the driver shapes instead (any problem the embedded engine reports is reported by it).
+    InputError
+        A remote file Spark cannot read as records (the message says why).
+    """
+    remote = is_uri(name)
+    lower = name.lower()
+    parquet = lower.endswith((".parquet", ".pq"))
+    text = lower.removesuffix(".gz").endswith(_TEXT)
+    try:
+        if not remote:
+            path = Path(name.removeprefix("file://").removeprefix("file:"))
+            if parquet:
+                import pyarrow.parquet as pq
+
+                try:
+                    arrow = pq.read_schema(path)
+                except Exception as exc:  # pyarrow raises several types for corrupt files
+                    raise Fallback(f"not readable as Parquet ({type(exc).__name__})") from None
+                return _plan_typed(fi, name, "parquet", {str(f.name): _arrow_kind(f.type) for f in arrow}, schema,
+                                   True)
+            if text:
+                return _plan_text(fi, name, _head_local(path), schema)
+            raise Fallback("not CSV or Parquet")
+        if parquet:
+            df = spark.read.parquet(name)
+            return _plan_typed(fi, name, "parquet", {f.name: _spark_kind(f.dataType) for f in df.schema.fields},
+                               schema, False)
+        head = "\n".join(r[0] for r in spark.read.text(name).limit(30).collect()).encode("utf-8")
+        return _plan_text(fi, name, head, schema)
+    except (Fallback, InputError) as exc:
+        if remote:
+            raise InputError(f"{name}: the Spark engine cannot read it as a record-level table ({exc})") from None
+        raise Fallback(str(exc)) from None
+
+
+def plan_table(fi: int, name: str, schema: Schema, spark) -> Source:
+    """Plan a table of the session's catalog (``db.table``).
+
+    Raises
+    ------
+    InputError
+        The table does not exist, or it is not a record-level table Spark can clean.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_`.]+", name):
+        raise InputError(f"--table {name}: expected a table name such as db.table")
+    try:
+        df = spark.table(name)
+    except Exception as exc:  # AnalysisException: table or view not found
+        first = (str(exc).strip().splitlines() or [""])[0][:160]
+        raise InputError(f"--table {name}: the table cannot be read ({first})") from None
+    try:
+        return _plan_typed(fi, name, "table", {f.name: _spark_kind(f.dataType) for f in df.schema.fields}, schema,
+                           False)
+    except Fallback as exc:
+        raise InputError(f"--table {name}: the Spark engine cannot clean it ({exc})") from None
+
+
+def _blank_lines(stream) -> bool:
+    """Whether the decoded-as-bytes ``stream`` holds a line of nothing but white space (bytes <= 0x20)."""
+    carry = b""
+    while block := stream.read(_BLOCK):
+        data = carry + block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            continue
+        if _BLANK_LINE.search(data[:cut + 1]):
+            return True
+        carry = data[cut + 1:]
+    return bool(carry) and not carry.strip(bytes(range(33)))
+
+
+def digest(path: Path) -> tuple[str, bool]:
+    """SHA-256 of a local file's bytes and whether it holds a blank line (Spark skips blank lines, the
+    readers count them), reading the file in blocks (flat memory)."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(_BLOCK):
+            sha.update(block)
+        fh.seek(0)
+        gz = fh.read(2) == b"\x1f\x8b"
+        fh.seek(0)
+        if gz:
+            with gzip.open(fh, "rb") as inner:
+                blank = _blank_lines(inner)
+        else:
+            blank = _blank_lines(fh)
+    return sha.hexdigest(), blank
