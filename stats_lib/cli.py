@@ -59,12 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("clean", help="clean exports into the canonical daily table and a ledger")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="export files (CSV, TSV, .csv.gz, Excel, Parquet)")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="export files (CSV, TSV, .csv.gz, Excel, Parquet; with --engine spark also hdfs:// s3a:// …)")
+    p.add_argument("--table", dest="tables", action="append", default=[], metavar="DB.TABLE",
+                   help="a table of the Spark catalog (Hive metastore), with --engine spark; may be repeated")
     p.add_argument("--schema", metavar="FILE", help="schema YAML (column mapping, shape, encoding …)")
     p.add_argument("--out", default="cleaned", metavar="DIR", help="output folder (default: cleaned)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE", help="dates after this are rejected as future (default today)")
     p.add_argument("--dedupe", choices=["exact"], help="also drop exact duplicate rows when there is no id column")
-    p.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE, help="cleaning engine")
+    p.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
+                   help="cleaning engine (spark: pip install 'stats-lib[spark]' and Java 17)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary")
     p.add_argument("--allow-empty", dest="allow_empty", action="store_true",
                    help="write the result with a warning (exit 0) when no row is kept or most rows are rejected "
@@ -137,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_clean(args: argparse.Namespace) -> int:
 
     cleaned = load(args.inputs, schema=args.schema, as_of=args.as_of, dedupe=args.dedupe, engine=args.engine,
-                   allow_empty=args.allow_empty)
+                   allow_empty=args.allow_empty, tables=args.tables)
     write_cleaned(cleaned, args.out)
     print(_one_text(ledger_summary(cleaned.ledger, lang=args.lang)))
     return 0

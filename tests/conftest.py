@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -42,3 +43,30 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is absent (a clone outside the workplace)")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def spark_session(tmp_path_factory):
+    """One local[2] Spark session (with a Hive metastore in a temporary folder) for the whole test run.
+
+    Skips cleanly when pyspark or Java is absent; CI installs the ``spark`` extra, so it runs there.
+    """
+    from stats_lib.clean.spark_session import spark_available
+
+    why = spark_available()
+    if why:
+        pytest.skip(f"the Spark engine cannot run here: {why}")
+    from pyspark.sql import SparkSession
+
+    home = tmp_path_factory.mktemp("spark")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (SparkSession.builder.master("local[2]").appName("stats_lib tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.sql.warehouse.dir", str(home / "warehouse"))
+               .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={home}")
+               .config("javax.jdo.option.ConnectionURL", f"jdbc:derby:;databaseName={home / 'metastore'};create=true"))
+    session = builder.enableHiveSupport().getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

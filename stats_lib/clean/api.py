@@ -19,6 +19,7 @@ from stats_lib.clean.egress import apply_egress
 from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
 from stats_lib.clean.ledger import check_kept
 from stats_lib.clean.rules import default_as_of
+from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.schema import Schema, load_schema
 from stats_lib.safe import write_csv
@@ -28,13 +29,16 @@ from stats_lib.windows import as_date
 __all__ = ["load", "load_data", "write_cleaned"]
 
 
-def _expand(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+def _expand(paths: str | Path | Sequence[str | Path], uris: bool = False, tables: Sequence[str] = ()
+            ) -> list[Path | str]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    files = [Path(p) for p in paths]
-    if not files:
+    files = [p if uris and is_uri(str(p)) else Path(p) for p in paths]
+    if not files and not tables:
         raise InputError("no input files given")
     for p in files:
+        if isinstance(p, str):  # a URI (hdfs://, s3a:// …): Spark reads it
+            continue
         if not p.exists():
             raise InputError(f"{p}: file not found")
         if p.is_dir():
@@ -45,7 +49,7 @@ def _expand(paths: str | Path | Sequence[str | Path]) -> list[Path]:
 
 def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None = None,
          as_of: str | dt.date | None = None, dedupe: str | None = None, engine: str = DEFAULT_ENGINE,
-         allow_empty: bool = False) -> Cleaned:
+         allow_empty: bool = False, tables: Sequence[str] = ()) -> Cleaned:
     """Clean one or more exports into the canonical tables.
 
     Parameters
@@ -58,7 +62,11 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
         (otherwise they are counted in the ledger and kept).
     engine : the cleaning engine, a name of :data:`stats_lib.clean.engine.ENGINES` (``"duckdb"``, the
-        default). Every engine gives the same result (:mod:`stats_lib.clean.engine`).
+        default, embedded) or ``"spark"`` (:mod:`stats_lib.clean.engine_spark`; ``pip install
+        'stats-lib[spark]'`` and Java 17), which also reads paths such as ``hdfs://`` and ``s3a://``.
+        Every engine gives the same result (:mod:`stats_lib.clean.engine`).
+    tables : with ``engine="spark"`` only: tables of the Spark catalog (``db.table``, for example a Hive
+        metastore), cleaned after ``paths`` with the same schema (column names as for files).
     allow_empty : when False (the default) a run that keeps no row, or rejects more than half of the
         rows for one reason, raises InputError (:func:`stats_lib.clean.ledger.check_kept`); when True
         it returns, with the message under ``ledger["warning"]``.
@@ -79,7 +87,7 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     ParameterError
         An unknown ``engine`` or ``dedupe``, an ``as_of`` that is not a date.
     """
-    out = _load(paths, schema, as_of, dedupe, engine)
+    out = _load(paths, schema, as_of, dedupe, engine, tables)
     problem = check_kept(out.ledger, out.rejects)
     if problem is None:
         return out
@@ -89,13 +97,18 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
 
 
 def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None,
-          as_of: str | dt.date | None, dedupe: str | None, engine: str) -> Cleaned:
-    files = _expand(paths)
+          as_of: str | dt.date | None, dedupe: str | None, engine: str, tables: Sequence[str]) -> Cleaned:
+    if tables and engine != "spark":
+        raise ParameterError(f"tables: reading a table needs engine='spark', got engine={engine!r}")
+    files = _expand(paths, uris=engine == "spark", tables=tables)
     sch = load_schema(schema)
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
-    return apply_egress(get_engine(engine)(files, sch, as_of_date, dedupe))
+    run = get_engine(engine)
+    if tables:
+        return apply_egress(run(files, sch, as_of_date, dedupe, tables=list(tables)))
+    return apply_egress(run(files, sch, as_of_date, dedupe))
 
 
 def _as_date(value: str | dt.date) -> dt.date:

@@ -37,8 +37,10 @@ What comes out
     :data:`stats_lib.clean.shape.RAW_COLUMNS`). For one input every engine gives the same four
     results, except the ledger's ``engine`` (the engine's name).
 
-Engines: ``duckdb`` (:mod:`stats_lib.clean.engine_duckdb`, the default). A new engine (Spark, for
-provincial platforms) is a module with a function of the :class:`Engine` signature, added to :data:`ENGINES`.
+Engines: ``duckdb`` (:mod:`stats_lib.clean.engine_duckdb`, the default, embedded) and ``spark``
+(:mod:`stats_lib.clean.engine_spark`, for provincial platforms: Spark reads the files and catalog tables,
+``tables=`` keyword; needs the ``spark`` extra and Java). A new engine is a module with a function of the
+:class:`Engine` signature, added to :data:`ENGINES`.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from stats_lib.clean import engine_duckdb
+from stats_lib.clean import engine_duckdb, engine_spark
 from stats_lib.errors import ParameterError
 from stats_lib.ingest.schema import Schema
 from stats_lib.tables import Cleaned
@@ -64,7 +66,7 @@ class Engine(Protocol):
 
 
 #: The engines by name.
-ENGINES: dict[str, Engine] = {"duckdb": engine_duckdb.clean}
+ENGINES: dict[str, Engine] = {"duckdb": engine_duckdb.clean, "spark": engine_spark.clean}
 DEFAULT_ENGINE = "duckdb"
 
 

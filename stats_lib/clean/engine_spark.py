@@ -232,7 +232,11 @@ _ONE = ["fi", "line", "kraw", "id", "id_raw", "t_raw", "cat", "sub", "dist", "rh
 
 def _spark_part(spark, srcs: list[Source], ext_ids: pd.DataFrame, schema: Schema, as_of: dt.date
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Run the Spark jobs; return the single rows, the daily and the hourly aggregates (raw keys)."""
+    """Run the Spark query (one job); return the single rows, the daily and the hourly aggregates (raw keys).
+
+    Rows are ordered by ``(pid << 33) + local`` (their place in the scan, which is file order); the line
+    numbers are made on the driver from the rows per scan partition, collected in the same query.
+    """
     from functools import reduce
 
     from pyspark import StorageLevel
@@ -242,16 +246,8 @@ def _spark_part(spark, srcs: list[Source], ext_ids: pd.DataFrame, schema: Schema
     persisted = [base]
     try:
         head = (F.col("pid") == 0) & (F.col("local") <= F.col("skip"))
-        pos = base.groupBy("fi", "pid").agg(F.count(F.lit(1)).alias("n"), F.sum(
-            F.when(F.col("corrupt") & ~head, 1).otherwise(0)).alias("bad")).toPandas()
-        bad = {int(fi) for fi in pos.loc[pos["bad"] > 0, "fi"]}
-        if bad:
-            raise _Again(bad, "malformed rows (a quoted line break, or more or fewer fields than the header)")
-        pos = pos.sort_values(["fi", "pid"])
-        pos["offset"] = pos.groupby("fi")["n"].cumsum() - pos["n"]
-        offsets = spark.createDataFrame(pos[["fi", "pid", "offset"]].astype("int64"))
-        lined = (base.where(~head & F.col("nonblank")).join(F.broadcast(offsets), ["fi", "pid"])
-                 .withColumn("line", F.col("local") + F.col("offset") + 1))
+        lined = (base.where(~head & F.col("nonblank"))
+                 .withColumn("line", F.shiftleft(F.col("pid").cast("long"), 33) + F.col("local")))
         rows, tmap = _parsed(spark, lined, schema, as_of)
         persisted.append(tmap)
         good = rows.where(F.col("reason") == "")
@@ -265,18 +261,51 @@ def _spark_part(spark, srcs: list[Source], ext_ids: pd.DataFrame, schema: Schema
         single = ((F.col("reason") != "") | F.coalesce("rep_id", F.lit(False))
                   | ((F.col("id") == "") & F.coalesce("rep_h", F.lit(False))))
         m = m.withColumn("single", single)
-        one = m.where("single").select(*_ONE).toPandas()
         rest = m.where(~F.col("single"))
-        daily = rest.groupBy(*_DAILY_KEYS).agg(F.count(F.lit(1)).alias("n"), F.min("line").alias("first")).toPandas()
-        hourly = rest.where("has_time").groupBy(*_HOURLY_KEYS).agg(F.count(F.lit(1)).alias("n")).toPandas()
+        parts = [
+            m.where("single").select(*_ONE).withColumn("part", F.lit("o")),
+            rest.groupBy(*_DAILY_KEYS).agg(F.count(F.lit(1)).alias("n"), F.min("line").alias("first"))
+            .withColumn("part", F.lit("d")),
+            rest.where("has_time").groupBy(*_HOURLY_KEYS).agg(F.count(F.lit(1)).alias("n"))
+            .withColumn("part", F.lit("h")),
+            base.groupBy("fi", "pid").agg(F.count(F.lit(1)).alias("n"), F.sum(
+                F.when(F.col("corrupt") & ~head, 1).otherwise(0)).alias("bad")).withColumn("part", F.lit("p")),
+        ]
+        got = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts).toPandas()
     finally:
         for df in persisted:
             df.unpersist()
+    pos = got[got["part"] == "p"]
+    bad = {int(fi) for fi in pos.loc[pos["bad"] > 0, "fi"]}
+    if bad:
+        raise _Again(bad, "malformed rows (a quoted line break, or more or fewer fields than the header)")
+    one = got[got["part"] == "o"][_ONE].reset_index(drop=True)
     ny = {int(fi) for fi in one.loc[one["ny"].astype(bool), "fi"]}
     if ny:
         raise _Again(ny, "dates written without a year")
+    pos = pos[["fi", "pid", "n"]].astype("int64").sort_values(["fi", "pid"])
+    pos["offset"] = pos.groupby("fi")["n"].cumsum() - pos["n"]
+    offsets = dict(zip(zip(pos["fi"], pos["pid"]), pos["offset"]))
+
+    def to_line(fi: pd.Series, key: pd.Series) -> np.ndarray:
+        key = key.astype("int64").to_numpy()
+        pid, local = key >> 33, key & ((1 << 33) - 1)
+        base_ = np.array([offsets[(int(f), int(p))] for f, p in zip(fi.to_numpy(), pid)], dtype=np.int64)
+        return local + base_ + 1
+
+    one["line"] = to_line(one["fi"], one["line"]) if len(one) else one["line"]
+    daily = got[got["part"] == "d"][[*_DAILY_KEYS, "n", "first"]].reset_index(drop=True)
+    daily["first"] = to_line(daily["fi"], daily["first"]) if len(daily) else daily["first"]
+    hourly = got[got["part"] == "h"][[*_HOURLY_KEYS, "n"]].reset_index(drop=True)
     for frame in (one, daily, hourly):
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+        frame["fi"] = frame["fi"].astype("int64")
+    for c in ("hour", "n"):
+        hourly[c] = hourly[c].astype("int64")
+    daily["n"] = daily["n"].astype("int64")
+    for frame in (one, daily):
+        for c in ("has_time", "off"):
+            frame[c] = frame[c].astype(bool)
     return one, daily, hourly
 
 

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stats_lib.clean.engine_pandas import duplicate_flags
 from stats_lib.clean.ledger import ledger_settings
-from stats_lib.clean.rules import REASONS
+from stats_lib.clean.rules import REASONS, duplicate_flags
 from stats_lib.clean.shape import RAW_COLUMNS
 from stats_lib.ingest.schema import Schema
 from stats_lib.ingest.taxonomy import OTHER, load_taxonomy, map_categories, normalise_values
@@ -127,9 +126,10 @@ def _unmapped(w: pd.DataFrame) -> dict:
 def _weighted(c: Collected, dedupe: str | None) -> pd.DataFrame:
     """Aggregates and single rows as one frame of weighted rows with kept/removed/exact/final flags."""
     rows = c.rows.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
-    kept, removed, exact, final = duplicate_flags(rows, ["shape", "hash"], dedupe)
+    flags = duplicate_flags(rows, ["shape", "hash"], dedupe)
     one = rows.assign(n=1, first=rows["fi"].astype("int64") * _ORDER + rows["line"].astype("int64"),
-                      final=final.to_numpy(), removed=removed.to_numpy(), exact=exact.to_numpy())
+                      final=flags["final"].to_numpy(), removed=flags["removed"].to_numpy(),
+                      exact=flags["exact"].to_numpy())
     agg = c.daily.assign(reason="", id="", final=True, removed=False, exact=False)
     cols = ["fi", "shape", "kind", "has_cat", "cat", "sub", "dist", "date", "has_time", "off", "n", "count",
             "reason", "final", "removed", "exact", "fw", "tr", "ws", "unmatched", "first", "hour"]
