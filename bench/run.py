@@ -200,13 +200,30 @@ def print_table(cases: dict) -> None:
         print(f"{name:<18}{c['wall_s']:>9.2f}{c['peak_rss_mib']:>14.0f}{ratio:>13}")
 
 
+def _same_tables(folders: list[Path]) -> bool:
+    """Whether every folder holds the same daily.parquet and hourly.parquet (as frames)."""
+    import pandas as pd
+
+    for name in ("daily.parquet", "hourly.parquet"):
+        frames = [pd.read_parquet(f / name) if (f / name).exists() else None for f in folders]
+        first = frames[0]
+        for other in frames[1:]:
+            if (first is None) != (other is None) or (first is not None and not first.equals(other)):
+                return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return 0."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, required=True, help="number of records to generate")
     ap.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     ap.add_argument("--runs", type=int, default=3, help="runs per step (median reported)")
-    ap.add_argument("--engine", choices=["duckdb"], default="duckdb", help="briefing clean --engine")
+    ap.add_argument("--engine", default="duckdb",
+                    help="briefing clean --engine; several joined by ',' (duckdb, spark) are run "
+                         "one after the other on the same input, and their tables compared")
+    ap.add_argument("--spark-master", dest="spark_master", default="local[2]",
+                    help="master of the Spark engine's local session (STATS_LIB_SPARK_MASTER; default local[2])")
     ap.add_argument("--as-of", dest="as_of", help="briefing clean --as-of (default: today)")
     ap.add_argument("--no-render", dest="render", action="store_false", help="skip briefing render")
     args = ap.parse_args(argv)
@@ -229,12 +246,23 @@ def main(argv: list[str] | None = None) -> int:
     cases[f"reference@{memory}"] = run_case(
         f"reference@{memory}", [sys.executable, "-c", reference_code(files, args.format, cols, ref_out, memory)],
         args.runs)
-    cleaned = work / "cleaned"
-    clean_cmd = [sys.executable, "-m", "stats_lib.cli", "clean", *map(str, files), "--out", str(cleaned),
-                 "--engine", args.engine]
-    if args.as_of:
-        clean_cmd += ["--as-of", args.as_of]
-    cases["clean"] = run_case("clean", clean_cmd, args.runs, setup=lambda: shutil.rmtree(cleaned, ignore_errors=True))
+    engines = [e.strip() for e in args.engine.split(",") if e.strip()]
+    os.environ["STATS_LIB_SPARK_MASTER"] = args.spark_master
+    outputs = {}
+    for i, engine in enumerate(engines):
+        cleaned = work / f"cleaned-{engine}"
+        outputs[engine] = cleaned
+        clean_cmd = [sys.executable, "-m", "stats_lib.cli", "clean", *map(str, files), "--out", str(cleaned),
+                     "--engine", engine]
+        if args.as_of:
+            clean_cmd += ["--as-of", args.as_of]
+        name = "clean" if i == 0 else f"clean[{engine}]"
+        cases[name] = run_case(name, clean_cmd, args.runs,
+                               setup=lambda c=cleaned: shutil.rmtree(c, ignore_errors=True))
+    same = _same_tables(list(outputs.values())) if len(outputs) > 1 else None
+    if same is not None:
+        print(f"daily and hourly tables identical across {', '.join(engines)}: {same}")
+    cleaned = outputs[engines[0]]
 
     note = None
     if args.render:
@@ -251,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     result = {"rows": args.rows, "format": args.format, "input_files": len(files), "input_mib": round(size / 2**20, 1),
-              "engine": args.engine, "runs": args.runs, "utc": stamp, "machine": machine(), "note": note,
+              "engine": args.engine, "spark_master": args.spark_master, "tables_identical": same,
+              "runs": args.runs, "utc": stamp, "machine": machine(), "note": note,
               "cases": cases,
               "ratio_clean_to_reference": round(cases["clean"]["wall_s"] / cases["reference"]["wall_s"], 2),
               "command": " ".join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])])}

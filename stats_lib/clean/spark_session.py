@@ -93,6 +93,7 @@ def get_session(master: str | None = None):
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)   # workers run this interpreter
             builder = (builder.master(master or os.environ.get("STATS_LIB_SPARK_MASTER", "local[*]"))
                        .config("spark.ui.enabled", "false")
+                       .config("spark.driver.memory", os.environ.get("STATS_LIB_SPARK_DRIVER_MEMORY", "2g"))
                        .config("spark.sql.shuffle.partitions", os.environ.get("STATS_LIB_SPARK_PARTITIONS", "8")))
         session = builder.getOrCreate()
     except Exception as exc:  # py4j, connection and JVM start-up errors have many types
