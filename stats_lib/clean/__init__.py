@@ -11,6 +11,8 @@ Modules, in the order the data goes through them:
 - ``engine`` — the engine interface (what goes in, what comes out) and the registry of engines;
 - ``engine_duckdb`` — the DuckDB engine, with ``duckdb_plan`` (what DuckDB reads itself), ``duckdb_rows``
   (the SQL of the rows), ``duckdb_scan`` (the two scans) and ``duckdb_result`` (tables, ledger, rejects);
+- ``engine_spark`` — the Spark engine, with ``spark_session`` (the session), ``spark_plan`` (what Spark
+  reads) and ``spark_assemble`` (the driver half: tables, ledger, rejects);
 - ``ledger`` — the ledger's settings block and its summary in words;
 - ``api`` — :func:`load`, :func:`load_data`, :func:`write_cleaned`.
 """

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import reduce
 from pathlib import Path
 
 import numpy as np
@@ -237,8 +238,6 @@ def _spark_part(spark, srcs: list[Source], ext_ids: pd.DataFrame, schema: Schema
     Rows are ordered by ``(pid << 33) + local`` (their place in the scan, which is file order); the line
     numbers are made on the driver from the rows per scan partition, collected in the same query.
     """
-    from functools import reduce
-
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
