@@ -89,7 +89,7 @@ def _read(spark, s: Source):
         lo, hi = F.lit(f"{DATE_YEARS[0]}-01-01 00:00:00").cast("timestamp"), \
             F.lit(f"{DATE_YEARS[1]}-12-31 23:59:59.999999").cast("timestamp")
         oob = ts.isNotNull() & ~ts.between(lo, hi)
-        t_ts, t_txt, t_raw = F.when(~oob, ts), F.lit(None).cast("string"), F.coalesce(ts.cast("string"), F.lit("NaT"))
+        t_ts, t_txt, t_raw = F.when(~oob, ts), F.lit(None).cast("string"), F.coalesce(ts.cast("string"), F.lit(""))
     else:
         t_ts, oob = F.lit(None).cast("timestamp"), F.lit(False)
         t_txt = text("time") if s.time_type == "text" else F.coalesce(tcol.cast("string"), F.lit(""))
