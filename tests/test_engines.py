@@ -281,5 +281,5 @@ def test_the_engine_on_dates_without_times_and_on_errors(tmp_path):
 
 
 def test_an_unknown_engine_is_a_parameter_error(tmp_path):
-    with pytest.raises(ParameterError, match="engine: expected duckdb, got 'pandas'"):
+    with pytest.raises(ParameterError, match="engine: expected duckdb or spark, got 'pandas'"):
         load([_write_csv(tmp_path / "mess.csv")], as_of=AS_OF, engine="pandas")
