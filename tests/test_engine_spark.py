@@ -69,6 +69,14 @@ def _frame() -> pd.DataFrame:
     return frame
 
 
+def _typed(text: str) -> pd.Timestamp:
+    """One cell as a typed local time (each cell parsed alone: pandas 3 takes one format for a whole column)."""
+    t = pd.to_datetime(text, errors="coerce")
+    if pd.isna(t):
+        return pd.NaT
+    return t.tz_convert("Asia/Shanghai").tz_localize(None) if t.tzinfo else t
+
+
 def _same(a, b) -> None:
     pd.testing.assert_frame_equal(a.daily, b.daily)
     if a.hourly is None:
@@ -117,7 +125,7 @@ def test_gb18030_title_rows_and_parquet_typed_times(spark_session, tmp_path):
     tsv.write_bytes(text.encode("gb18030"))
     _same(*_both([tsv]))
     frame = _frame()
-    frame["报警时间"] = pd.to_datetime(frame["报警时间"], errors="coerce")   # Parquet timestamps (ns)
+    frame["报警时间"] = pd.Series([_typed(v) for v in frame["报警时间"]], dtype="datetime64[ns]")  # Parquet timestamps
     pq = tmp_path / "typed.parquet"
     frame.to_parquet(pq)
     _same(*_both([pq]))

@@ -207,8 +207,8 @@ def _rejects(one: pd.DataFrame, s: Source) -> pd.DataFrame:
 def _driver_rows(part, fi: int, minutes: int) -> pd.DataFrame:
     """A driver-shaped file's rows as :data:`ROW_COLUMNS`."""
     r = part.rows
-    date, hour = statistical_day(r["ts"], minutes)
-    hour = hour.fillna(-1).astype("int64")
+    day = statistical_day(r["ts"], minutes)
+    date, hour = day["date"], day["hour"].fillna(-1).astype("int64")
     return pd.DataFrame({"fi": fi, "line": r["line"].astype("int64"), "shape": r["shape"], "kind": r["kind"],
                          "id": r["id"], "has_cat": r["has_cat"].astype(bool), "cat": r["cat"].astype(str),
                          "sub": r["sub"].astype(str), "dist": r["dist"], "date": date, "hour": hour,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stats_lib.clean.ledger import ledger_settings
+from stats_lib.clean.ledger import ledger_settings, overlapping_files
 from stats_lib.clean.rules import REASONS, duplicate_flags
 from stats_lib.clean.shape import RAW_COLUMNS
 from stats_lib.ingest.schema import Schema
@@ -130,15 +130,37 @@ def _weighted(c: Collected, dedupe: str | None) -> pd.DataFrame:
     one = rows.assign(n=1, first=rows["fi"].astype("int64") * _ORDER + rows["line"].astype("int64"),
                       final=flags["final"].to_numpy(), removed=flags["removed"].to_numpy(),
                       exact=flags["exact"].to_numpy())
-    agg = c.daily.assign(reason="", id="", final=True, removed=False, exact=False)
+    one = one.assign(single=True)
+    agg = c.daily.assign(reason="", id="", final=True, removed=False, exact=False, single=False)
     cols = ["fi", "shape", "kind", "has_cat", "cat", "sub", "dist", "date", "has_time", "off", "n", "count",
-            "reason", "final", "removed", "exact", "fw", "tr", "ws", "unmatched", "first", "hour"]
+            "reason", "final", "removed", "exact", "fw", "tr", "ws", "unmatched", "first", "hour", "single"]
     agg = agg.assign(hour=-1)
     w = pd.concat([agg[cols], one[cols]], ignore_index=True)
-    for b in ("has_cat", "has_time", "off", "final", "removed", "exact", "fw", "tr", "ws", "unmatched"):
+    for b in ("has_cat", "has_time", "off", "final", "removed", "exact", "fw", "tr", "ws", "unmatched", "single"):
         w[b] = w[b].astype(bool)
     w["date"] = pd.to_datetime(w["date"]).astype("datetime64[ns]")
     return w
+
+
+def _overlap(fin: pd.DataFrame, hourly_agg: pd.DataFrame, paths: list[str]) -> list[dict]:
+    """Pairs of files that hold mostly the same records (:func:`stats_lib.clean.ledger.overlapping_files`).
+
+    A file's tuples are its (statistical day, hour, category, district) cells with the number of kept
+    records in each, as the embedded engine counts them: timed aggregates by hour, untimed aggregates
+    by day, and the rows seen one by one.
+    """
+    cols = ["fi", "date", "hour", "category", "dist", "n"]
+    untimed = fin[~fin["single"] & ~fin["has_time"]].assign(hour=-1)[cols]
+    timed = hourly_agg[cols]
+    ones = fin[fin["single"] & (fin["reason"] == "")]
+    ones = ones.assign(hour=ones["hour"].where(ones["has_time"] & (ones["hour"] >= 0), -1))[cols]
+    cells = pd.concat([untimed, timed, ones], ignore_index=True)
+    cells["date"] = pd.to_datetime(cells["date"]).astype("datetime64[ns]")
+    cells["hour"] = cells["hour"].astype("int64")
+    cells = cells.groupby(cols[:-1], dropna=False)["n"].sum().reset_index()
+    keys = pd.DataFrame({"fi": cells["fi"].astype(int), "key": pd.util.hash_pandas_object(
+        cells[cols[1:]].astype(str), index=False)})
+    return overlapping_files(keys, paths)
 
 
 def assemble(c: Collected, schema: Schema, as_of: dt.date, dedupe: str | None, engine: str = "spark") -> Cleaned:
@@ -205,6 +227,9 @@ def assemble(c: Collected, schema: Schema, as_of: dt.date, dedupe: str | None, e
     }
     if dedupe != "exact":
         ledger["exact_duplicates_kept"] = ledger["exact_duplicates"]
+    overlap = _overlap(fin, hourly_agg, [str(i["path"]) for i in infos])
+    if overlap:
+        ledger["overlapping_files"] = overlap
     rejects = pd.concat([r for r in c.rejects if len(r)] or [pd.DataFrame(columns=["file", "line", "reason"])],
                         ignore_index=True)
     rejects = rejects.reindex(columns=["file", "line", "reason"] + [c for c in RAW_COLUMNS if c in rejects])
