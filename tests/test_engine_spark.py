@@ -2,7 +2,8 @@
 
 Each test cleans the same input with both engines and compares the four results (the embedded engine
 is the second method), on the sample, on hand-made records whose outcome is known by construction, on
-a Hive table made from a Parquet file, and on the whole bad-input corpus through ``briefing clean``.
+a Hive table made from a Parquet file, on the whole bad-input corpus through ``briefing clean``, and on
+examples of the fuzz strategies of test_fuzz.py.
 All of them share one ``local[2]`` session (``spark_session`` in conftest.py) and skip cleanly when
 pyspark or Java is absent; CI installs the ``spark`` extra.
 """
@@ -14,16 +15,19 @@ import importlib.util
 import io
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from test_fuzz import csv_files, good_and_bad_rows, hostile_rows
 
 from stats_lib import cli
 from stats_lib.clean import load
 from stats_lib.clean.spark_plan import digest
-from stats_lib.errors import ParameterError
+from stats_lib.errors import ParameterError, StatsLibError
 from stats_lib.tables import read_cleaned
 
 pytestmark = pytest.mark.spark
@@ -148,8 +152,12 @@ def test_blank_and_ragged_lines_are_shaped_on_the_driver(spark_session, tmp_path
     ragged.write_text(good + "A99,2023-01-27 10:00:00,纠纷\n", "utf-8")
     quoted = tmp_path / "quoted.csv"
     quoted.write_text(good + 'A98,2023-01-27 11:00:00,"纠\n纷",,西城区,x\n', "utf-8")
-    for path in (blank, ragged, quoted):
-        _same(*_both([path]))
+    assert digest(quoted)[1] is True and digest(ragged)[1] is False
+    single = tmp_path / "single.csv"     # one column: a split quoted field would still look like two good rows
+    single.write_text('报警时间\n2023-01-22 08:00\n"2023-01-22\n09:00"\n2023-01-23 10:00\n', "utf-8")
+    assert digest(single)[1] is True
+    for path in (blank, ragged, quoted, single):
+        _same(*_both([path], allow_empty=True))
 
 
 def test_hive_table_gives_the_parquet_files_tables(spark_session, tmp_path):
@@ -252,3 +260,57 @@ def test_bad_input_corpus_same_outcome(spark_session, tmp_path):
             differ.append(case_id)
     assert len(CASES) >= 70
     assert differ == []
+
+
+# ---------------------------------------------------------------- the fuzz strategies, both engines
+
+SPARK_EXAMPLES = 12   # each example is two Spark jobs of about a second; test_fuzz runs the strategies at length
+
+
+def _outcome(path: Path, engine: str, **kwargs):
+    """What ``load`` gives: ('error', message) or ('ok', Cleaned)."""
+    try:
+        return "ok", load(path, as_of=AS_OF, engine=engine, **kwargs)
+    except StatsLibError as exc:
+        return "error", str(exc)
+
+
+def _same_outcome(path: Path, **kwargs) -> None:
+    (ka, a), (kb, b) = _outcome(path, EMBEDDED, **kwargs), _outcome(path, "spark", **kwargs)
+    assert ka == kb, (a, b)
+    if ka == "error":
+        assert a == b
+    else:
+        _same(a, b)
+
+
+@settings(max_examples=SPARK_EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(csv_files())
+def test_fuzz_random_csv_same_outcome(spark_session, file):
+    name, data = file
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        _same_outcome(path)
+
+
+@settings(max_examples=SPARK_EXAMPLES, deadline=None, derandomize=True, database=None)
+@given(good_and_bad_rows())
+def test_fuzz_good_and_bad_rows_same_tables(spark_session, case):
+    rows, n_good = case
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mix.csv"
+        pd.DataFrame(rows, columns=["接警单编号", "报警时间", "报警类别"]).to_csv(path, index=False)
+        _same_outcome(path, allow_empty=True)
+        assert int(load(path, as_of=AS_OF, engine="spark", allow_empty=True).daily["count"].sum()) == n_good
+
+
+@settings(max_examples=SPARK_EXAMPLES, deadline=None, derandomize=True, database=None)
+@given(hostile_rows())
+def test_fuzz_ragged_rows_same_tables(spark_session, case):
+    text, n_good, damaged = case
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hostile.csv"
+        path.write_text(text, "utf-8")
+        _same_outcome(path)

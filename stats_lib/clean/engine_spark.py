@@ -69,8 +69,8 @@ def _read(spark, s: Source):
         names = {h: f"c{j}" for j, h in enumerate(s.headers[:width])}
         allc = [F.coalesce(F.col(f"c{j}"), F.lit("")) for j in range(width)]
         corrupt = F.col("_corrupt").isNotNull()
-        nonblank = ~F.greatest(*[a == "" for a in allc]) if width == 1 else ~(
-            F.least(*[(a == "").cast("int") for a in allc]) == 1)
+        # a row is blank when every field is empty (least/greatest need two columns)
+        nonblank = allc[0] != "" if width == 1 else ~(F.least(*[(a == "").cast("int") for a in allc]) == 1)
         skip = s.csv["skip"]
     else:
         df = spark.table(s.name) if s.fmt == "table" else spark.read.parquet(s.name)

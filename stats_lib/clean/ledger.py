@@ -283,8 +283,13 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
                 break
     shown = f" (such as {', '.join(examples)})" if examples else ""
     head = "no row kept" if kept == 0 else f"{n:,} of {read:,} rows rejected for one reason"
-    return (f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check the column "
-            "mapping, 'date_format' or 'dayfirst' in the schema (or pass --allow-empty to keep the result)")
+    keep = "(or pass --allow-empty to keep the result)"
+    if reason == "ragged_row":
+        return (f"{path}: {head}: {n:,} rows whose fields do not match the header; check the delimiter and the "
+                f"quoting of fields that hold the delimiter or a line break {keep}")
+    hint = ("the column mapping, 'date_format' or 'dayfirst' in the schema" if role == "time"
+            else "the column mapping and the count columns in the schema")
+    return f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check {hint} {keep}"
 
 
 def ledger_summary(ledger: dict, lang: str = "zh") -> str:

@@ -40,6 +40,9 @@ _BLOCK = 4 << 20
 # with CRLF line ends gave twice its rows in a test, so such local files are shaped on the driver.
 _JAVA = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8"}
 _BLANK_LINE = re.compile(rb"(?:^|\n)[\x00-\x20]*\n")
+#: A line with an odd number of double quotes: a quoted field runs over a line break (Spark, reading line by
+#: line, would split the record; the readers keep it whole). Linear: the runs between quotes hold no quote.
+_ODD_QUOTES = re.compile(rb'(?m)^[^"\n]*"(?:[^"\n]*"[^"\n]*")*[^"\n]*$')
 
 
 class Fallback(Exception):
@@ -250,8 +253,9 @@ def plan_table(fi: int, name: str, schema: Schema, spark) -> Source:
         raise InputError(f"--table {name}: the Spark engine cannot clean it ({exc})") from None
 
 
-def _blank_lines(stream) -> bool:
-    """Whether the decoded-as-bytes ``stream`` holds a line of nothing but white space (bytes <= 0x20)."""
+def _driver_lines(stream) -> bool:
+    """Whether the ``stream`` (bytes) holds a line of nothing but white space (bytes <= 0x20) or a line break
+    inside a quoted field. The quote byte 0x22 is never part of a GB18030 or Big5 character."""
     carry = b""
     while block := stream.read(_BLOCK):
         data = carry + block
@@ -259,15 +263,16 @@ def _blank_lines(stream) -> bool:
         if cut < 0:
             carry = data
             continue
-        if _BLANK_LINE.search(data[:cut + 1]):
+        if _BLANK_LINE.search(data[:cut + 1]) or _ODD_QUOTES.search(data[:cut]):
             return True
         carry = data[cut + 1:]
-    return bool(carry) and not carry.strip(bytes(range(33)))
+    return bool(carry) and (not carry.strip(bytes(range(33))) or bool(_ODD_QUOTES.search(carry)))
 
 
 def digest(path: Path) -> tuple[str, bool]:
-    """SHA-256 of a local file's bytes and whether it holds a blank line (Spark skips blank lines, the
-    readers count them), reading the file in blocks (flat memory)."""
+    """SHA-256 of a local file's bytes and whether the driver must shape it: a blank line (Spark skips blank
+    lines, the readers count them) or a quoted field over a line break; the file is read in blocks (flat
+    memory)."""
     sha = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(_BLOCK):
@@ -277,7 +282,7 @@ def digest(path: Path) -> tuple[str, bool]:
         fh.seek(0)
         if gz:
             with gzip.open(fh, "rb") as inner:
-                blank = _blank_lines(inner)
+                blank = _driver_lines(inner)
         else:
-            blank = _blank_lines(fh)
+            blank = _driver_lines(fh)
     return sha.hexdigest(), blank
