@@ -250,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                "file's encoding ('encoding:' in the schema) and the names given on the command line")
         return 2
     except MemoryError:
-        _error("out of memory; use --engine duckdb for large inputs, or a machine with more memory")
+        _error("out of memory; clean fewer files at a time, use a machine with more memory, or --engine spark on a cluster")
         return 1
     except OSError as exc:  # a full or read-only disk, an I/O error: the environment, not the input
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
