@@ -24,15 +24,15 @@ ALPHA = 0.02  # NB2 overdispersion of the synthetic series: variance = mu + 0.02
 def _true_rate(dates: pd.DatetimeIndex, base: float) -> np.ndarray:
     """Rates built by hand: weekday pattern, yearly wave, 除夕 x1.6, 初一 x0.6, 元宵 x1.4, and x0.85 on a
     Monday-Friday given off by the official arrangement (chinesecalendar, read directly)."""
-    dow = np.array([1.0, 0.95, 0.95, 1.0, 1.1, 1.2, 1.15])[dates.dayofweek]
-    season = 1 + 0.1 * np.sin(2 * np.pi * dates.dayofyear / 365.25)
+    dow = np.array([1.0, 0.95, 0.95, 1.0, 1.1, 1.2, 1.15])[dates.day_of_week]
+    season = 1 + 0.1 * np.sin(2 * np.pi * dates.day_of_year / 365.25)
     fest = np.ones(len(dates))
     for y in sorted(set(dates.year)):
         f = festivals(y)
         for day, mult in ((f["除夕"], 1.6), (f["春节"], 0.6), (f["元宵"], 1.4)):
             fest[dates == pd.Timestamp(day)] = mult
     hol = np.array([cc.is_holiday(d.date()) for d in dates])
-    return base * dow * season * fest * np.where(hol & (dates.dayofweek < 5), 0.85, 1.0)
+    return base * dow * season * fest * np.where(hol & (dates.day_of_week < 5), 0.85, 1.0)
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +223,28 @@ def test_cli_json_rows_and_api_reexport(cleaned, capsys):
 
 
 @pytest.mark.slow
+def _date_labels_do_not_overlap(fig) -> None:
+    """The x tick labels, as matplotlib draws them, do not touch (their extents measured by the renderer)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()),
+                   key=lambda b: b.x0)
+    assert len(boxes) >= 4
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:])), [(round(b.x0), round(b.x1)) for b in boxes]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_forecast_chart_date_labels_fit_a_short_window(cleaned, lang):
+    """An 8-day window after 4 weeks of history: a label for every day would overlap (it did)."""
+    from stats_lib.briefing import holiday_forecast, prepare
+
+    ctx = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31",
+                  baseline="calendar", lang=lang, forecast_period="春节假期", forecast_year=2027)
+    _date_labels_do_not_overlap(holiday_forecast(ctx).charts[0].figure)
+
+
 def test_briefing_section_for_the_2027_spring_festival(cleaned):
     from stats_lib.briefing import build_all, holiday_forecast, prepare
     from stats_lib.briefing.collect import Collector
@@ -241,6 +263,7 @@ def test_briefing_section_for_the_2027_spring_festival(cleaned):
     nights = s.tables[1].frame
     assert list(nights["节日"].unique()) == ["除夕", "元宵"]
     assert s.charts[0].native["type"] == "line" and len(s.charts[0].native["categories"]) == 16
+    _date_labels_do_not_overlap(s.charts[0].figure)
     assert any("2027年官方节假日安排未收录" in n for n in s.notes)
     # numbered in the order shown (as the notebook shows them through the collector): 八 forecast, 九 data notes
     out = Collector(None, lang="zh")

@@ -11,6 +11,7 @@ of 除夕 and 元宵 nights, and two or three sentences.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -74,6 +75,16 @@ def _last_year(days: pd.DatetimeIndex, daily: pd.DataFrame) -> pd.Series:
     return pd.Series(out, dtype=float)
 
 
+def _tick_step(labels: list[str], slots: int, fontsize: float) -> int:
+    """Every how many evenly spaced days a date label fits without touching the next one: the widest label
+    (a CJK character about 1 em wide, others about 0.6 em) plus a fifth, over the width of one day on the
+    slide's axes (about 90% of :data:`SLIDE_SIZE_IN`'s width)."""
+    em = fontsize / 72
+    widest = max((sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in s) for s in labels), default=0.0) * em
+    per_day = SLIDE_SIZE_IN[0] * 0.9 / max(slots, 1)
+    return max(1, math.ceil(widest * 1.2 / per_day))
+
+
 def forecast_chart(ctx: Context, fc: Forecast):
     """The chart: the last 4 weeks of data, then the expected daily counts with 80%/95% bands, and the same lunar
     days one year before the forecast where the data have them. Days are evenly spaced; a gap between the last
@@ -118,10 +129,13 @@ def forecast_chart(ctx: Context, fc: Forecast):
     if gap:
         ax.axvline(len(hist) + 0.5, color="#9A9A9A", linestyle=":", linewidth=1.5)
         ax.text(len(hist) + 0.5, top * 0.06, _t(ctx, "（间隔）", "(gap)"), ha="center", fontsize=15, color="#555555")
-    step = max(1, len(t) // 5)
+    def label(x: pd.Timestamp) -> str:
+        return f"{x.month}/{x.day}" if ctx.lang == "en" else f"{x.month}月{x.day}日"
+
+    step = _tick_step([label(x) for x in t["date"]], x_fc[-1] + 1, 17)
     ticks = x_hist[::7] + x_fc[::step]
     days = list(hist.index[::7]) + list(t["date"].iloc[::step])
-    ax.set_xticks(ticks, [f"{x.month}/{x.day}" if ctx.lang == "en" else f"{x.month}月{x.day}日" for x in days])
+    ax.set_xticks(ticks, [label(x) for x in days])
     ax.set_ylim(0, top * 1.18)
     ax.legend(fontsize=17, frameon=False, loc="lower left", ncols=3)
     ax.set_xlabel(_t(ctx, f"预测起点{fc.origin}，其后数据不参与；阴影为预测区间", f"Origin {fc.origin}; no data "

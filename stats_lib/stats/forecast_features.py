@@ -102,7 +102,7 @@ def _cn(dates: pd.DatetimeIndex, arrangements) -> tuple[pd.DataFrame, pd.DataFra
             stat.update({festivals(y)["除夕"] + dt.timedelta(days=k): "春节" for k in range(8)})
     is_known = np.array([known[d.year] for d in dates])
     stat_hol = np.array([d.date() in stat for d in dates])
-    weekend = dates.dayofweek >= 5
+    weekend = dates.day_of_week >= 5
     holiday = attrs["holiday"].fillna("").astype(str).to_numpy() != ""
     off_holiday = np.where(is_known, holiday, stat_hol)
     makeup = np.where(is_known, attrs["is_makeup_workday"].fillna(False).astype(bool).to_numpy(), False)
@@ -149,7 +149,7 @@ def _us(dates: pd.DatetimeIndex) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols["us:Day after Thanksgiving"] = np.r_[False, thanks[:-1]].astype(float)
     cols["observed"] = observed.astype(float)
     info = pd.DataFrame({"calendar": "region", "festival": base.to_numpy(),
-                         "is_off_day": (names.to_numpy() != "") | (dates.dayofweek >= 5)}, index=dates)
+                         "is_off_day": (names.to_numpy() != "") | (dates.day_of_week >= 5)}, index=dates)
     return pd.DataFrame(cols, index=dates), info
 
 
@@ -184,13 +184,13 @@ def design(start: object, end: object, origin: object, *, region: str = "CN",
     if len(dates) == 0:
         raise ParameterError(f"design: end {end} is before start {start}")
     t = (dates - pd.Timestamp(origin)).days.to_numpy() / 365.25
-    doy = dates.dayofyear.to_numpy() / 365.25
+    doy = dates.day_of_year.to_numpy() / 365.25
     cols: dict[str, np.ndarray] = {"const": np.ones(len(dates)), "trend": t}
     for k in range(1, _FOURIER + 1):
         cols[f"sin{k}"] = np.sin(2 * np.pi * k * doy)
         cols[f"cos{k}"] = np.cos(2 * np.pi * k * doy)
     for d in range(1, 7):
-        cols[f"dow{d}"] = (dates.dayofweek == d).astype(float)
+        cols[f"dow{d}"] = (dates.day_of_week == d).astype(float)
     cols["month_start"] = (dates.day == 1).astype(float)
     # Local level: 1 on the last RECENT_DAYS before the origin and after it, so that a recent shift of the
     # level (a district redrawn, a new reporting rule) is carried into the forecast instead of averaged away.
