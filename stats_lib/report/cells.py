@@ -20,15 +20,19 @@ from stats_lib.report.words import (
     date_text,
     fmt_count,
     fmt_signed,
+    length_heads,
+    length_note,
     masked,
     pct_phrase,
     signed_pct,
+    unequal_lengths,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
 
-__all__ = ["flagged", "TITLES", "FEST_ZH", "FEST_EN", "LUNAR_DAYS", "KIND_EN", "NIGHT_SLUGS", "is_zh", "tr", "section_title", "cell_count", "pct_text", "change_text", "sig_text", "share_text", "group_label", "comparison_frame", "comparison_data", "comparison_table", "sig_note", "ctx_date", "day_name", "close_figure", "group_rows", "total_row", "charts_module", "window_text", "bar_input", "native_data", "native_bar", "paren", "change_words", "key_day_label", "int_or_none"]
+__all__ = ["flagged", "TITLES", "FEST_ZH", "FEST_EN", "LUNAR_DAYS", "KIND_EN", "NIGHT_SLUGS", "is_zh", "tr", "section_title", "cell_count", "pct_text", "change_text", "sig_text", "share_text", "group_label", "comparison_frame", "comparison_data", "comparison_table", "sig_note", "lengths_differ",
+           "table_note", "ctx_date", "day_name", "close_figure", "group_rows", "total_row", "charts_module", "window_text", "bar_input", "native_data", "native_bar", "paren", "change_words", "key_day_label", "int_or_none"]
 
 TITLES = {
     "overview": ("一、总体情况", "1. Overview"),
@@ -118,29 +122,64 @@ def group_label(value: object, ctx: Context) -> str:
     return category_label(value, ctx.lang, taxonomy=ctx.taxonomy)
 
 
+def lengths_differ(rows: pd.DataFrame | list[pd.Series]) -> bool:
+    """True when any comparison row's current window and baseline differ in length (天数)."""
+    recs = [r for _, r in rows.iterrows()] if isinstance(rows, pd.DataFrame) else list(rows)
+    return any(unequal_lengths(r["current_days"], r["baseline_days"]) for r in recs)
+
+
+def _with_lengths(rec: dict, r: pd.Series, ctx: Context, *, current: str, base: str, per_day: str,
+                  hc: bool, hb: bool, as_text: bool) -> dict:
+    """``rec`` with the two lengths and the two daily means inserted after 本期 and after the baseline.
+
+    ``per_day`` (the 日均 column) becomes 本期日均; a hidden count hides its daily mean too.
+    """
+    d1, m1, d2, m2 = length_heads("zh" if is_zh(ctx) else "en")
+    hidden_cell = "*" if as_text else None
+    out: dict = {}
+    for k, v in rec.items():
+        if k == per_day:
+            continue
+        out[k] = v
+        if k == current:
+            out[d1] = cell_count(r["current_days"], None)
+            out[m1] = hidden_cell if hc else round(float(r["current_daily_mean"]), 1)
+        elif k == base:
+            out[d2] = cell_count(r["baseline_days"], None)
+            out[m2] = hidden_cell if hb else round(float(r["baseline_daily_mean"]), 1)
+    return out
+
+
 def comparison_frame(cmp, ctx: Context, first: str) -> pd.DataFrame:
     """The reader's table of a comparison: one row per group and the total row last.
 
     Columns (zh): ``first``, 本期, 日均, <baseline name>, 增减, 同比, 占比, 显著性. Counts are numbers
     (``*`` when masked); the other cells are text as printed (``+3.1%``, ``由4起增至213起``, ``▲ 显著``).
+    When the windows differ in length (:func:`lengths_differ`): ``first``, 本期, 本期天数, 本期日均,
+    <baseline name>, 对比期天数, 对比期日均, 增减, 同比, 占比, 显著性.
     """
     t = cmp.table
     base_name = ctx.baseline_name
+    unequal = lengths_differ(t)
     rows = []
     for i, (_, r) in enumerate(t.iterrows()):
         is_total = i == len(t) - 1
-        rows.append({
+        hc, hb = hidden(r, "current", ctx.mask_below), hidden(r, "baseline", ctx.mask_below)
+        rec = {
             first: tr(ctx, "合计", "Total") if is_total else group_label(r["group"], ctx),
-            tr(ctx, "本期", "Current"): "*" if hidden(r, "current", ctx.mask_below) else cell_count(r["current"], None),
-            tr(ctx, "日均", "Per day"): ("*" if hidden(r, "current", ctx.mask_below)
-                                        else round(float(r["current_daily_mean"]), 1)),
-            base_name: "*" if hidden(r, "baseline", ctx.mask_below) else cell_count(r["baseline"], None),
+            tr(ctx, "本期", "Current"): "*" if hc else cell_count(r["current"], None),
+            tr(ctx, "日均", "Per day"): ("*" if hc else round(float(r["current_daily_mean"]), 1)),
+            base_name: "*" if hb else cell_count(r["baseline"], None),
             tr(ctx, "增减", "Change"): change_text(r, ctx),
             tr(ctx, "同比", "% change") if ctx.baseline.mode != "previous" else tr(ctx, "环比", "% change"):
                 pct_text(r, ctx),
-            tr(ctx, "占比", "Share"): "*" if hidden(r, "current", ctx.mask_below) else share_text(r),
+            tr(ctx, "占比", "Share"): "*" if hc else share_text(r),
             tr(ctx, "显著性", "Significance"): sig_text(r, ctx),
-        })
+        }
+        if unequal:
+            rec = _with_lengths(rec, r, ctx, current=tr(ctx, "本期", "Current"), base=base_name,
+                                per_day=tr(ctx, "日均", "Per day"), hc=hc, hb=hb, as_text=True)
+        rows.append(rec)
     return pd.DataFrame(rows)
 
 
@@ -150,10 +189,12 @@ def comparison_data(rows: list[tuple[str, pd.Series]], ctx: Context, first: str,
 
     ``rows`` are (label, comparison row). Columns: ``first``, 本期, 日均, <baseline>, 增减 (numbers; empty
     where masked), 同比 (a fraction, ``0.031`` for +3.1%; empty where the text says 持平, 由a起增至b起 or *),
-    同比说明 (the wording as printed), 占比 (a fraction), 显著性.
+    同比说明 (the wording as printed), 占比 (a fraction), 显著性; with windows of different lengths also
+    本期天数, 本期日均 (in place of 日均), 对比期天数 and 对比期日均, as in :func:`comparison_frame`.
     """
     pct = tr(ctx, "同比", "% change") if ctx.baseline.mode != "previous" else tr(ctx, "环比", "% change")
     base_name, mb = ctx.baseline_name, ctx.mask_below
+    unequal = lengths_differ([r for _, r in rows])
     out = []
     for label, r in rows:
         hc, hb = hidden(r, "current", mb), hidden(r, "baseline", mb)
@@ -172,10 +213,16 @@ def comparison_data(rows: list[tuple[str, pd.Series]], ctx: Context, first: str,
             rec[tr(ctx, "占比", "Share")] = (None if hc or s_ is None or np.isnan(float(s_))
                                             else round(float(s_) / 100, 4))
         rec[tr(ctx, "显著性", "Significance")] = sig_text(r, ctx)
+        if unequal:
+            rec = _with_lengths(rec, r, ctx, current=tr(ctx, "本期", "Current"), base=base_name,
+                                per_day=tr(ctx, "日均", "Per day"), hc=hc, hb=hb, as_text=False)
         out.append(rec)
     formats = {tr(ctx, "本期", "Current"): "#,##0", tr(ctx, "日均", "Per day"): "#,##0.0", base_name: "#,##0.#",
                tr(ctx, "增减", "Change"): "+#,##0.#;-#,##0.#;0", pct: "+0.0%;-0.0%;0.0%",
                tr(ctx, "占比", "Share"): "0.0%"}
+    if unequal:
+        d1, m1, d2, m2 = length_heads("zh" if is_zh(ctx) else "en")
+        formats.update({d1: "#,##0.#", m1: "#,##0.0", d2: "#,##0.#", m2: "#,##0.0"})
     return pd.DataFrame(out), formats
 
 
@@ -184,7 +231,15 @@ def comparison_table(slug: str, title: str, cmp, ctx: Context, first: str) -> Ta
     t = cmp.table
     labels = [tr(ctx, "合计", "Total") if i == len(t) - 1 else group_label(g, ctx) for i, g in enumerate(t["group"])]
     data, formats = comparison_data([(lab, r) for lab, (_, r) in zip(labels, t.iterrows())], ctx, first)
-    return Table(slug, title, comparison_frame(cmp, ctx, first), sig_note(ctx), data=data, formats=formats)
+    return Table(slug, title, comparison_frame(cmp, ctx, first), table_note(t, ctx), data=data, formats=formats)
+
+
+def table_note(table: pd.DataFrame, ctx: Context) -> str:
+    """The note under a comparison table: :func:`sig_note`, after the length note when the windows differ."""
+    if not lengths_differ(table):
+        return sig_note(ctx)
+    tot = table.iloc[-1]
+    return length_note(tot["current_days"], tot["baseline_days"], ctx.lang) + " " + sig_note(ctx)
 
 
 def sig_note(ctx: Context) -> str:

@@ -10,9 +10,13 @@ from stats_lib.report.words import (
     category_label,
     change_word,
     fmt_int,
+    fmt_mean,
     fmt_pct,
+    length_heads,
+    length_note,
     signed_pct,
     small_words,
+    unequal_lengths,
 )
 from stats_lib.safe import md_cell
 from stats_lib.stats.compare import TOTAL, Comparison
@@ -31,6 +35,9 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     Columns (zh): 类别 (or 辖区 …), 本期, the baseline's name, 增减, 同比 (环比), 占比, 显著性 (``▲ 显著`` /
     ``▼ 显著`` / ``—``). Counts get thousands separators, percentages one decimal; below ``min_base`` the
     change reads ``由a起增至b起``; counts below ``mask_below`` show as ``*`` (and their changes too).
+    When the two windows differ in length, four more columns show both lengths and both daily means
+    (本期天数, 本期日均 after 本期; 对比期天数, 对比期日均 after the baseline) and a line under the table says
+    that 增减 is the current count minus the baseline scaled to the current window's length.
 
     Returns
     -------
@@ -45,6 +52,11 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     pct_head = ("% change" if en else change_word(mode) or "同比")
     head = ([first, "Current", bname, "Change", pct_head, "Share", "Significance"] if en
             else [first, "本期", bname, "增减", pct_head, "占比", "显著性"])
+    tot = result.table.iloc[-1]
+    unequal = unequal_lengths(tot["current_days"], tot["baseline_days"])
+    if unequal:
+        d1, m1, d2, m2 = length_heads(lang)
+        head = head[:2] + [d1, m1, head[2], d2, m2] + head[3:]
     lines = [
         (f"Window: {result.window.label('en')} ({fmt_int(result.window.exposure_days)} days)" if en
          else f"统计时段：{result.window.label()}（{fmt_int(result.window.exposure_days)}天）"),
@@ -80,8 +92,16 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
             sig = f"{arrow} {'significant' if en else '显著'}"
         else:
             sig = "—"
-        lines.append("| " + " | ".join([md_cell(label), cur_s, base_s, chg_s, pct_s, share_s, sig]) + " |")
+        cells = [md_cell(label), cur_s, base_s, chg_s, pct_s, share_s, sig]
+        if unequal:
+            mean1 = "*" if _masked(cur, mask_below) else fmt_mean(r["current_daily_mean"])
+            mean2 = "*" if _masked(base, mask_below) else fmt_mean(r["baseline_daily_mean"])
+            cells = cells[:2] + [fmt_int(r["current_days"]), mean1, base_s, fmt_int(r["baseline_days"]), mean2] \
+                + cells[3:]
+        lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
+    if unequal:
+        lines.append(length_note(tot["current_days"], tot["baseline_days"], lang))
     if en:
         lines.append(f"'▲ significant': p < {result.alpha:g} after the multiple-comparison correction. "
                      f"No percentage where the current count or the (scaled) baseline is below {result.min_base}.")

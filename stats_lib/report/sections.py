@@ -38,7 +38,7 @@ from stats_lib.report.cells import (
     native_bar,
     paren,
     section_title,
-    sig_note,
+    table_note,
     tr,
     window_text,
 )
@@ -127,7 +127,7 @@ def overview(ctx: Context) -> Section:
                                     tr(ctx, "项目", "Item"), share=False)
     paragraphs = [ctx.narrative]
     return Section("overview", section_title(ctx, "overview"), tuple(p for p in paragraphs if p),
-                   tables=(Table("overview", tr(ctx, "总体情况", "Overview"), table, sig_note(ctx), data=data,
+                   tables=(Table("overview", tr(ctx, "总体情况", "Overview"), table, table_note(ctx.total.table, ctx), data=data,
                                  formats=formats),))
 
 
@@ -400,7 +400,7 @@ def focus(ctx: Context) -> Section:
     sel = "、".join(list(ctx.categories or []) + list(ctx.districts or [])) or tr(ctx, "全部", "all")
     return Section("focus", tr(ctx, f"{sel}：本期与{ctx.baseline_name}", f"{sel} vs {ctx.baseline_phrase}"),
                    (ctx.narrative,) if ctx.narrative else (),
-                   tables=(Table("focus", tr(ctx, "对比表", "Comparison"), frame, sig_note(ctx)),))
+                   tables=(Table("focus", tr(ctx, "对比表", "Comparison"), frame, table_note(ctx.focus.table, ctx)),))
 
 
 #: The sections of the briefing, in order.

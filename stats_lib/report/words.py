@@ -46,7 +46,8 @@ __all__ = ["MINUS", "MASK", "TOTAL_LABEL", "UNKNOWN", "fmt_int", "fmt_pct", "sig
            "change_word", "category_label", "small_words", "direction_word", "avg_years", "is_missing", "masked",
            "fmt_count", "fmt_mean", "fmt_signed", "fmt_p", "REASONS", "reason_label", "sentence_label",
            "offence_label", "plural", "count_phrase", "date_text", "festival_label", "kind_label", "NOUNS_EN",
-           "OFFENCES_EN", "FESTIVALS", "not_significant_words"]
+           "OFFENCES_EN", "FESTIVALS", "not_significant_words", "unequal_lengths", "length_heads",
+           "length_note"]
 
 #: The minus sign of printed numbers (U+2212), as in published tables.
 MINUS = "\u2212"
@@ -218,6 +219,41 @@ def not_significant_words(powered: bool, lang: str = "zh") -> str:
 
 
 # ---------------------------------------------------------------------- formats and labels (report)
+def unequal_lengths(current_days: object, baseline_days: object) -> bool:
+    """True when the current window and the baseline (its mean length for ``avgN``) differ in length.
+
+    Then every comparison table shows both lengths (天数) and both daily means (日均), with
+    :func:`length_note` under it; with equal lengths the tables keep their usual columns.
+    """
+    if is_missing(current_days) or is_missing(baseline_days):
+        return False
+    return abs(float(current_days) - float(baseline_days)) > 1e-9  # type: ignore[arg-type]
+
+
+def length_heads(lang: str = "zh") -> tuple[str, str, str, str]:
+    """Column heads of the two lengths and daily means: (本期天数, 本期日均, 对比期天数, 对比期日均)."""
+    if lang == "en":
+        return "Days", "Per day", "Baseline days", "Baseline per day"
+    return "本期天数", "本期日均", "对比期天数", "对比期日均"
+
+
+def length_note(current_days: object, baseline_days: object, lang: str = "zh") -> str:
+    """The one line under a table whose windows differ in length: how 增减 and 同比 are then computed.
+
+    Examples
+    --------
+    >>> length_note(8, 7)
+    '本期8天，对比期7天，长度不同：增减＝本期－对比期按本期天数折算数（对比期日均×本期天数），百分比为两期日均之比。'
+    """
+    t1, t2 = fmt_int(current_days), fmt_int(baseline_days)  # type: ignore[arg-type]
+    if lang == "en":
+        return (f"The current window has {t1} days and the baseline {t2}: the change is the current count minus "
+                "the baseline scaled to the current window's length (baseline per day x current days); the "
+                "percentage change compares the two daily means.")
+    return (f"本期{t1}天，对比期{t2}天，长度不同：增减＝本期－对比期按本期天数折算数（对比期日均×本期天数），"
+            "百分比为两期日均之比。")
+
+
 def is_missing(v: object) -> bool:
     """True for None and NaN."""
     return v is None or (isinstance(v, float) and math.isnan(v))
