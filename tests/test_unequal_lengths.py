@@ -127,3 +127,22 @@ def test_rendered_tables_show_both_lengths(ctx, daily):
         assert "日均" not in table.data.columns
     md = sections.categories(ctx).markdown()
     assert f"| 合计 | 1,630 | 8 | {mean_text(1630 / 8)} | 1,377 | 7 | {mean_text(1377 / 7)} |" in md
+
+
+def test_small_counts_of_unequal_windows_are_worded_as_daily_means(daily):
+    """Below the small-count threshold the 同比 cell words the change; with 8 days against 7 it compares the
+    daily means (a raw 由2起增至6起 would set 2 in 7 days against 6 in 8)."""
+    w = Window(*CUR)
+    b = Baseline("holiday", (Window(*BASE),))
+    fire = daily[daily["category"] == "火灾"]
+    district = fire[(fire["date"] >= pd.Timestamp(CUR[0])) & (fire["date"] <= pd.Timestamp(CUR[1]))]
+    name = district.groupby("district")["count"].sum().sort_values().index[0]   # the quietest district
+    sub = daily[daily["district"] == name]
+    cur = by_hand(sub, *CUR, "category").get("火灾", 0)
+    base = by_hand(sub, *BASE, "category").get("火灾", 0)
+    assert cur < 5 or base / 7 * 8 < 5     # a small count: no percentage
+    row = md_rows(format_table(compare(sub, w, b, by="category")))["火灾"]
+    x, y = base / 7, cur / 8
+    words = f"日均均为{y:.1f}起" if f"{x:.1f}" == f"{y:.1f}" else \
+        f"日均由{x:.1f}起{'增至' if y > x else '降至'}{y:.1f}起"
+    assert words in row

@@ -81,7 +81,9 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
             chg = r["change"]
             chg_s = ("+" if chg > 0 else MINUS) + fmt_int(abs(chg)) if chg != 0 else "0"
             share_s = fmt_pct(r["share"])
-            if math.isnan(r["pct_change"]):
+            if math.isnan(r["pct_change"]) and unequal:   # windows of different length: daily means
+                pct_s = small_words(r["current_daily_mean"], r["baseline_daily_mean"], lang, per_day=True)
+            elif math.isnan(r["pct_change"]):
                 pct_s = small_words(cur, base, lang)
             elif r["direction"] == "flat":
                 pct_s = "flat" if en else "持平"
@@ -105,10 +107,10 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     if en:
         lines.append(f"'▲ significant': p < {result.alpha:g} after the multiple-comparison correction. "
                      f"No percentage where the current count or the (scaled) baseline is below {result.min_base}.")
-        lines += [f"Note: {n}" for n in result.notes_en]
+        lines += [f"Note: {n}" for n in result.notes_en if not (unequal and "daily means" in n)]
     else:
         lines.append(f"「▲ 显著」：经多项比较校正后 p < {result.alpha:g}。本期或基数（按本期天数折算）小于{result.min_base}起时"
                      "不计算百分比。")
-        lines += [f"注：{n}" for n in result.notes]
+        lines += [f"注：{n}" for n in result.notes if not (unequal and "长度不同" in n)]   # said once, above
     return "\n".join(lines)
 

@@ -194,17 +194,22 @@ def category_label(name: object, lang: str = "zh", taxonomy: str | None = "defau
     return _FIXED_EN.get(text) or OFFENCES_EN.get(text, text)
 
 
-def small_words(cur: float, base: float, lang: str = "zh") -> str:
+def small_words(cur: float, base: float, lang: str = "zh", per_day: bool = False) -> str:
     """A change between small counts, in words: ``由4起增至13起``, ``由7起降至0起``, ``均为3起``.
 
-    English: ``from 4 to 13``.
+    With ``per_day`` (windows of different length) ``cur`` and ``base`` are daily means, written with one
+    decimal: ``日均由0.5起增至3.6起`` / ``from 0.5 to 3.6 a day``. English: ``from 4 to 13``.
     """
+    def num(v: float) -> str:
+        return f"{v:.1f}" if per_day else fmt_int(v)
+
     if lang == "en":
-        return f"from {fmt_int(base)} to {fmt_int(cur)}"
-    if cur == base:
-        return f"均为{fmt_int(cur)}起"
+        return f"from {num(base)} to {num(cur)}" + (" a day" if per_day else "")
+    pre = "日均" if per_day else ""
+    if num(cur) == num(base):
+        return f"{pre}均为{num(cur)}起"
     verb = "增至" if cur > base else "降至"
-    return f"由{fmt_int(base)}起{verb}{fmt_int(cur)}起"
+    return f"{pre}由{num(base)}起{verb}{num(cur)}起"
 
 
 def not_significant_words(powered: bool, lang: str = "zh") -> str:
