@@ -387,6 +387,17 @@ def test_header(ctx):
     assert "Benjamini" in fields["检验方法"]
 
 
+def test_header_title_of_a_named_period_has_its_year(daily):
+    # 2023 春节假期 ran 01-21..01-27 by the State Council notice; the title says which year's it is.
+    ctx = b.prepare(Cleaned(daily=daily, hourly=None), period="春节假期", year=2023, as_of="2023-03-31",
+                    baseline="lunar")
+    assert (ctx.window.start, ctx.window.end) == (dt.date(2023, 1, 21), dt.date(2023, 1, 27))
+    assert b.header(ctx).title == "全市2023年春节假期警情形势分析"
+    en = b.prepare(Cleaned(daily=daily, hourly=None), period="春节假期", year=2023, as_of="2023-03-31",
+                   baseline="lunar", lang="en")
+    assert b.header(en).title.startswith("Briefing on ") and ": 2023 Spring Festival holiday (21 Jan to 27 Jan 2023)" in b.header(en).title
+
+
 # ------------------------------------------------------------------------------- show and collect
 def test_show_registers_charts_and_tables(ctx_full, capsys):
     out = b.collector(ctx_full, None)  # registers without writing files

@@ -192,3 +192,18 @@ def test_windows_of_different_length_compare_daily_means_in_words():
                 history=False)
     assert c.total["change"] == pytest.approx(29 - 4 * 8 / 3)
     assert "同比日均由1.3起增至3.6起" in headline(c) and "由4起增至29起" not in headline(c)
+
+
+def test_headline_names_a_joined_holiday_by_both():
+    # 2023-09-29..10-06 is one official run (中秋 and 国庆), whichever name asked for it; 2024's 国庆 is alone.
+    def cmp_for(first: str, last: str, name: str, slug: str) -> object:
+        b_first, b_last = (str(int(d[:4]) - 1) + d[4:] for d in (first, last))
+        daily = daily_from({"刑事": [(first, 40), (last, 40), (b_first, 40), (b_last, 40)]})
+        w = Window(first, last, name=name, slug=slug)
+        return compare(daily, w, Baseline("calendar", (Window(b_first, b_last),)), history=False)
+
+    joined = cmp_for("2023-09-29", "2023-10-06", "国庆假期", "national-day-holiday")
+    assert headline(joined).startswith("2023年9月29日至10月6日（中秋国庆假期），全市共接报警情80起")
+    assert headline(joined, lang="en").startswith("Mid-Autumn and National Day holiday (29 Sep to 6 Oct 2023),")
+    alone = cmp_for("2024-10-01", "2024-10-07", "国庆假期", "national-day-holiday")
+    assert headline(alone).startswith("2024年10月1日至10月7日（国庆假期），")

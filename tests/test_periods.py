@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 import stats_lib.calendar.periods as periods_mod
-from stats_lib.calendar.periods import PERIODS, periods, resolve_period, resolve_window
+from stats_lib.calendar.periods import PERIODS, period_title, periods, resolve_period, resolve_window
 from stats_lib.errors import CalendarError, ParameterError
+from stats_lib.windows import Window
 
 D = dt.date
 
@@ -118,3 +119,29 @@ def test_joined_period_names_resolve_to_the_joined_dates():
     for name in ("中秋、国庆假期", "mid-autumn-holiday+national-day-holiday", "国庆"):
         w = resolve_period(name, 2023)
         assert (w.start, w.end) == (D(2023, 9, 29), D(2023, 10, 6))
+
+
+def test_period_titles_carry_the_year_and_name_a_joined_holiday_by_both():
+    # The State Council's notices on the 2023 and 2024 arrangements: 2023 春节 01-21..01-27, 中秋 and 国庆
+    # 2023 one run 09-29..10-06; 2024 国庆 10-01..10-07 alone, 中秋 09-15..09-17 apart.
+    spring = resolve_period("春节假期", 2023)
+    assert (spring.start, spring.end) == (D(2023, 1, 21), D(2023, 1, 27))
+    assert period_title(spring) == "2023年春节假期"
+    assert period_title(spring, "en") == "2023 Spring Festival holiday"
+    for asked in ("中秋", "国庆", "mid-autumn-holiday", "national-day-holiday"):
+        joined = resolve_period(asked, 2023)
+        assert (joined.start, joined.end) == (D(2023, 9, 29), D(2023, 10, 6))
+        assert period_title(joined) == "2023年中秋国庆假期", asked
+        assert period_title(joined, "en") == "2023 Mid-Autumn and National Day holiday", asked
+        assert period_title(joined, year=False) == "中秋国庆假期"
+    national = resolve_period("国庆", 2024)
+    assert (national.start, national.end) == (D(2024, 10, 1), D(2024, 10, 7))
+    assert period_title(national) == "2024年国庆假期"
+    assert period_title(national, "en") == "2024 National Day holiday"
+    mid = resolve_period("中秋", 2024)
+    assert (mid.start, mid.end) == (D(2024, 9, 15), D(2024, 9, 17)) and period_title(mid) == "2024年中秋假期"
+    # a period belongs to the year it ends in: 元旦 2023 ran 2022-12-31..2023-01-02
+    assert period_title(resolve_period("元旦", 2023)) == "2023年元旦假期"
+    # open periods end on the as-of day and keep their name; plain dates have none
+    assert period_title(resolve_period("春节以来", as_of="2023-03-01")) == "春节以来"
+    assert period_title(Window(D(2023, 9, 29), D(2023, 10, 6))) == ""

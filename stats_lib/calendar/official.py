@@ -51,6 +51,7 @@ __all__ = [
     "covered_years",
     "is_covered",
     "holiday_period",
+    "period_holidays",
     "off_day_table",
     "user_two_sessions",
     "missing_arrangement_message",
@@ -366,6 +367,31 @@ def holiday_period(year: int, holiday: str, arrangements: str | os.PathLike | No
         if key in p.keys:
             return Window(p.start, p.end, name=name, slug=slug, name_en=name_en)
     raise CalendarError(f"{year}: the official arrangement has no {name} ({slug or key})")
+
+
+def period_holidays(window: Window, arrangements: str | os.PathLike | None = None) -> tuple[str, ...]:
+    """The holiday keys of the official period whose dates are those of ``window``, in order.
+
+    ``('mid_autumn', 'national_day')`` for 2023-09-29 to 2023-10-06 (a joined period),
+    ``('national_day',)`` for 2024-10-01 to 2024-10-07; ``()`` when no official period of the year of
+    ``window.end`` has exactly these dates, or that year's arrangement is not known.
+
+    Parameters
+    ----------
+    window : Window
+        The window (its hours are ignored).
+    arrangements : path, optional
+        A YAML file of arrangements (see the module docstring); default ``$STATS_LIB_HOLIDAYS``.
+
+    Returns
+    -------
+    tuple of str
+    """
+    off = _official(arrangements)
+    for p in off.periods.get(window.end.year, ()):
+        if (p.start, p.end) == (window.start, window.end):
+            return tuple(p.keys)
+    return ()
 
 
 def off_day_table(start: dt.date, end: dt.date, arrangements: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -31,6 +31,7 @@ __all__ = [
     "periods",
     "resolve_period",
     "resolve_window",
+    "period_title",
     "chunyun",
     "two_sessions",
     "two_sessions_unsure",
@@ -287,6 +288,50 @@ def _listing(year: int, as_of: object, arrangements) -> tuple[list[Window], dict
         except ParameterError:
             missing[spec.slug] = "before-spring-festival"
     return out, missing
+
+
+def period_title(window: Window, lang: str = "zh", *, year: bool = True,
+                 arrangements: str | os.PathLike | None = None) -> str:
+    """The name of a named window as a title says it: with its year, and a joined holiday named by both.
+
+    ``2023年春节假期`` / ``2023 Spring Festival holiday``; a window that is one official period made of
+    two holidays is named by both, whichever of them named it: ``2023年中秋国庆假期`` /
+    ``2023 Mid-Autumn and National Day holiday`` (2023-09-29 to 10-06, asked as 中秋 or as 国庆). Open
+    periods (春节以来, 近7天 …) end on the as-of day and keep their name alone (the dates beside them say
+    the year). A window of plain dates has no name: ``''``.
+
+    Parameters
+    ----------
+    window : Window
+        The window, named by :func:`resolve_period` (or :func:`official_periods`).
+    lang : {"zh", "en"}
+    year : bool, default True
+        Put the year first (the year of the window's last day: a period belongs to the year it ends in).
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    str
+    """
+    en = lang == "en"
+    name = (window.name_en or window.slug.replace("-", " ").capitalize()) if en else window.name
+    if not name:
+        return ""
+    try:
+        spec = period_spec(window.slug or window.name)
+    except ParameterError:
+        spec = None
+    if spec is not None and spec.kind == "open":
+        return name
+    keys = hol.period_holidays(window, arrangements)
+    if len(keys) > 1:
+        metas = [hol.HOLIDAYS.get(k, (k, k, "", k)) for k in keys]
+        name = (" and ".join(m[3].removesuffix(" holiday") for m in metas) + " holiday" if en
+                else "".join(m[0] for m in metas) + "假期")
+    if not year:
+        return name
+    return f"{window.end.year} {name}" if en else f"{window.end.year}年{name}"
 
 
 # ------------------------------------------------------------------------------------------ windows

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from stats_lib.calendar.lunar import shift_lunar_years
+from stats_lib.calendar.periods import period_title
 from stats_lib.errors import CalendarError
 from stats_lib.report.cells import TITLES, section_title
 from stats_lib.report.charts import OKABE_ITO, SLIDE_DPI, SLIDE_SIZE_IN, native_line
@@ -198,7 +199,7 @@ def night_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
 def window_name(fc: Forecast, lang: str) -> str:
     """The window in words: its period name, else 春节（除夕至元宵） when it runs from 除夕 to 元宵, else its dates."""
     w = fc.window
-    name = w.name_en if lang == "en" else w.name
+    name = period_title(w, lang)  # 2024年春节假期; a joined holiday by both names
     if name:
         return name
     fest = set(fc.table.loc[fc.table["date"] == pd.Timestamp(w.start), "festival"]) | \

@@ -18,6 +18,7 @@ import math
 
 import pandas as pd
 
+from stats_lib.calendar.periods import period_title
 from stats_lib.report.masking import hidden
 from stats_lib.report.words import (
     avg_years,
@@ -158,12 +159,14 @@ def _subject(row: dict | pd.Series, cmp: Comparison, lang: str) -> str:
 
 def _period_label(window: Window, period_name: str | None, lang: str) -> str:
     label = window.label(lang)
+    # The dates carry the year; a joined holiday is named by both (中秋国庆假期).
+    own = period_title(window, lang, year=False)
     if lang == "en":
-        name = period_name if period_name is not None else window.name_en
+        name = period_name if period_name is not None else own
         if name:
             return f"{name} ({label}),"
         return f"On {label}," if window.days == 1 and window.whole_days else f"From {label},"
-    name = period_name if period_name is not None else window.name
+    name = period_name if period_name is not None else own
     return f"{label}（{name}），" if name else f"{label}，"
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from stats_lib.calendar.periods import period_title
 from stats_lib.report.cells import (
     KIND_EN,
     TITLES,
@@ -69,7 +70,7 @@ __all__ = ["Section", "Table", "Chart", "TITLES", "SECTIONS", "header", "overvie
 def header(ctx: Context) -> Section:
     """The report header: title, 统计时段, 对比时段 (with the mode named), 数据截至, 检验方法."""
     w = ctx.window
-    period = w.name if is_zh(ctx) else (w.name_en or w.slug.replace("-", " ").capitalize())
+    period = period_title(w, ctx.lang)  # 2023年春节假期; a joined holiday by both names: 2023年中秋国庆假期
     place = "、".join(ctx.districts) or ctx.city
     if is_zh(ctx):
         subject = "、".join(ctx.categories) + ctx.kind
