@@ -222,6 +222,21 @@ def test_daily_series_and_chart(ctx, daily):
     assert f"最多为{top.month}月{top.day}日" in sec.paragraphs[0]
 
 
+def test_daily_extremes_name_tied_days(ctx):
+    from stats_lib.report.sections_time import extreme_days
+
+    days = pd.date_range(START, END)
+    series = pd.Series(170, index=days)
+    series[pd.Timestamp("2023-01-22")] = series[pd.Timestamp("2023-01-23")] = 161  # 初一 and 初二 tie
+    series[pd.Timestamp("2023-01-28")] = 183
+    assert extreme_days(series, ctx, "max") == "1月28日（初七）183起"
+    assert extreme_days(series, ctx, "min") == "1月22日（春节）、1月23日（初二）并列，各161起"
+    # 15 days tie at 0: the first named, then how many
+    zeros = pd.Series(0, index=days)
+    zeros[pd.Timestamp("2023-01-28")] = 5
+    assert extreme_days(zeros, ctx, "min") == "1月21日（除夕）等15天并列，各0起"
+
+
 # ------------------------------------------------------------------------------------------- hourly
 def test_hourly_needs_record_level_data(ctx):
     sec = b.hourly(ctx)
@@ -335,7 +350,7 @@ def test_masking_in_tables_text_and_charts(daily):
     assert "由2起增至6起" not in sec.text
     # the narrative leaves the masked fire count out
     para = b.overview(ctx).paragraphs[0]
-    assert "火灾警情*起" in para and "6起" not in para
+    assert "火灾警情" in para and "数字以“*”表示，不作比较" in para and "6起" not in para
     # chart labels: the fire bars are labelled '*'; the native chart carries no masked count
     labels = [a.get_text() for ax in sec.charts[0].figure.axes for a in ax.texts]
     assert "*" in labels and "6" not in labels

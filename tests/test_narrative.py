@@ -13,7 +13,7 @@ from stats_lib.report.narrative import (
     paragraph,
     zero_sentence,
 )
-from stats_lib.stats.compare import compare
+from stats_lib.stats.compare import Comparison, compare
 from stats_lib.windows import Baseline, Window
 
 
@@ -54,13 +54,18 @@ def test_fmt_count():
 
 
 def test_paragraph_zh(festival):
+    # 通报 style: the overall line (valid and invalid apart), the largest category, the significant movers
+    # (rises then falls, the largest change of the daily rate first: 火灾 +209 over 16 days before 交通 +200),
+    # then the rest in one clause. 治安, 交通 and 火灾 are the rows the table marks significant.
+    sig = festival.rows.set_index("category")["significant"]
+    assert sorted(sig[sig].index) == ["交通", "治安", "火灾"]
     expected = (
         "2023年1月21日至2月5日（春节以来），全市共接报警情8,779起，日均548.7起，同比上升1.5%（去年农历同期8,651起），"
-        "变化不显著。其中有效警情5,779起，占65.8%。刑事警情1,234起，同比上升3.1%；"
-        "治安警情2,345起，同比下降8.4%，变化显著；交通警情1,987起，同比上升11.2%，变化显著；火灾警情213起，同比由4起增至213起，变化显著；"
-        # a fall to 0 is still reported, and 3 -> 0 is too few to tell (the test cannot see a 20% change)
-        "纠纷警情0起，同比由3起降至0起，样本量小，尚不能判断；"
-        "无效警情3,000起，同比下降3.2%。其余变化均不显著。"
+        "变化不显著。其中有效警情5,779起，占65.8%；无效警情3,000起，同比下降3.2%，变化不显著。"
+        "从类别看，治安警情最多（2,345起）。"
+        "变化显著的有：火灾警情213起，同比由4起增至213起；交通警情1,987起，同比上升11.2%；治安警情2,345起，同比下降8.4%。"
+        # 刑事 1,234 against 1,197 is not significant; 3 -> 0 is too few to tell (the test cannot see a 20% change)
+        "其余类别中，纠纷警情样本量小，尚不能判断，其他变化不显著。"
     )
     assert paragraph(festival) == expected
 
@@ -68,20 +73,21 @@ def test_paragraph_zh(festival):
 def test_paragraph_en(festival):
     expected = (
         "Since Spring Festival (21 Jan to 5 Feb 2023), the city received 8,779 incidents, 548.7 a day, up 1.5% on "
-        "the same lunar period last year (8,651), not significant. Valid calls: 5,779 (65.8%). "
-        "Criminal incidents: 1,234, up 3.1%; public order incidents: 2,345, down 8.4%, "
-        "significant; traffic incidents: 1,987, up 11.2%, significant; fire incidents: 213, up from 4 to 213, "
-        "significant; disputes: 0, down from 3 to 0, too few to tell; invalid calls: 3,000, "
-        "down 3.2%. The other changes are not significant."
+        "the same lunar period last year (8,651), not significant. Valid calls: 5,779 (65.8%); invalid calls: "
+        "3,000, down 3.2%, not significant. By category, the most were public order incidents (2,345). "
+        "Significant changes: fire incidents 213, up from 4 to 213; traffic incidents 1,987, up 11.2%; "
+        "public order incidents 2,345, down 8.4%. Of the other categories, disputes: too few to tell; the rest "
+        "show no significant change."
     )
     assert paragraph(festival, lang="en") == expected
 
 
 def test_masking(festival):
     text = category_sentences(festival, mask_below=250)
-    assert "火灾警情*起；" in text  # 213 and its baseline 4 are hidden, and so is the change
-    assert "213" not in text and "由4起" not in text
-    assert "刑事警情1,234起，同比上升3.1%" in text
+    # 火灾 213 (baseline 4) and 纠纷 0 (3) are hidden: no mover, no count, no change, named as not compared
+    assert text.endswith("其余类别变化不显著；火灾警情、纠纷警情数字以“*”表示，不作比较。")
+    assert "213" not in text and "由4起" not in text and "由3起" not in text
+    assert "变化显著的有：交通警情1,987起，同比上升11.2%；治安警情2,345起，同比下降8.4%。" in text
 
 
 def simple(cur: int, base: int, mode: str = "calendar", extra: tuple[int, ...] = ()) -> object:
@@ -154,18 +160,64 @@ def test_place_follows_the_district_filter():
     assert headline(c, lang="en").startswith("From 1 Mar to 7 Mar 2023, 东城区 received 12 incidents")
 
 
-def test_one_hedge_when_no_change_is_significant():
+def test_one_verdict_when_no_change_is_significant():
     # 1,010 vs 1,000, 505 vs 500 and 220 vs 200: none is significant (exact test p well above 0.05).
     counts = {"刑事": (1010, 1000), "治安": (505, 500), "交通": (220, 200)}
     spec = {cat: split(*CUR, a) + split(*BASE, b) for cat, (a, b) in counts.items()}
     w = Window(*CUR)
     cmp = compare(daily_from(spec), w, Baseline("lunar", (Window(*BASE),)), by="category", history=False)
-    assert category_sentences(cmp) == ("刑事警情1,010起，同比上升1.0%；治安警情505起，同比上升1.0%；"
+    # no mover: no category is listed with its numbers, one verdict for them all
+    assert category_sentences(cmp) == ("从类别看，刑事警情最多（1,010起）。"
                                        # 220 against 200: power to see a 20% change is about 46% (z = log 1.2 /
                                        # sqrt(1/220 + 1/200) = 1.87 against 1.96): too few to tell
-                                       "交通警情220起，同比上升10.0%，样本量小，尚不能判断。其余变化均不显著。")
-    assert category_sentences(cmp, lang="en").endswith(
-        "traffic incidents: 220, up 10.0%, too few to tell. The other changes are not significant.")
+                                       "各类别中，交通警情样本量小，尚不能判断，其他变化均不显著。")
+    assert category_sentences(cmp, lang="en") == (
+        "By category, the most were criminal incidents (1,010). Of all categories, traffic incidents: too few to "
+        "tell; the rest show no significant change.")
+
+
+def _row(cat: str, cur: float, base: float, significant: bool, powered: bool = True, days: int = 10) -> dict:
+    """One comparison row written by hand (equal windows of ``days``); the verdict columns as given."""
+    pct = float("nan") if min(cur, base) < 5 else (cur / base - 1) * 100
+    direction = "up" if cur > base else "down" if cur < base else "flat"
+    return {"group": cat, "category": cat, "current": cur, "baseline": base, "current_days": days,
+            "baseline_days": days, "current_daily_mean": cur / days, "baseline_daily_mean": base / days,
+            "baseline_scaled": base, "change": cur - base, "pct_change": pct, "significant": significant,
+            "direction": direction, "powered": powered}
+
+
+def test_tongbao_order_by_hand():
+    # Hand-built comparison: 盗窃 300 vs 200 and 交通 150 vs 100 rise, 诈骗 300 vs 400 falls, all three marked
+    # significant (as the table's ▲/▼ 显著 would); 纠纷 and 求助 are not; 火灾 3 vs 2 is too few to tell;
+    # 其他 is zero in both (left out); 无效 is written apart and out of the ranking, where 盗窃 and 诈骗 tie.
+    rows = [_row("盗窃", 300, 200, True), _row("诈骗", 300, 400, True), _row("交通", 150, 100, True),
+            _row("纠纷", 120, 118, False), _row("火灾", 3, 2, False, powered=False), _row("求助", 100, 100, False),
+            _row("其他", 0, 0, False), _row("无效", 500, 520, False)]
+    cur, base = sum(r["current"] for r in rows), sum(r["baseline"] for r in rows)
+    assert (cur, base) == (1473, 1440)
+    total = _row("合计", cur, base, False) | {"category": ""}
+    table = pd.DataFrame(rows + [total])
+    w, b = Window("2023-03-01", "2023-03-10"), Baseline("calendar", (Window("2022-03-01", "2022-03-10"),))
+    cmp = Comparison(window=w, baseline=b, by=("category",), test="", table=table, total=total, kinds=("警情",))
+    text = paragraph(cmp)
+    parts = [
+        # the overall line: 1,473 / 1,440 - 1 = +2.29%; valid 973 of 1,473 = 66.06%; 500 / 520 - 1 = -3.85%
+        "2023年3月1日至3月10日，全市共接报警情1,473起，日均147.3起，同比上升2.3%（去年同期1,440起），变化不显著。",
+        "其中有效警情973起，占66.1%；无效警情500起，同比下降3.8%，变化不显著。",
+        "从类别看，盗窃警情、诈骗警情并列第一（各300起）。",
+        # rises first, the larger change of the daily rate first (盗窃 +10 a day, 交通 +5), then the fall
+        "变化显著的有：盗窃警情300起，同比上升50.0%；交通警情150起，同比上升50.0%；诈骗警情300起，同比下降25.0%。",
+        "其余类别中，火灾警情样本量小，尚不能判断，其他变化均不显著。",
+    ]
+    assert text == "".join(parts)
+    # never a clause per category for the rest: their counts are not in the text
+    assert "120起" not in text and "求助" not in text and "其他" not in text.replace("其他变化", "")
+    en = paragraph(cmp, lang="en")
+    assert en.endswith(
+        "Valid calls: 973 (66.1%); invalid calls: 500, down 3.8%, not significant. By category, theft incidents "
+        "and fraud incidents tie for first (300 each). Significant changes: theft incidents 300, up 50.0%; traffic "
+        "incidents 150, up 50.0%; fraud incidents 300, down 25.0%. Of the other categories, fire incidents: too "
+        "few to tell; the rest show no significant change.")
 
 
 def test_sign_survives_rounding_and_filtered_headline_says_what_it_counts():

@@ -527,11 +527,19 @@ def test_sample_briefing_end_to_end(tmp_path, sample_cleaned):
     assert f"{int(total['baseline']):,}起" in paragraph
     assert f"{abs(total['pct_change']):.1f}%" in paragraph
     assert f"{total['current'] / 16:.1f}起" in paragraph
+    # 通报 style: the significant movers (BH-adjusted, as compare() marks them) and 无效 (apart) with their
+    # numbers; the other categories only in the closing clause, never with a count of their own
+    movers = 0
     for row in by_cat[by_cat["group"] != "合计"].itertuples():
-        clause = paragraph.split(f"{row.category}警情", 1)[1].split("；", 1)[0]
-        assert clause.startswith(f"{row.current:,}起"), (row.category, clause)
-        assert f"{abs(row.pct_change):.1f}%" in clause, (row.category, clause)
-        assert ("上升" in clause) == (row.pct_change > 0), (row.category, clause)
+        said = f"{row.category}警情{row.current:,}起"
+        if row.significant or row.category == "无效":
+            movers += row.category != "无效"
+            clause = paragraph.split(said, 1)[1].split("；", 1)[0].split("。", 1)[0]
+            assert f"{abs(row.pct_change):.1f}%" in clause, (row.category, clause)
+            assert ("上升" in clause) == (row.pct_change > 0), (row.category, clause)
+        else:
+            assert said not in paragraph, row.category
+    assert ("其余类别" in paragraph) == bool(movers) and ("各类别" in paragraph) == (not movers)
 
     # the manifest lists every output with its hash, and the input files
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))

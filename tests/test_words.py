@@ -61,3 +61,30 @@ def test_reasons_and_dates():
     assert w.date_text(dt.date(2023, 1, 21), year=True) == "2023年1月21日"
     assert w.date_text(dt.date(2023, 1, 21), "en") == "21 Jan"
     assert w.festival_label("初二", "en") == "2nd day of the Lunar New Year"
+
+
+def test_the_rest_in_one_clause_never_called_normal():
+    cats = ["刑事警情", "治安警情", "交通警情", "火灾警情", "纠纷警情"]
+    assert w.others_words("类别", cats[:2], []) == "其余类别变化均不显著。"
+    assert w.others_words("类别", cats[:1], []) == "其余类别变化不显著。"
+    assert w.others_words("类别", cats[:3], [], movers=False) == "各类别变化均不显著。"
+    assert w.others_words("类别", [], cats[:2]) == "其余类别样本量小，尚不能判断。"
+    # the shorter list is named: one too few among three
+    assert w.others_words("类别", cats[:3], ["纠纷警情"]) == "其余类别中，纠纷警情样本量小，尚不能判断，其他变化均不显著。"
+    # one judged among four too few: that one is named
+    assert w.others_words("类别", ["求助警情"], cats[:4], movers=False) == \
+        "各类别中，求助警情变化不显著，其他样本量小，尚不能判断。"
+    # both lists long: the too-few are counted, no names
+    many = [f"类{i}" for i in range(5)]
+    assert w.others_words("类别", many[:4], many, movers=False) == "各类别变化均不显著，其中5类样本量小，尚不能判断。"
+    assert w.others_words("辖区", ["东城区"], [], ["临河县", "江北县"]) == \
+        "其余辖区变化不显著；临河县、江北县数字以“*”表示，不作比较。"
+    assert w.others_words("类别", [], []) == ""
+    assert w.others_words("categories", ["criminal incidents"], ["fire incidents"], lang="en") == \
+        "Of the other categories, fire incidents: too few to tell; the rest show no significant change."
+    assert w.others_words("categories", ["a", "b"], [], movers=False, lang="en") == \
+        "None of the categories shows a significant change."
+    for text in (w.others_words("类别", cats[:2], cats[2:]), w.others_words("categories", cats, [], lang="en")):
+        assert "正常" not in text and "normal" not in text
+    assert w.join_names(["a", "b", "c"], "en") == "a, b and c" and w.join_names(["甲", "乙"]) == "甲、乙"
+    assert w.dimension_words("subcategory") == "案由" and w.dimension_words("district", "en", plural=False) == "district"

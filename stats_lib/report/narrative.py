@@ -25,11 +25,14 @@ from stats_lib.report.words import (
     baseline_name,
     category_label,
     change_word,
+    dimension_words,
     direction_word,
     fmt_count,
     fmt_int,
     fmt_pct,
+    join_names,
     not_significant_words,
+    others_words,
     pct_phrase,
     sentence_label,
     small_words,
@@ -225,73 +228,116 @@ def headline(cmp: Comparison, period_name: str | None = None, lang: str = "zh", 
     return text + (f"，{change}{hedge}。" if change else "。")
 
 
-def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None = None) -> str:
-    """One clause per group of the comparison, in table order, joined into sentences.
+def _zero_both(r: pd.Series) -> bool:
+    return float(r["current"]) == 0 and float(r["baseline"]) == 0
 
-    For incidents by category the valid calls (all but ``无效``) and their share come first:
-    ``其中有效警情8,901起，占72.1%。`` Then ``刑事警情1,234起，同比上升3.1%，变化在正常波动范围内；治安警情
-    2,345起，同比下降8.4%；火灾警情213起，同比由4起增至213起。`` Groups with nothing to say (zero now
-    and below ``min_base`` before) are left out. Empty string when there are no groups.
+
+def _invalid_apart(cmp: Comparison) -> bool:
+    """Incidents by category with 无效 among them: the invalid calls are written apart from the movers."""
+    return ("category" in cmp.by and len(cmp.by) == 1 and set(cmp.kinds) == {"警情"}
+            and (cmp.rows["category"] == "无效").any() and float(cmp.total["current"]) > 0)
+
+
+def _overall_lines(cmp: Comparison, lang: str, mask_below: int | None) -> list[str]:
+    """``其中有效警情8,901起，占72.1%；无效警情3,000起，同比下降3.2%，变化不显著。`` (empty without 无效)."""
+    if not _invalid_apart(cmp):
+        return []
+    en, rows, total = lang == "en", cmp.rows, float(cmp.total["current"])
+    invalid = rows[rows["category"] == "无效"]
+    r = invalid.iloc[0]
+    if any(hidden(x, "current", mask_below) for _, x in invalid.iterrows()):
+        return []
+    v = fmt_count(total - float(invalid["current"].sum()), mask_below)
+    if v in ("*", "—"):
+        return []
+    share = fmt_pct((total - float(invalid["current"].sum())) / total * 100)
+    change = change_phrase(r, cmp.baseline.mode, lang, mask_below=mask_below)
+    verdict = ""
+    if change and not _flat(r):
+        verdict = ((", significant" if en else "，变化显著") if bool(r["significant"])
+                   else not_significant_words(bool(r.get("powered", True)), lang))
+    n = fmt_count(r["current"], mask_below)
+    if en:
+        return [f"Valid calls: {v} ({share}); invalid calls: {n}" + (f", {change}{verdict}." if change else ".")]
+    return [f"其中有效警情{v}起，占{share}；无效警情{n}起" + (f"，{change}{verdict}。" if change else "。")]
+
+
+def _ranking_line(cmp: Comparison, groups: pd.DataFrame, lang: str, mask_below: int | None) -> str:
+    """The largest group, ties named: ``从类别看，治安警情最多（2,345起）。`` / ``…、…并列第一（各2,345起）。``"""
+    if len(groups) < 2:
+        return ""
+    top = float(groups["current"].max())
+    first = groups[groups["current"] == top]
+    if top <= 0 or any(hidden(r, "current", mask_below) for _, r in first.iterrows()):
+        return ""
+    names = [_subject(r, cmp, lang) for _, r in first.iterrows()]
+    n = fmt_count(top, mask_below)
+    dim = cmp.by[-1] if cmp.by else ""
+    if lang == "en":
+        by = f"By {dimension_words(dim, 'en', plural=False)}, "
+        if len(names) == 1:
+            return f"{by}the most were {names[0]} ({n})."
+        return f"{by}{join_names(names, 'en')} tie for first ({n} each)."
+    if len(names) == 1:
+        return f"从{dimension_words(dim)}看，{names[0]}最多（{n}起）。"
+    return f"从{dimension_words(dim)}看，{join_names(names)}并列第一（各{n}起）。"
+
+
+def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None = None) -> str:
+    """The groups of a comparison as a 通报 says them: the overall line, the significant movers, then the rest.
+
+    1. For incidents by category, the valid and the invalid calls apart: ``其中有效警情8,901起，占72.1%；无效警情
+       3,000起，同比下降3.2%，变化不显著。``
+    2. The largest group, ties named: ``从类别看，治安警情最多（2,345起）。`` / ``刑事警情、治安警情并列第一（各
+       2,345起）。``
+    3. The movers, the groups the comparison table marks ``▲/▼ 显著`` (Benjamini–Hochberg adjusted), rises then
+       falls, each by the size of its change of the daily rate: ``变化显著的有：火灾警情213起，同比由4起增至213起；
+       交通警情1,987起，同比上升11.2%；治安警情2,345起，同比下降8.4%。``
+    4. The rest in one clause, never one by one (:func:`stats_lib.report.words.others_words`):
+       ``其余类别变化均不显著。`` / ``其余类别中，纠纷警情样本量小，尚不能判断，其他变化均不显著。``
+
+    Groups zero in both windows are left out; a group with a masked count is no mover and is named as not
+    compared. Empty string when there are no groups.
 
     Returns
     -------
     str
     """
-    rows = cmp.rows
     en = lang == "en"
     mode = cmp.baseline.mode
-    out = []
-    total = float(cmp.total["current"])
-    if ("category" in cmp.by and len(cmp.by) == 1 and set(cmp.kinds) == {"警情"}
-            and (rows["category"] == "无效").any() and total > 0):
-        invalid = rows[rows["category"] == "无效"]
-        invalid_hidden = any(hidden(r, "current", mask_below) for _, r in invalid.iterrows())
-        valid = float("nan") if invalid_hidden else total - float(invalid["current"].sum())
-        share = fmt_pct(valid / total * 100)
-        v = fmt_count(valid, mask_below)
-        if v not in ("*", "—"):
-            out.append(f"Valid calls: {v} ({share})." if en else f"其中有效警情{v}起，占{share}。")
-    clauses, hedged = [], []
-    for _, r in rows.iterrows():
-        if float(r["current"]) == 0 and float(r["baseline"]) == 0:
-            continue
-        subject = _subject(r, cmp, lang)
-        n = "*" if hidden(r, "current", mask_below) else fmt_count(r["current"], mask_below)
+    rows = cmp.rows
+    if _invalid_apart(cmp):
+        rows = rows[rows["category"] != "无效"]
+    groups = rows[[not _zero_both(r) for _, r in rows.iterrows()]]
+    out = _overall_lines(cmp, lang, mask_below)
+    if groups.empty:
+        return " ".join(out) if en else "".join(out)
+    rank = _ranking_line(cmp, groups, lang, mask_below)
+    out += [rank] if rank else []
+    movers, powered, unpowered, hid = [], [], [], []
+    for _, r in groups.iterrows():
+        name = _subject(r, cmp, lang)
         change = change_phrase(r, mode, lang, mask_below=mask_below)
-        hedge = _hedge(r, lang, strong=False) if change else ""
-        if change and not hedge and not _flat(r) and bool(r["significant"]):
-            hedge = ", significant" if en else "，变化显著"
-        clauses.append((f"{subject}: {n}" + (f", {change}" if change else "")) if en
-                       else (f"{subject}{n}起" + (f"，{change}" if change else "")))
-        hedged.append(hedge)
-    # One verdict for all the changes that share it, rather than one per clause.
-    plain, few = not_significant_words(True, lang), not_significant_words(False, lang)
-    normal = [h for h in hedged if h == plain]
-    small = [i for i, h in enumerate(hedged) if h == few]
-    names = [_subject(r, cmp, lang) for _, r in rows.iterrows()
-             if not (float(r["current"]) == 0 and float(r["baseline"]) == 0)]
-    if len(normal) > 1:
-        hedged = [h if h != plain else "" for h in hedged]
-    if len(small) > 1:
-        hedged = [h if h != few else "" for h in hedged]
-    clauses = [c + h for c, h in zip(clauses, hedged)]
-    if clauses:
-        if en:
-            text = "; ".join(clauses)
-            out.append(text[:1].upper() + text[1:] + ".")
+        if _masked(r, mask_below) or not change:
+            hid.append(name)
+        elif bool(r["significant"]) and not _flat(r):
+            step = abs(float(r["current_daily_mean"]) - float(r["baseline_daily_mean"]))
+            n = fmt_count(r["current"], mask_below)
+            movers.append((r["direction"] != "up", -step, f"{name} {n}, {change}" if en else f"{name}{n}起，{change}"))
+        elif bool(r.get("powered", True)) or _flat(r):
+            powered.append(name)
         else:
-            out.append("；".join(clauses) + "。")
-        if len(small) > 1:
-            who = [names[i] for i in small]
-            out.append(f"For {', '.join(who)} there are too few to tell." if en
-                       else f"{'、'.join(who)}的变化样本量小，尚不能判断。")
-        if len(normal) > 1:
-            others = any(h and h != plain for h in hedged) or len(small) > 1
-            if en:
-                out.append("The other changes are not significant." if others
-                           else "None of these changes is significant.")
-            else:
-                out.append("其余变化均不显著。" if others else "以上变化均不显著。")
+            unpowered.append(name)
+    movers.sort(key=lambda m: (m[0], m[1]))  # rises first, then falls; the largest change first (stable on ties)
+    clauses = [m[2] for m in movers]
+    if len(clauses) == 1:
+        text = clauses[0] + (", significant." if en else "，变化显著。")
+        out.append(text[:1].upper() + text[1:] if en else text)
+    elif clauses:
+        out.append("Significant changes: " + "; ".join(clauses) + "." if en else "变化显著的有：" + "；".join(clauses) + "。")
+    dim = cmp.by[-1] if cmp.by else ""
+    rest = others_words(dimension_words(dim, lang), powered, unpowered, hid, movers=bool(movers), lang=lang)
+    out += [rest] if rest else []
     return " ".join(out) if en else "".join(out)
 
 

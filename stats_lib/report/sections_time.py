@@ -25,13 +25,13 @@ from stats_lib.report.cells import (
     tr,
 )
 from stats_lib.report.section_types import Chart, Section, Table
-from stats_lib.report.words import fmt_count, masked
+from stats_lib.report.words import fmt_count, join_names, masked
 from stats_lib.tables import coverage
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
 
-__all__ = ["daily_series", "daily", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
+__all__ = ["daily_series", "daily", "extreme_days", "TIED_DAYS_SHOWN", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
 
 
 def daily_series(ctx: Context) -> tuple[pd.Series, list[pd.Series]]:
@@ -50,22 +50,41 @@ def daily_series(ctx: Context) -> tuple[pd.Series, list[pd.Series]]:
     return window_series(ctx.window), [window_series(b) for b in ctx.baseline.windows]
 
 
+#: Tied days named one by one up to this many; beyond it the first of them and how many there are.
+TIED_DAYS_SHOWN = 3
+
+
+def extreme_days(current: pd.Series, ctx: Context, which: str) -> str:
+    """The day(s) with the most (``which="max"``) or fewest (``"min"``) records and the count, ties named.
+
+    ``1月28日（初七）183起``; tied days all named: ``1月22日（初一）、1月23日（初二）并列，各161起`` /
+    ``22 Jan and 23 Jan (tied, 161 each)``; more than :data:`TIED_DAYS_SHOWN` tied days:
+    ``1月24日等5天并列，各0起`` / ``24 Jan and 4 other days (tied, 0 each)``.
+    """
+    value = current.max() if which == "max" else current.min()
+    days = [d.date() for d in current.index[current == value]]
+    n = fmt_count(value, ctx.mask_below)
+    names = [f"{ctx_date(d, ctx)}{paren(day_name(d, ctx), ctx)}" for d in days]
+    if len(names) == 1:
+        return tr(ctx, f"{names[0]}{n}起", f"{names[0]} ({n})")
+    if len(names) > TIED_DAYS_SHOWN:
+        return tr(ctx, f"{names[0]}等{len(names)}天并列，各{n}起",
+                  f"{names[0]} and {len(names) - 1} other days (tied, {n} each)")
+    return tr(ctx, f"{'、'.join(names)}并列，各{n}起", f"{join_names(names, 'en')} (tied, {n} each)")
+
+
 def daily(ctx: Context) -> Section:
     """三、每日走势: daily counts vs the aligned baseline window(s), 7-day mean, holidays shaded, anomalies."""
     title = section_title(ctx, "daily")
     current, bases = daily_series(ctx)
     if int(current.sum()) == 0:
         return Section("daily", title, (tr(ctx, "统计时段内没有数据。", "There are no records in the period."),))
-    hi, lo = current.idxmax().date(), current.idxmin().date()
     mb = ctx.mask_below
     mean_text = "*" if masked(current.sum(), mb) else f"{current.mean():,.1f}"
-    par = tr(ctx,
-             f"日均{mean_text}起；最多为{ctx_date(hi, ctx)}"
-             f"{paren(day_name(hi, ctx), ctx)}{fmt_count(current.max(), mb)}起，最少为{ctx_date(lo, ctx)}"
-             f"{paren(day_name(lo, ctx), ctx)}{fmt_count(current.min(), mb)}起。",
-             f"{mean_text} a day; the most on {ctx_date(hi, ctx)}"
-             f"{paren(day_name(hi, ctx), ctx)} ({fmt_count(current.max(), mb)}), the fewest on "
-             f"{ctx_date(lo, ctx)}{paren(day_name(lo, ctx), ctx)} ({fmt_count(current.min(), mb)}).")
+    par = tr(ctx, f"日均{mean_text}起；最多为{extreme_days(current, ctx, 'max')}，"
+                  f"最少为{extreme_days(current, ctx, 'min')}。",
+             f"{mean_text} a day; the most on {extreme_days(current, ctx, 'max')}, "
+             f"the fewest on {extreme_days(current, ctx, 'min')}.")
     anomalies = flagged(ctx, total_only=True)
     chart_title = tr(ctx, f"每日{ctx.kind}：本期与{ctx.baseline_name}", f"Daily {ctx.kind_en.lower()} vs {ctx.baseline_phrase}")
     labels = [ctx.baseline_name] if len(bases) == 1 else [str(w.start.year) for w in ctx.baseline.windows]

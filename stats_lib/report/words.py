@@ -47,7 +47,7 @@ __all__ = ["MINUS", "MASK", "TOTAL_LABEL", "UNKNOWN", "fmt_int", "fmt_pct", "sig
            "fmt_count", "fmt_mean", "fmt_signed", "fmt_p", "REASONS", "reason_label", "sentence_label",
            "offence_label", "plural", "count_phrase", "date_text", "festival_label", "kind_label", "NOUNS_EN",
            "OFFENCES_EN", "FESTIVALS", "not_significant_words", "unequal_lengths", "length_heads",
-           "length_note"]
+           "length_note", "dimension_words", "join_names", "others_words", "OTHERS_NAMED"]
 
 #: The minus sign of printed numbers (U+2212), as in published tables.
 MINUS = "\u2212"
@@ -221,6 +221,85 @@ def not_significant_words(powered: bool, lang: str = "zh") -> str:
     if lang == "en":
         return ", not significant" if powered else ", too few to tell"
     return "，变化不显著" if powered else "，样本量小，尚不能判断"
+
+
+#: What the groups of a comparison are, by its last dimension: (Chinese, English singular, English plural).
+DIMENSIONS = {"category": ("类别", "category", "categories"), "subcategory": ("案由", "offence", "offences"),
+              "district": ("辖区", "district", "districts"), "kind": ("类型", "kind", "kinds")}
+
+
+def dimension_words(dim: str, lang: str = "zh", *, plural: bool = True) -> str:
+    """The groups of dimension ``dim`` in words: ``类别`` / ``categories`` (``category`` with ``plural=False``)."""
+    zh, one, many = DIMENSIONS.get(dim, ("类别", "group", "groups"))
+    if lang == "en":
+        return many if plural else one
+    return zh
+
+
+def join_names(names: list[str], lang: str = "zh") -> str:
+    """Names in a list: ``刑事警情、治安警情`` / ``a``, ``a and b``, ``a, b and c``."""
+    if lang != "en":
+        return "、".join(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+#: At most this many groups are named in the closing clause; beyond it they are counted.
+OTHERS_NAMED = 3
+
+
+def others_words(dim: str, powered: list[str], unpowered: list[str], hidden: list[str] = (), *,
+                 movers: bool = True, lang: str = "zh") -> str:
+    """The groups that are not significant movers, in one sentence (never one clause each).
+
+    ``powered``: names of groups whose change is not significant although the test could see a 20% change
+    (or that are level); ``unpowered``: too few to tell; ``hidden``: a count masked, so not compared.
+    ``dim`` is the groups' word (:func:`dimension_words`). With ``movers`` they are the rest (``其余类别``),
+    else all of them (``各类别``). Per the rules above, not significant is never "normal" (no 正常波动), and
+    a group the test cannot judge is said so. Of the two lists the shorter is named (up to
+    :data:`OTHERS_NAMED` names), else the too-few are counted.
+
+    ``其余类别变化均不显著。`` · ``其余类别中，纠纷警情样本量小，尚不能判断，其他变化不显著。`` ·
+    ``各类别中，求助警情变化不显著，其他样本量小，尚不能判断。`` ·
+    ``各类别变化均不显著，其中7类样本量小，尚不能判断。`` · ``火灾警情数字以“*”表示，不作比较。``
+
+    Returns
+    -------
+    str
+        Empty when all three lists are empty.
+    """
+    en = lang == "en"
+    p, u = len(powered), len(unpowered)
+    parts = []
+    if en:
+        who = f"the other {dim}" if movers else f"all {dim}"
+        if p and not u:
+            parts.append(f"The other {dim} show no significant change" if movers
+                         else f"None of the {dim} shows a significant change")
+        elif u and not p:
+            parts.append(f"{who[:1].upper() + who[1:]}: too few to tell")
+        elif u and u <= p and u <= OTHERS_NAMED:
+            parts.append(f"Of {who}, {join_names(unpowered, 'en')}: too few to tell; the rest show no "
+                         "significant change")
+        elif u:
+            parts.append(f"Of {who}, {join_names(powered, 'en')}: no significant change; the rest too few to tell"
+                         if p <= OTHERS_NAMED else
+                         f"{who[:1].upper() + who[1:]}: no significant change ({u} of them too few to tell)")
+        if hidden:
+            parts.append(f"{join_names(list(hidden), 'en')}: too few to publish, not compared")
+        return "; ".join(parts) + "." if parts else ""
+    who = ("其余" if movers else "各") + dim
+    if p and not u:
+        parts.append(f"{who}变化{'均' if p > 1 else ''}不显著")
+    elif u and not p:
+        parts.append(f"{who}样本量小，尚不能判断")
+    elif u and u <= p and u <= OTHERS_NAMED:
+        parts.append(f"{who}中，{join_names(unpowered)}样本量小，尚不能判断，其他变化{'均' if p > 1 else ''}不显著")
+    elif u:
+        parts.append(f"{who}中，{join_names(powered)}变化不显著，其他样本量小，尚不能判断" if p <= OTHERS_NAMED
+                     else f"{who}变化均不显著，其中{u}类样本量小，尚不能判断")
+    if hidden:
+        parts.append(f"{join_names(list(hidden))}数字以“*”表示，不作比较")
+    return "；".join(parts) + "。" if parts else ""
 
 
 # ---------------------------------------------------------------------- formats and labels (report)
