@@ -18,9 +18,9 @@ from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.clean.engine import DEFAULT_ENGINE, ENGINES
 from stats_lib.errors import InputError, ParameterError, StatsLibError
 from stats_lib.ingest.privacy import redact
-from stats_lib.report.comparison_table import format_table
+from stats_lib.report.comparison_table import comparison_csv, format_table
 from stats_lib.report.forecast_text import format_backtest, format_forecast
-from stats_lib.safe import safe_frame
+from stats_lib.safe import csv_bytes
 from stats_lib.stats.compare import compare
 from stats_lib.stats.forecast import forecast
 from stats_lib.stats.forecast_backtest import backtest
@@ -174,11 +174,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif args.format == "csv":
-
-        sys.stdout.write(safe_frame(result.table).to_csv(index=False))
+        _write_csv(comparison_csv(result, lang=args.lang))
     else:
         print(format_table(result, lang=args.lang))
     return 0
+
+
+def _write_csv(frame) -> None:
+    """A CSV on standard output as Excel reads it: UTF-8 with a byte-order mark (bytes when stdout has them)."""
+    data = csv_bytes(frame)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text stream (tests, notebooks): the BOM as its character
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:

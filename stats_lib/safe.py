@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["safe_cell", "safe_frame", "write_csv", "md_cell"]
+__all__ = ["safe_cell", "safe_frame", "write_csv", "csv_bytes", "md_cell"]
 
 _DANGEROUS_RE = r"^[ \t\n\r\f\v{]*[=+\-@\t\r]"
 _DANGEROUS = re.compile(_DANGEROUS_RE)
@@ -83,3 +83,18 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     out = Path(path)
     safe_frame(df).to_csv(out, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
     return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as the bytes of a CSV, as :func:`write_csv` writes a file: UTF-8 with a byte-order mark.
+
+    :func:`safe_frame`, every text field quoted, no index, ``\\n`` line ends: for a CSV that goes to
+    standard output (``briefing compare --format csv``), which Excel on Chinese Windows then reads right.
+
+    Returns
+    -------
+    bytes
+        Starting with the UTF-8 byte-order mark ``EF BB BF``.
+    """
+    text = safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    return text.encode("utf-8-sig")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from stats_lib.report.words import (
     MINUS,
     baseline_name,
@@ -14,6 +16,7 @@ from stats_lib.report.words import (
     fmt_pct,
     length_heads,
     length_note,
+    pct_phrase,
     signed_pct,
     small_words,
     unequal_lengths,
@@ -21,7 +24,12 @@ from stats_lib.report.words import (
 from stats_lib.safe import md_cell
 from stats_lib.stats.compare import TOTAL, Comparison
 
-__all__ = ["format_table"]
+__all__ = ["format_table", "comparison_csv"]
+
+
+#: Column names of the grouping dimensions: (Chinese, English).
+DIM_NAMES = {"category": ("类别", "Category"), "subcategory": ("细类", "Subcategory"),
+             "district": ("辖区", "District"), "kind": ("类型", "Kind")}
 
 
 def _masked(v: float, mask_below: int | None) -> bool:
@@ -45,8 +53,7 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     """
     en = lang == "en"
     mode = result.baseline.mode
-    dim_names = {"category": ("类别", "Category"), "subcategory": ("细类", "Subcategory"),
-                 "district": ("辖区", "District"), "kind": ("类型", "Kind")}
+    dim_names = DIM_NAMES
     first = " / ".join(dim_names[d][1 if en else 0] for d in result.by) or ("Group" if en else "项目")
     bname = baseline_name(mode, lang, short=True)
     pct_head = ("% change" if en else change_word(mode) or "同比")
@@ -114,3 +121,78 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
         lines += [f"注：{n}" for n in result.notes if not (unequal and "长度不同" in n)]   # said once, above
     return "\n".join(lines)
 
+
+
+def _number(v: object, decimals: int) -> float | int | None:
+    """``v`` rounded as the table prints it: a whole number as an int, else ``decimals`` places; None if missing."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    x = round(float(v), decimals)
+    return int(x) if float(x).is_integer() else x
+
+
+def comparison_csv(result: Comparison, lang: str = "zh", *, mask_below: int | None = None) -> pd.DataFrame:
+    """The table of :func:`format_table` as a frame for ``briefing compare --format csv``.
+
+    Headers in the report language; numbers are numbers, rounded as the table prints them: counts whole (a
+    mean baseline of ``avgN`` to 1 decimal), 日均 and percentages to 1 decimal (``同比（%）`` ``-8.4`` for
+    −8.4%; empty where the table gives words), with the wording beside (``同比说明``: ``下降8.4%``,
+    ``由4起增至13起``, ``持平``). Columns (zh): one per grouping dimension (类别, 辖区 …; 合计 in the first on
+    the total row), 本期, 日均, <baseline>, 增减, 同比（%）, 同比说明, 占比（%）, 显著性; when the windows differ
+    in length, 本期天数 after 日均 and 对比期天数, 对比期日均 after the baseline. Counts below
+    ``mask_below`` and the cells that would reveal them are empty (and the wording ``*``).
+
+    Returns
+    -------
+    DataFrame
+    """
+    en = lang == "en"
+    mode = result.baseline.mode
+    dims = [DIM_NAMES.get(d, (d, d))[1 if en else 0] for d in result.by] or (["Group"] if en else ["项目"])
+    pct_word = "% change" if en else (change_word(mode) or "同比")
+    bname = baseline_name(mode, lang, short=True)
+    cur_h, mean_h, chg_h = ("Current", "Per day", "Change") if en else ("本期", "日均", "增减")
+    pct_h, words_h = (pct_word, f"{pct_word} (as printed)") if en else (f"{pct_word}（%）", f"{pct_word}说明")
+    share_h, sig_h = ("Share (%)", "Significance") if en else ("占比（%）", "显著性")
+    tot = result.table[result.table["group"] == TOTAL]
+    unequal = len(tot) > 0 and unequal_lengths(tot["current_days"].iloc[0], tot["baseline_days"].iloc[0])
+    days_h, _, bdays_h, bmean_h = length_heads(lang)
+    rows = []
+    for r in result.table.to_dict("records"):
+        total = r["group"] == TOTAL
+        rec = {}
+        for i, (d, head) in enumerate(zip(result.by or [None], dims)):
+            if total:
+                rec[head] = ("Total" if en else TOTAL) if i == 0 else ""
+            else:
+                rec[head] = (category_label(r[d], lang) if en else str(r[d])) if d else r["group"]
+        cur, base = r["current"], r["baseline"]
+        hc, hb = _masked(cur, mask_below), _masked(base, mask_below)
+        hidden = hc or hb
+        small = isinstance(r["pct_change"], float) and math.isnan(r["pct_change"])
+        if hidden:
+            words = "*"
+        elif small and unequal:   # windows of different length: the daily means
+            words = small_words(r["current_daily_mean"], r["baseline_daily_mean"], lang, per_day=True)
+        elif small:
+            words = small_words(cur, base, lang)
+        else:
+            words = pct_phrase(r["pct_change"], r["direction"], lang)
+        sig = "—"
+        if r["significant"] and r["direction"] != "flat":
+            sig = f"{'▲' if r['direction'] == 'up' else '▼'} {'significant' if en else '显著'}"
+        rec.update({
+            cur_h: None if hc else _number(cur, 0),
+            mean_h: None if hc else _number(r["current_daily_mean"], 1),
+            **({days_h: _number(r["current_days"], 1)} if unequal else {}),
+            bname: None if hb else _number(base, 1),
+            **({bdays_h: _number(r["baseline_days"], 1),
+                bmean_h: None if hb else _number(r["baseline_daily_mean"], 1)} if unequal else {}),
+            chg_h: None if hidden else _number(r["change"], 1),
+            pct_h: None if hidden or small else _number(r["pct_change"], 1),
+            words_h: words,
+            share_h: None if hc else _number(r["share"], 1),
+            sig_h: sig,
+        })
+        rows.append(rec)
+    return pd.DataFrame(rows)

@@ -1,0 +1,88 @@
+"""CSV outputs as Excel on Chinese Windows reads them: UTF-8 with a BOM, headers in the report language,
+numbers rounded as the table prints them. Expected values from plain pandas on the cleaned sample."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stats_lib import cli
+from stats_lib.safe import csv_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "cleaned"
+WINDOW = ["--start", "2023-01-21", "--end", "2023-02-05", "--baseline", "lunar", "--as-of", "2023-02-05"]
+BOM = b"\xef\xbb\xbf"
+
+
+def _run(*args: str) -> bytes:
+    """``briefing compare`` in a child process: the bytes it writes to standard output."""
+    code = "import sys; from stats_lib.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run([sys.executable, "-c", code, "compare", "--data", str(SAMPLE), *WINDOW, *args],
+                          capture_output=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    return proc.stdout
+
+
+def _window_counts(first: str, last: str) -> pd.Series:
+    d = pd.read_parquet(SAMPLE / "daily.parquet")
+    d = d[(d["kind"] == "警情") & (pd.to_datetime(d["date"]) >= first) & (pd.to_datetime(d["date"]) <= last)]
+    return d.groupby("category")["count"].sum()
+
+
+@pytest.fixture(scope="module")
+def zh_bytes() -> bytes:
+    return _run("--by", "category", "--format", "csv")
+
+
+def test_compare_csv_has_a_bom_and_chinese_headers(zh_bytes):
+    assert zh_bytes.startswith(BOM) and not zh_bytes.startswith(BOM * 2)
+    rows = list(csv.reader(io.StringIO(zh_bytes[len(BOM):].decode("utf-8"))))
+    assert rows[0] == ["类别", "本期", "日均", "去年农历同期", "增减", "同比（%）", "同比说明", "占比（%）", "显著性"]
+    assert rows[-1][0] == "合计"
+
+
+def test_compare_csv_numbers_are_rounded_as_displayed(zh_bytes):
+    # 2023-01-21..02-05 against the same lunar days of 2022 (2022-01-31..02-15), 16 days each
+    cur, base = _window_counts("2023-01-21", "2023-02-05"), _window_counts("2022-01-31", "2022-02-15")
+    text = zh_bytes.decode("utf-8-sig")
+    frame = pd.read_csv(io.StringIO(text))
+    assert len(frame) == len(cur) + 1
+    for _, r in frame.iloc[:-1].iterrows():
+        c, b = int(cur[r["类别"]]), int(base[r["类别"]])
+        assert (r["本期"], r["去年农历同期"], r["增减"]) == (c, b, c - b), r["类别"]
+        assert r["日均"] == round(c / 16, 1)
+        assert r["同比（%）"] == pytest.approx(round((c / b - 1) * 100, 1), abs=1e-9), r["类别"]
+        assert r["占比（%）"] == pytest.approx(round(c / cur.sum() * 100, 1), abs=1e-9)
+    total = frame.iloc[-1]
+    assert (total["本期"], total["去年农历同期"]) == (cur.sum(), base.sum())
+    # no unrounded float anywhere: every number has at most one decimal
+    numbers = [f for line in text.splitlines()[1:] for f in line.split(",") if not f.startswith('"')]
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d)?", f) for f in numbers), numbers[:5]
+
+
+def test_compare_csv_in_english_and_through_a_text_stream():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["compare", "--data", str(SAMPLE), *WINDOW, "--by", "district", "--format", "csv",
+                         "--lang", "en"]) == 0
+    text = out.getvalue()
+    assert text.startswith("\ufeff")  # a text stream gets the BOM as its character
+    head = next(csv.reader(io.StringIO(text[1:])))
+    assert head == ["District", "Current", "Per day", "Same lunar period last year", "Change", "% change",
+                    "% change (as printed)", "Share (%)", "Significance"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for h in head for ch in h)
+
+
+def test_csv_bytes_starts_with_one_bom():
+    data = csv_bytes(pd.DataFrame({"类别": ["=1+1", "火灾"], "本期": [3, 4]}))
+    assert data.startswith(BOM) and data.count(BOM) == 1
+    assert data[len(BOM):].decode("utf-8").splitlines() == ['"类别","本期"', "\"'=1+1\",3", '"火灾",4']
