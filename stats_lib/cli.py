@@ -19,7 +19,7 @@ from stats_lib.clean.engine import DEFAULT_ENGINE, ENGINES
 from stats_lib.errors import InputError, ParameterError, StatsLibError
 from stats_lib.ingest.privacy import redact
 from stats_lib.report.comparison_table import comparison_csv, format_table
-from stats_lib.report.forecast_text import format_backtest, format_forecast
+from stats_lib.report.forecast_text import backtest_csv, forecast_csv, format_backtest, format_forecast
 from stats_lib.safe import csv_bytes
 from stats_lib.stats.compare import compare
 from stats_lib.stats.forecast import forecast
@@ -203,13 +203,16 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
             print(json.dumps({"windows": [[w.start.isoformat(), w.end.isoformat()] for w in bt.windows],
                               "summary": bt.summary.round(3).to_dict("records")}, ensure_ascii=False, indent=1))
         elif args.format == "csv":
-            sys.stdout.write(bt.summary.to_csv(index=False))
+            _write_csv(backtest_csv(bt, lang=args.lang))
         else:
             print(format_backtest(bt, lang=args.lang))
         return 0
     fc = forecast(data, args.start, args.end, period=args.period, year=args.year, as_of=args.as_of,
                   by=tuple(args.by), levels=tuple(args.levels), kinds=(args.kind,) if args.kind else None,
                   n_sims=args.sims, seed=args.seed, region=args.region, lang=args.lang)
+    if args.format == "csv":
+        _write_csv(forecast_csv(fc, lang=args.lang))
+        return 0
     text = format_forecast(fc, args.format, lang=args.lang)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -86,3 +86,41 @@ def test_csv_bytes_starts_with_one_bom():
     data = csv_bytes(pd.DataFrame({"类别": ["=1+1", "火灾"], "本期": [3, 4]}))
     assert data.startswith(BOM) and data.count(BOM) == 1
     assert data[len(BOM):].decode("utf-8").splitlines() == ['"类别","本期"', "\"'=1+1\",3", '"火灾",4']
+
+
+def test_forecast_csv_bom_headers_and_rounding():
+    argv = ["forecast", "--data", str(SAMPLE), "--start", "2024-02-09", "--end", "2024-02-10", "--as-of", "2024-01-26",
+            "--by", "category", "--kind", "警情", "--levels", "80", "95", "--format", "csv", "--sims", "200"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(argv) == 0
+    text = out.getvalue()
+    assert text.startswith("\ufeff")
+    frame = pd.read_csv(io.StringIO(text[1:]))
+    assert list(frame.columns) == ["日期", "类型", "层级", "分组", "预测均值", "80%区间下限", "80%区间上限", "95%区间下限",
+                                   "95%区间上限", "节日", "日历依据（calendar）"]
+    assert set(frame["层级"]) == {"合计", "分类"} and (frame["类型"] == "警情").all()
+    # 2024-02-09 is 除夕 and 2024-02-10 春节 (lunar calendar)
+    assert dict(zip(frame.loc[frame["层级"] == "合计", "日期"], frame.loc[frame["层级"] == "合计", "节日"])) == {
+        "2024-02-09": "除夕", "2024-02-10": "春节"}
+    assert (frame["预测均值"] * 10).round(9).eq((frame["预测均值"] * 10).round()).all()  # one decimal at most
+    for col in ("80%区间下限", "95%区间上限"):
+        assert pd.api.types.is_integer_dtype(frame[col])
+    assert (frame["80%区间下限"] <= frame["预测均值"]).all() and (frame["预测均值"] <= frame["80%区间上限"]).all()
+
+
+def test_backtest_csv_headers_and_rounding():
+    from stats_lib.report.forecast_text import backtest_csv
+    from stats_lib.stats.forecast_backtest import Backtest
+
+    summary = pd.DataFrame({"level": ["total", "total"], "method": ["model", "last_year_dates"], "n": [32, 32],
+                            "mae": [12.3456, 20.0], "mape": [6.789, 11.04], "bias": [-1.234, 3.0],
+                            "cover80": [81.2345, float("nan")]})
+    bt = Backtest(summary, pd.DataFrame(), ())
+    zh = backtest_csv(bt)
+    assert list(zh.columns) == ["层级", "方法", "样本数", "平均绝对误差", "平均绝对百分比误差（%）", "平均偏差", "80%区间覆盖率（%）"]
+    assert zh.iloc[0].tolist()[:7] == ["合计", "模型", 32, 12.35, 6.8, -1.23, 81.2]
+    en = backtest_csv(bt, "en")
+    assert list(en.columns) == ["Level", "Method", "N", "MAE", "MAPE (%)", "Bias", "80% coverage (%)"]
+    assert en.iloc[1]["Method"] == "last year's dates"
+    assert csv_bytes(zh).startswith(BOM)

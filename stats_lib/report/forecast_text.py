@@ -10,11 +10,13 @@ import json
 
 import pandas as pd
 
+from stats_lib.report.words import category_label, festival_label
 from stats_lib.safe import safe_frame
 from stats_lib.stats.forecast import TOTAL, Forecast
 from stats_lib.stats.forecast_backtest import Backtest
 
-__all__ = ["forecast_rows", "format_forecast", "format_backtest", "forecast_sentences", "busiest_hours"]
+__all__ = ["forecast_rows", "format_forecast", "format_backtest", "forecast_sentences", "busiest_hours",
+           "forecast_csv", "backtest_csv"]
 
 _METHOD = {"zh": {"model": "模型", "seasonal_naive": "季节朴素（农历同期×近28天比）", "last_year_dates": "去年同日"},
            "en": {"model": "model", "seasonal_naive": "seasonal naive (lunar, scaled)",
@@ -37,12 +39,68 @@ def forecast_rows(fc: Forecast) -> pd.DataFrame:
     return t
 
 
+#: CSV headers of the forecast rows: column -> (Chinese, English).
+_CSV_HEADS = {"date": ("日期", "Date"), "kind": ("类型", "Kind"), "level": ("层级", "Level"), "group": ("分组", "Group"),
+              "mean": ("预测均值", "Expected"), "festival": ("节日", "Festival"),
+              "calendar": ("日历依据（calendar）", "Calendar")}
+
+
+def forecast_csv(fc: Forecast, lang: str = "zh") -> pd.DataFrame:
+    """The rows of :func:`forecast_rows` for ``briefing forecast --format csv``: headers in the report language.
+
+    zh: 日期, 类型, 层级 (合计/分类/分区), 分组, 预测均值 (1 decimal), 80%区间下限, 80%区间上限 … (whole counts),
+    节日, 日历依据（calendar）; en: Date, Kind, Level, Group, Expected, 80% low, 80% high …, Festival, Calendar, with
+    kinds, groups and festivals in English.
+
+    Returns
+    -------
+    DataFrame
+    """
+    en = lang == "en"
+    rows = forecast_rows(fc)
+    rows["level"] = rows["level"].map(lambda v: _LEVEL[lang].get(v, v))
+    if en:
+        rows["kind"] = rows["kind"].map(lambda v: _KIND_EN.get(v, v))
+        rows["group"] = rows["group"].map(lambda v: "Total" if v == TOTAL else category_label(v, "en"))
+        rows["festival"] = rows["festival"].map(lambda v: festival_label(v, "en") if isinstance(v, str) and v else v)
+    heads = {k: v[1 if en else 0] for k, v in _CSV_HEADS.items()}
+    for lv in fc.levels:
+        heads[f"lo{lv}"] = f"{lv}% low" if en else f"{lv}%区间下限"
+        heads[f"hi{lv}"] = f"{lv}% high" if en else f"{lv}%区间上限"
+    cols = [c for c in ["date", "kind", "level", "group", "mean", *[f"{s}{lv}" for lv in fc.levels for s in ("lo", "hi")],
+                        "festival", "calendar"] if c in rows.columns]
+    return rows[cols].rename(columns=heads)
+
+
+def backtest_csv(bt: Backtest, lang: str = "zh") -> pd.DataFrame:
+    """The backtest summary for ``briefing forecast --backtest --format csv``, rounded as the text prints it.
+
+    zh: 层级, 方法, 样本数, 平均绝对误差, 平均绝对百分比误差（%）, 平均偏差, 80%区间覆盖率（%） …; en: Level,
+    Method, N, MAE, MAPE (%), Bias, 80% coverage (%) ….
+
+    Returns
+    -------
+    DataFrame
+    """
+    en = lang == "en"
+    s = bt.summary.copy()
+    s["level"] = s["level"].map(lambda v: _LEVEL[lang].get(v, v))
+    s["method"] = s["method"].map(lambda v: _METHOD[lang].get(v, v))
+    s = s.round({"mae": 2, "mape": 1, "bias": 2, **{c: 1 for c in s.columns if c.startswith("cover")}})
+    heads = {"level": "Level" if en else "层级", "method": "Method" if en else "方法", "n": "N" if en else "样本数",
+             "mae": "MAE" if en else "平均绝对误差", "mape": "MAPE (%)" if en else "平均绝对百分比误差（%）",
+             "bias": "Bias" if en else "平均偏差"}
+    heads |= {c: (f"{c[5:]}% coverage (%)" if en else f"{c[5:]}%区间覆盖率（%）") for c in s.columns
+              if c.startswith("cover")}
+    return s.rename(columns=heads)
+
+
 def format_forecast(fc: Forecast, fmt: str = "table", lang: str = "zh") -> str:
-    """``fc`` as ``table`` (aligned text with the notes), ``csv`` (formula-safe) or ``json``
-    (``{"window", "origin", "rows": [...], "summary": [...], "hourly": [...], "notes": [...]}``)."""
+    """``fc`` as ``table`` (aligned text with the notes), ``csv`` (formula-safe, :func:`forecast_csv`; the CLI
+    adds the BOM) or ``json`` (``{"window", "origin", "rows": [...], "summary": [...], "hourly": [...], "notes"}``)."""
     rows = forecast_rows(fc)
     if fmt == "csv":
-        return safe_frame(rows).to_csv(index=False)
+        return safe_frame(forecast_csv(fc, lang)).to_csv(index=False)
     if fmt == "json":
         summ = fc.summary.round(2)
         hourly = fc.hourly.copy()
