@@ -146,3 +146,16 @@ def test_small_counts_of_unequal_windows_are_worded_as_daily_means(daily):
     words = f"日均均为{y:.1f}起" if f"{x:.1f}" == f"{y:.1f}" else \
         f"日均由{x:.1f}起{'增至' if y > x else '降至'}{y:.1f}起"
     assert words in row
+
+
+def test_compare_csv_carries_both_lengths_and_daily_means(daily):
+    from stats_lib.report.comparison_table import comparison_csv
+
+    frame = comparison_csv(compare(daily, Window(*CUR), Baseline("holiday", (Window(*BASE),)), by="category"))
+    assert list(frame.columns[:7]) == ["类别", "本期", "日均", "本期天数", "去年同一假期", "对比期天数", "对比期日均"]
+    cur, base = by_hand(daily, *CUR, "category"), by_hand(daily, *BASE, "category")
+    for _, row in frame.iterrows():
+        name = row["类别"]
+        assert row["本期"] == cur[name] and row["去年同一假期"] == base[name]
+        assert (row["本期天数"], row["对比期天数"]) == (8, 7)
+        assert row["日均"] == round(cur[name] / 8, 1) and row["对比期日均"] == round(base[name] / 7, 1)
