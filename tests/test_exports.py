@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import math
+import zipfile
 
 import numpy as np
 import openpyxl
@@ -248,15 +249,14 @@ def test_xlsx_formula_injection_neutralised(tmp_path):
     ws_all = openpyxl.load_workbook(write_xlsx(out, tmp_path / "t.xlsx"))
     ws = ws_all["注入"]
     got = [c.value for c in ws["A"][1:]]
-    assert got == ["'" + s for s in INJECTIONS] + ["正常"]
-    assert all(c.data_type == "s" for c in ws["A"][1:])
+    assert got == INJECTIONS + ["正常"]     # shown as written …
+    assert all(c.data_type == "s" for c in ws["A"][1:])    # … as text cells, never formulas
+    assert [c.quotePrefix for c in ws["A"][1:]] == [True] * len(INJECTIONS) + [False]   # and kept text on edit
     assert [c.value for c in ws["B"][1:]] == [-2, 1, -3.5, 0, 7, 8, 9]  # real numbers untouched
     assert all(c.data_type == "n" for c in ws["B"][1:])
     ws2 = ws_all["=HYPERLINK"]  # a title that starts with '=' is a harmless sheet name
-    assert ws2["A1"].value == "'=bad"
+    assert ws2["A1"].value == "=bad" and ws2["A1"].data_type == "s" and ws2["A1"].quotePrefix
     # the raw XML holds no formula element at all
-    import zipfile
-
     with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
     assert sheets and not any("<f>" in s or "<f " in s for s in sheets)

@@ -9,7 +9,8 @@ wide as their text.
 A table registered with ``data`` (the numbers behind what the reader sees, see
 :meth:`stats_lib.briefing.collect.Collector.table`) is written from that data with its ``formats``; any
 other table is written as shown, with text columns that hold only numbers (``1,234``, ``−5``, ``+3.1%``)
-turned into numbers. Every text cell goes through :func:`stats_lib.safe.safe_cell`.
+turned into numbers. Text that :func:`stats_lib.safe.safe_cell` finds dangerous is stored as text with Excel's
+quote prefix (never as a formula, and without a visible apostrophe).
 """
 
 from __future__ import annotations
@@ -105,8 +106,23 @@ def _value(value):
         if _ISO.match(value):
             ts = pd.Timestamp(value)
             return ts.to_pydatetime() if ts.time().hour or ts.time().minute else ts.to_pydatetime().date()
-        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)[:32767])
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
     return value
+
+
+def _append(ws, values: list) -> None:
+    """Append one row. Text that a spreadsheet would take for a formula (:func:`stats_lib.safe.safe_cell`
+    says which: ``=``, ``+``, ``-``, ``@`` …) is stored as a text cell with Excel's quote prefix, the flag
+    the apostrophe typed before a cell sets: shown as written (``+3.6%``, no visible apostrophe) and kept as
+    text when the cell is edited."""
+    ws.append(values)
+    row = ws.max_row
+    for j, v in enumerate(values, start=1):
+        if isinstance(v, str) and safe_cell(v) != v:
+            cell = ws.cell(row=row, column=j)
+            cell.value = v
+            cell.data_type = "s"          # openpyxl takes a leading = for a formula; this is text
+            cell.quotePrefix = True
 
 
 def _write_sheet(ws, df: pd.DataFrame, formats: dict | None, lang: str) -> None:
@@ -115,7 +131,7 @@ def _write_sheet(ws, df: pd.DataFrame, formats: dict | None, lang: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws.append([_value(str(c)) for c in df.columns])
+    _append(ws, [_value(str(c)) for c in df.columns])
     columns, fmts = [], []
     for i in range(df.shape[1]):
         name = str(df.columns[i])
@@ -123,7 +139,7 @@ def _write_sheet(ws, df: pd.DataFrame, formats: dict | None, lang: str) -> None:
         columns.append(col.tolist())
         fmts.append(fmt)
     for row in zip(*columns):
-        ws.append([_value(v) for v in row])
+        _append(ws, [_value(v) for v in row])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
     for j, fmt in enumerate(fmts, start=1):
         head = ws.cell(row=1, column=j)
