@@ -49,7 +49,7 @@ TITLES = {
 FEST_ZH = {"除夕": "除夕", "春节": "春节", "元宵": "元宵节", "清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
 FEST_EN = {"除夕": "Lunar New Year's Eve", "春节": "Spring Festival", "元宵": "Lantern Festival",
             "清明": "Qingming", "端午": "Dragon Boat Festival", "中秋": "Mid-Autumn Festival",
-            **{n: f"New Year day {i}" for i, n in enumerate(["初二", "初三", "初四", "初五", "初六", "初七"], start=2)}}
+            **{n: f"Lunar New Year day {i}" for i, n in enumerate(["初二", "初三", "初四", "初五", "初六", "初七"], start=2)}}
 LUNAR_DAYS = ["初一", "初二", "初三", "初四", "初五", "初六", "初七"]
 KIND_EN = {"警情": "Incidents", "案件": "Cases"}
 #: File names of the festival-night charts (stable across reports).
@@ -345,10 +345,10 @@ def change_words(row: pd.Series, ctx: Context) -> str:
 def key_day_label(name: str, ctx: Context) -> str:
     if is_zh(ctx):
         return {"元宵": "元宵节"}.get(name, name)
-    en = {"除夕": "New Year's Eve", "元宵": "Lantern Festival", "清明": "Qingming", "端午": "Dragon Boat",
+    en = {"除夕": "Lunar New Year's Eve", "元宵": "Lantern Festival", "清明": "Qingming", "端午": "Dragon Boat",
           "中秋": "Mid-Autumn"}
     if name in LUNAR_DAYS:
-        return "Spring Festival" if name == "初一" else f"New Year day {LUNAR_DAYS.index(name) + 1}"
+        return "Spring Festival" if name == "初一" else f"Lunar New Year day {LUNAR_DAYS.index(name) + 1}"
     return en.get(name, name)
 
 

@@ -205,7 +205,7 @@ def window_name(fc: Forecast, lang: str) -> str:
     fest = set(fc.table.loc[fc.table["date"] == pd.Timestamp(w.start), "festival"]) | \
         set(fc.table.loc[fc.table["date"] == pd.Timestamp(w.end), "festival"])
     if {"除夕", "元宵"} <= fest:
-        return "Spring Festival (New Year's Eve to Lantern Festival)" if lang == "en" else "春节（除夕至元宵）"
+        return "Spring Festival (Lunar New Year's Eve to Lantern Festival)" if lang == "en" else "春节（除夕至元宵）"
     s, e = pd.Timestamp(w.start), pd.Timestamp(w.end)
     return f"{_label(s, lang)} to {_label(e, lang)}" if lang == "en" else f"{_label(s, lang)}至{_label(e, lang)}"
 

@@ -22,7 +22,7 @@ _METHOD = {"zh": {"model": "模型", "seasonal_naive": "季节朴素（农历同
            "en": {"model": "model", "seasonal_naive": "seasonal naive (lunar, scaled)",
                   "last_year_dates": "last year's dates"}}
 _KIND_EN = {"警情": "incidents", "案件": "cases"}
-_FEST_EN = {"除夕": "New Year's Eve", "元宵": "Lantern Festival"}
+_FEST_EN = {"除夕": "Lunar New Year's Eve", "元宵": "Lantern Festival"}
 _LEVEL = {"zh": {"total": "合计", "category": "分类", "district": "分区"},
           "en": {"total": "total", "category": "category", "district": "district"}}
 

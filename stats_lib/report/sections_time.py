@@ -310,7 +310,7 @@ def key_days(ctx: Context) -> Section:
                      for a, b in zip(kd["current"], kd["baseline"])]
     data.insert(data.columns.get_loc(pct_col) + 1, pct_col + tr(ctx, "（说明）", " (as printed)"), frame[pct_col])
     note = tr(ctx, "去年农历同期：去年同一农历日（如除夕对除夕）。显著性：单日精确条件检验（泊松），多日经 Benjamini–Hochberg 校正。",
-              "Same lunar day last year: e.g. New Year's Eve against New Year's Eve. Significance: exact conditional "
+              "Same lunar day last year: e.g. Lunar New Year's Eve against Lunar New Year's Eve. Significance: exact conditional "
               "test of one day against one day, Benjamini–Hochberg across the days.")
     plot = pd.DataFrame({"day": frame.iloc[:, 0], "date": pd.to_datetime(kd["date"]),
                          "current": kd["current"].astype(float),
