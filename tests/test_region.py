@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import matplotlib.pyplot as plt
 import pytest
 from conftest import SHARED
@@ -60,3 +62,36 @@ def test_berkeley_data_in_english_with_us_region(tmp_path):
     assert "aSSAULT" not in text and "ASSAULT" in text  # category names as written in the data
     assert "key_days" not in [s.key for s in sections]
     plt.close("all")
+
+
+def test_us_anomaly_model_expects_us_holidays_not_chinese_ones():
+    """A series built here with known effects: 100 a day, half on US public holidays, nothing on Chinese
+    ones. With the US attributes the expected count of Independence Day 2024 is about 50 (by construction);
+    the Chinese calendar knows no 4 July and expects about 100, and expects a Chinese holiday day at 100
+    although nothing happens then in this city."""
+    import holidays as holidays_lib
+    import numpy as np
+    import pandas as pd
+
+    from stats_lib.calendar.regions import region_day_attributes
+    from stats_lib.stats.anomaly import expected_counts
+
+    days = pd.date_range("2021-01-01", "2024-07-10", freq="D")
+    us = holidays_lib.country_holidays("US", years=range(2021, 2025))
+    rate = np.where([d.date() in us for d in days], 50.0, 100.0)
+    series = pd.DataFrame({"合计": rate}, index=days)       # the expected counts themselves: no noise
+    attrs = region_day_attributes(dt.date(2021, 1, 1), dt.date(2024, 7, 10), "US")
+    assert attrs["days_from_spring_festival"].isna().all() and not attrs["is_makeup_workday"].any()
+    got = expected_counts(series, "2024-07-01", "2024-07-10", attrs=attrs, tail=0.2, per="briefing")
+    by_day = got.set_index("date")["expected"]
+    assert abs(by_day[pd.Timestamp("2024-07-04")] - 50) < 2.5
+    assert abs(by_day[pd.Timestamp("2024-07-03")] - 100) < 5
+    cn = expected_counts(series, "2024-07-01", "2024-07-10", tail=0.2, per="briefing").set_index("date")["expected"]
+    assert cn[pd.Timestamp("2024-07-04")] > 80      # the Chinese calendar cannot know 4 July
+
+
+def test_us_anomaly_note_names_the_region_holidays(root):
+    ctx = _sample(root, region="US", lang="en")
+    sec = next(s for s in build_all(ctx) if s.key == "anomalies")
+    note = " ".join([*sec.notes, *(t.note or "" for t in sec.tables)])
+    assert "public holidays of US" in note and "Lunar" not in note and "make-up" not in note

@@ -15,6 +15,8 @@ from stats_lib.calendar.baselines import (
 from stats_lib.calendar.lunar import festivals, spring_festival
 from stats_lib.calendar.official import official_periods, workdays
 from stats_lib.calendar.periods import resolve_period
+from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, region_holidays
 
 __all__ = ["baseline_windows", "resolve_window", "day_attributes", "calendar_report", "format_calendar",
-           "festivals", "spring_festival", "official_periods", "workdays", "resolve_period"]
+           "festivals", "spring_festival", "official_periods", "workdays", "resolve_period",
+           "LUNAR_REGIONS", "region_holidays", "region_day_attributes"]

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import holidays as holidays_lib
 import pandas as pd
 
 from stats_lib.calendar.baselines import (
@@ -29,6 +28,7 @@ from stats_lib.calendar.baselines import (
     official_periods,
     resolve_window,
 )
+from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, region_holidays
 from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.report import narrative
@@ -43,10 +43,6 @@ from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, Window, as_date, last_complete_day
 
 __all__ = ["Context", "prepare", "baseline_name", "LUNAR_REGIONS", "region_holidays"]
-
-#: Regions whose public holidays include the lunar festivals (Spring Festival …).
-LUNAR_REGIONS = frozenset({"CN", "HK", "MO", "TW", "SG"})
-
 
 def baseline_name(mode: str, lang: str = "zh", *, short: bool = True) -> str:
     """How the report names a baseline: ``去年农历同期`` / ``Same lunar period last year`` (see compare)."""
@@ -231,31 +227,6 @@ def _holidays(window: Window, lang: str = "zh") -> pd.DataFrame | None:
     return attrs
 
 
-def region_holidays(window: Window, region: str, lang: str = "zh") -> pd.DataFrame:
-    """Public holiday of each day of ``window`` in ``region`` (``''`` on other days), from the ``holidays`` library.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``date`` (datetime64) and ``holiday`` (the holiday's name, in English where the library
-        has it; ``''`` on ordinary days).
-
-    Raises
-    ------
-    ParameterError
-        The ``holidays`` library does not know ``region``.
-    """
-    try:
-        cal = holidays_lib.country_holidays(region, years=range(window.start.year, window.end.year + 1),
-                                            language="en_US")
-    except NotImplementedError:
-        raise ParameterError(f"region: {region!r} is not a country the holidays library knows "
-                             "(use an ISO code such as CN, HK, TW, US, GB)") from None
-    days = pd.date_range(window.start, window.end, freq="D")
-    names = [str(cal.get(d.date()) or "") for d in days]
-    return pd.DataFrame({"date": days, "holiday": names})
-
-
 def prepare(data=None, schema: str | None = None, start: str | None = None, end: str | None = None,
             period: str | None = None, year: int | None = None, as_of: str | None = None,
             baseline: str | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
@@ -355,9 +326,9 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     # masking decided once, on the figures, before any table, sentence or chart is made
     comps = {k: suppress_comparison(v, mask_below) if hasattr(v, "table") else v for k, v in comps.items()}
     comps = _protect_valid(comps)
-    anomalies_df, anomaly_note = _anomalies(d, window, cutoff, kind, tail)
-    years = range(min([window.start.year] + [w.start.year for w in base.windows]) - 1, window.end.year + 2)
     region = str(region or "CN").upper()
+    anomalies_df, anomaly_note = _anomalies(d, window, cutoff, kind, tail, region)
+    years = range(min([window.start.year] + [w.start.year for w in base.windows]) - 1, window.end.year + 2)
     lunar = region in LUNAR_REGIONS
     hol = _holidays(window, lang) if region == "CN" else region_holidays(window, region, lang)
     ctx = Context(
@@ -426,7 +397,7 @@ def _protect_valid(comps: dict) -> dict:
     return comps
 
 
-def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail: float):
+def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail: float, region: str = "CN"):
     """Every day of the window scored against history: the total series (``合计``) and each category.
 
     Returns ``(frame or None, note)``: the frame of :func:`stats_lib.anomaly.flag_anomalies` with
@@ -436,8 +407,10 @@ def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail
 
     sub = d[d["kind"] == kind]
     try:
-        res = flag_anomalies(sub, window.start, min(window.end, cutoff), by="category", tail=tail, per="briefing",
-                             all_days=True)
+        last = min(window.end, cutoff)
+        attrs = region_day_attributes(min(sub["date"].min().date(), window.start), last, region) if len(sub) else None
+        res = flag_anomalies(sub, window.start, last, by="category", tail=tail, per="briefing",
+                             all_days=True, attrs=attrs)
         return res, ("", "")
     except InputError as exc:
         return None, (f"历史数据不足，未做异常检测（{exc}）。", f"Not enough history to check for anomalies ({exc}).")

@@ -290,14 +290,20 @@ def anomalies(ctx: Context) -> Section:
         tr(ctx, "日期", "Date"), tr(ctx, "类别", "Series"), tr(ctx, "实际", "Observed"), tr(ctx, "预期", "Expected"),
         tr(ctx, "下限", "Lower"), tr(ctx, "上限", "Upper"), tr(ctx, "方向", "Direction"), "p"])
     budget = f"{ctx.anomaly_tail:g}"
-    note = tr(ctx, "预期值由统计时段之前的数据估计（星期、月份、当年法定节假日与调休上班日、距春节天数、除夕至初七及元宵各日、趋势；"
+    terms_zh = ("星期、月份、当年法定节假日与调休上班日、距春节天数、除夕至初七及元宵各日、趋势" if ctx.region == "CN" else
+                f"星期、月份、{ctx.region}公众假日{'、除夕至初七及元宵各日' if ctx.lunar else ''}、趋势")
+    terms_en = ("weekday, month, that year's public holidays and make-up working days, days from Spring Festival, "
+                "each day from Lunar New Year's Eve to the 7th day and the Lantern Festival, trend"
+                if ctx.region == "CN" else
+                f"weekday, month, the public holidays of {ctx.region}"
+                + (", each day from Lunar New Year's Eve to the 7th day and the Lantern Festival" if ctx.lunar else "")
+                + ", trend")
+    note = tr(ctx, f"预期值由统计时段之前的数据估计（{terms_zh}；"
                    "泊松/负二项回归）；"
                    f"上下限按整份通报误提示的期望次数不超过{budget}次设定（{n_series}个序列×{n_days}天，"
                    f"每个序列每天双侧{level}），超出即提示。",
-              "Expected counts are estimated from the days before the period (weekday, month, that year's public "
-              "holidays and make-up working days, days from Spring Festival, each day from Lunar New Year's Eve to "
-              "the 7th day and the Lantern Festival, trend; Poisson/negative-binomial regression); the limits are "
-              "set so that "
+              f"Expected counts are estimated from the days before the period ({terms_en}; "
+              "Poisson/negative-binomial regression); the limits are set so that "
               f"the whole briefing expects at most {budget} false flags ({n_series} series x {n_days} days, "
               f"two-sided {level} for each series and day).")
     if not rows:  # no empty table: the sentence above says there is nothing
