@@ -59,7 +59,12 @@ def connect(tmp: Path):
         "temp_directory": str(tmp / "spill"),
         "preserve_insertion_order": True,   # row_number() OVER () numbers CSV rows in file order
     })
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        # inside a Jupyter kernel DuckDB refuses to touch the setting without ipywidgets (the notebook of
+        # `briefing render --data <raw exports>`); the progress bar is off there unless asked for
+        pass
     # The input's size is unknown to the planner (a CSV estimate is a few rows), so it might build
     # a hash join on the input: keep the joins as written, the small mapping tables on the build side.
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
