@@ -24,7 +24,7 @@ from stats_lib.safe import csv_bytes
 from stats_lib.stats.compare import compare
 from stats_lib.stats.forecast import forecast
 from stats_lib.stats.forecast_backtest import backtest
-from stats_lib.windows import last_complete_day
+from stats_lib.windows import as_date, last_complete_day
 
 __all__ = ["main"]
 
@@ -166,6 +166,9 @@ def _window_from_args(args: argparse.Namespace):
 def _cmd_compare(args: argparse.Namespace) -> int:
 
     window = _window_from_args(args)
+    if args.as_of and window.end > as_date(args.as_of, what="--as-of"):
+        raise ParameterError(f"--as-of {args.as_of}: the window ends {window.end}, after the data's cut-off; end the "
+                             "window by that day or leave --as-of out")
     baseline = baseline_windows(window, args.baseline)
     data = load_data(args.data, schema=args.schema, as_of=args.as_of)
     by = [b.strip() for b in args.by.split(",")] if args.by else None

@@ -489,3 +489,25 @@ def test_hour_cut_window_with_duty_days_counts_by_clock_time():
     # without the day start the cut would apply clock hours to statistical days and count otherwise
     wrong = compare(daily, w, b, hourly=hourly, history=False)
     assert wrong.total["current"] != truth
+
+
+def test_compare_refuses_a_window_after_the_as_of_cut_off(capsys, root):
+    """--as-of is the data's cut-off: a window that ends after it was compared in full (data after the
+    cut-off used, `--as-of 1900-01-01` too); now one line, exit 2. A window ending on the cut-off is compared,
+    and its total is the plain sum of the cleaned table over the window."""
+    import pandas as pd
+
+    from stats_lib import cli
+
+    data = str(root / "data" / "sample" / "cleaned")
+    for as_of in ("2023-01-25", "1900-01-01"):
+        assert cli.main(["compare", "--data", data, "--start", "2023-01-21", "--end", "2023-02-05",
+                         "--as-of", as_of]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and "--as-of" in err and "2023-02-05" in err
+    assert cli.main(["compare", "--data", data, "--start", "2023-01-21", "--end", "2023-01-25",
+                     "--as-of", "2023-01-25", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    d = pd.read_parquet(root / "data" / "sample" / "cleaned" / "daily.parquet")
+    d = d[(d["kind"] == "警情") & (pd.to_datetime(d["date"]) >= "2023-01-21") & (pd.to_datetime(d["date"]) <= "2023-01-25")]
+    assert out["total"]["current"] == int(d["count"].sum())
