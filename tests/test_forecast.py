@@ -175,6 +175,13 @@ def test_bad_parameters_are_one_line_errors(cleaned):
         forecast(cleaned, "2024-02-09", "2024-02-10", levels=(80, 120))
     with pytest.raises(ParameterError, match="by"):
         forecast(cleaned, "2024-02-09", "2024-02-10", by=("subcategory",))
+    # a kind that is not in the data (a category given as --kind) was a traceback from numpy
+    with pytest.raises(ParameterError, match="kind: 盗窃 is not in the data.*案件, 警情"):
+        forecast(cleaned, "2024-02-09", "2024-02-10", kinds=("盗窃",))
+    from stats_lib.stats.forecast_backtest import backtest
+
+    with pytest.raises(ParameterError, match="kind: foo is not in the data"):
+        backtest(cleaned, kind="foo")
 
 
 def test_backtest_beats_seasonal_naive_on_the_sample(cleaned):

@@ -286,7 +286,14 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
     days = design(h_start, window.end, origin, region=region, arrangements=arrangements)
     X_hist, X_fut = days.X.loc[hist_dates], days.X.loc[pd.Timestamp(window.start):]
     info_fut = days.info.loc[X_fut.index]
-    kinds = tuple(kinds) if kinds else tuple(sorted(daily["kind"].unique()))
+    present = sorted(daily["kind"].unique())
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    unknown = [k for k in kinds or () if k not in present]
+    if unknown:
+        raise ParameterError(f"kind: {', '.join(map(str, unknown))} is not in the data before the origin; "
+                             f"expected one of {', '.join(present)}")
+    kinds = tuple(kinds) if kinds else tuple(present)
     rows, hours, sums, fits = [], [], [], {}
 
     def emit(kind, level, group, draws):

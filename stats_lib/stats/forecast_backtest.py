@@ -141,6 +141,8 @@ def backtest(data: object, *, kind: str | None = None, by: tuple[str, ...] = LEV
     daily, _ = daily_input(data)
     kinds = sorted(daily["kind"].unique())
     kind = kind if kind is not None else ("警情" if "警情" in kinds else kinds[0])
+    if kind not in kinds:
+        raise ParameterError(f"kind: {kind} is not in the data; expected one of {', '.join(kinds)}")
     daily = daily[daily["kind"] == kind]
     first, last = daily["date"].min().date(), daily["date"].max().date()
     wins = windows if windows is not None else festival_windows(first, last, region=region, lead_days=lead_days)
