@@ -33,7 +33,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors raise ParameterError (one line, exit code 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise ParameterError(f"{self.prog}: {message}")
+        where = self.prog.removeprefix("briefing").strip()    # the sub-command; the line already says briefing
+        raise ParameterError(f"{where}: {message}" if where else message)
 
 
 def _add_data_args(p: argparse.ArgumentParser) -> None:

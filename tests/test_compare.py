@@ -511,3 +511,12 @@ def test_compare_refuses_a_window_after_the_as_of_cut_off(capsys, root):
     d = pd.read_parquet(root / "data" / "sample" / "cleaned" / "daily.parquet")
     d = d[(d["kind"] == "警情") & (pd.to_datetime(d["date"]) >= "2023-01-21") & (pd.to_datetime(d["date"]) <= "2023-01-25")]
     assert out["total"]["current"] == int(d["count"].sum())
+
+
+def test_usage_errors_say_briefing_once_and_name_the_sub_command(capsys):
+    from stats_lib import cli
+
+    assert cli.main(["compare", "--data", "x", "--start", "2023-01-01", "--end", "2023-01-02", "--bogus", "1"]) == 2
+    assert capsys.readouterr().err.strip() == "briefing: error: unrecognized arguments: --bogus 1"
+    assert cli.main(["compare", "--start", "2023-01-01"]) == 2
+    assert capsys.readouterr().err.strip() == "briefing: error: compare: the following arguments are required: --data"

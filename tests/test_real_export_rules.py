@@ -200,6 +200,7 @@ def test_kind4_english_most_rows_rejected_for_one_reason(tmp_path):
         load(path, as_of=AS_OF)
     out = load(path, as_of=AS_OF, allow_empty=True)
     assert out.ledger["rows_kept"] == 1 and "bad_date" in out.ledger["warning"]
+    assert "--allow-empty" not in out.ledger["warning"]      # it was passed: the warning does not ask for it
     assert "Warning:" in ledger_summary(out.ledger, lang="en")
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from stats_lib.clean.egress import apply_egress
 from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
-from stats_lib.clean.ledger import check_kept
+from stats_lib.clean.ledger import ALLOW_EMPTY_HINT, check_kept
 from stats_lib.clean.rules import default_as_of
 from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
@@ -93,7 +93,8 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
         return out
     if not allow_empty:
         raise InputError(problem)
-    return Cleaned(daily=out.daily, hourly=out.hourly, ledger={**out.ledger, "warning": problem}, rejects=out.rejects)
+    warning = problem.replace(f" {ALLOW_EMPTY_HINT}", "")     # it was passed
+    return Cleaned(daily=out.daily, hourly=out.hourly, ledger={**out.ledger, "warning": warning}, rejects=out.rejects)
 
 
 def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | Schema | None,

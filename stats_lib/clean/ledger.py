@@ -19,8 +19,8 @@ from stats_lib.errors import ParameterError
 from stats_lib.ingest.privacy import shorten
 from stats_lib.ingest.schema import Schema
 
-__all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary", "check_kept", "OVERLAP_SHARE",
-           "overlapping_files"]
+__all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary", "check_kept", "ALLOW_EMPTY_HINT",
+           "OVERLAP_SHARE", "overlapping_files"]
 
 #: Two files whose (day, hour, category, district, records) cells are shared at least this much (of the
 #: smaller file's distinct cells) are reported as overlapping.
@@ -243,6 +243,10 @@ def overlapping_files(keys: pd.DataFrame, paths: list[str], min_tuples: int = 5)
     return out
 
 
+#: The end of a :func:`check_kept` message; left out of the warning of a run that passed ``--allow-empty``.
+ALLOW_EMPTY_HINT = "(or pass --allow-empty to keep the result)"
+
+
 def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     """Return why a cleaning run must not pass as a success, or None when it may.
 
@@ -283,7 +287,7 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
                 break
     shown = f" (such as {', '.join(examples)})" if examples else ""
     head = "no row kept" if kept == 0 else f"{n:,} of {read:,} rows rejected for one reason"
-    keep = "(or pass --allow-empty to keep the result)"
+    keep = ALLOW_EMPTY_HINT
     if reason == "ragged_row":
         return (f"{path}: {head}: {n:,} rows whose fields do not match the header; check the delimiter and the "
                 f"quoting of fields that hold the delimiter or a line break {keep}")
