@@ -159,3 +159,15 @@ def test_compare_csv_carries_both_lengths_and_daily_means(daily):
         assert row["本期"] == cur[name] and row["去年同一假期"] == base[name]
         assert (row["本期天数"], row["对比期天数"]) == (8, 7)
         assert row["日均"] == round(cur[name] / 8, 1) and row["对比期日均"] == round(base[name] / 7, 1)
+
+
+def test_headline_never_sets_a_raw_count_beside_a_rate_change(daily):
+    """国庆 2023 (8 days) against 国庆 2022 (7): the baseline named beside 同比 is its length and daily mean
+    (by hand), not its raw count (1,377 of 7 days beside a change of daily means read as +18%)."""
+    from stats_lib.report.narrative import headline
+
+    cmp = compare(daily, Window(*CUR), Baseline("holiday", (Window(*BASE),)))
+    base = by_hand(daily, *BASE, None)["合计"]
+    zh, en = headline(cmp), headline(cmp, lang="en")
+    assert f"（去年同一假期7天，日均{mean_text(base / 7)}起）" in zh and f"{base:,}" not in zh
+    assert f"({mean_text(base / 7)} a day over 7 days)" in en and f"{base:,}" not in en

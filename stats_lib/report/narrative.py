@@ -99,21 +99,28 @@ def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_be
     cw = change_word(mode, lang)
     bn = baseline_name(mode, lang)
     small = _isnan(row["pct_change"])
+    # the baseline named beside a rate change: its count, or its daily mean and length when the lengths differ
+    # (a raw count of 7 days never stands beside the change of the daily means of 8)
+    if _lengths_differ(row):
+        days, mean = fmt_int(row["baseline_days"]), f"{float(row['baseline_daily_mean']):,.1f}"
+        base_en, base_zh = f"{mean} a day over {days} days", f"{days}天，日均{mean}起"
+    else:
+        base_en, base_zh = fmt_int(base), f"{fmt_int(base)}起"
     if lang == "en":
         if small:
             text = _small_phrase(row, cw, "en")
             return f"{text} on {bn}" if with_baseline else text
         if _flat(row):
-            return f"level with {bn} ({fmt_int(base)})" if with_baseline else "level"
+            return f"level with {bn} ({base_en})" if with_baseline else "level"
         text = pct_phrase(row["pct_change"], row["direction"], "en")
-        return f"{text} on {bn} ({fmt_int(base)})" if with_baseline else text
+        return f"{text} on {bn} ({base_en})" if with_baseline else text
     if small:
         return _small_phrase(row, cw, "zh")
     phrase = pct_phrase(row["pct_change"], row["direction"], "zh")
     if with_baseline and avg_years(mode):
-        return f"{cw}（{fmt_int(base)}起）{phrase}"
+        return f"{cw}（{base_zh}）{phrase}"
     text = f"{cw}{phrase}"
-    return f"{text}（{bn}{fmt_int(base)}起）" if with_baseline else text
+    return f"{text}（{bn}{base_zh}）" if with_baseline else text
 
 
 def _hedge(row: dict | pd.Series, lang: str, *, strong: bool) -> str:
