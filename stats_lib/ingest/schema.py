@@ -56,6 +56,7 @@ from stats_lib.ingest.headers import (
     is_time_header,
     pair_date_time,
 )
+from stats_lib.ingest.totals import TOTAL_NAMES, is_total
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
 from stats_lib.windows import as_date
 
@@ -98,8 +99,6 @@ AUTO_COLUMNS: dict[str, tuple[str, ...]] = {
     "count": ("数量", "数目", "件数", "起数", "警情数", "案件数", "count", "incidents", "number", "n"),
 }
 
-#: Row or column names that are totals: dropped, and used as checks.
-TOTAL_NAMES = ("合计", "总计", "小计", "累计", "total", "sum", "grandtotal")
 
 _SENSITIVE = re.compile(
     r"报警人|姓名|名字|联系人|当事人|嫌疑人|受害人|电话|手机|联系方式|身份证|证件|住址|地址|地点|位置|内容|案情|"
@@ -386,11 +385,6 @@ def is_sensitive(header: str) -> bool:
         rest = _NAME.sub("", key)
         return bool(_PERSON.search(rest)) or not _NOT_PERSON.search(rest)
     return False
-
-
-def is_total(name: object) -> bool:
-    """True when a row or column name is a total (合计, 总计, 小计, 累计, total)."""
-    return header_key(name) in TOTAL_NAMES
 
 
 def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str, str]:

@@ -1,0 +1,69 @@
+"""Vocabulary of the rows and columns of a sheet that are not incidents: totals, comparisons, breakdowns.
+
+Desk sheets spell their totals many ways (合计, 总数, 全市合计, 总计, 共计, Total, All, Sum), name whole-city
+rows after the area (全市, 全区, 全县, Citywide), add comparison columns (去年同期, 同比, 环比, 增减, 占比,
+``…（%）``, Last year, Change, YoY) and "of which" breakdowns (其中盗窃, of which burglary). Counted as
+categories, each of them adds incidents that are already counted or are not incidents at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stats_lib.ingest.headers import header_key
+
+__all__ = ["TOTAL_NAMES", "AREA_TOTALS", "is_total", "is_subtotal", "is_area_total", "is_derived", "is_breakdown"]
+
+#: Row or column names (compared with :func:`header_key`) that are totals: dropped, and used as checks.
+TOTAL_NAMES = ("合计", "总计", "小计", "累计", "总数", "共计", "总和", "总量", "合计数", "总件数", "总起数", "全部",
+               "total", "totals", "sum", "grandtotal", "subtotal", "all", "overall", "alltypes", "allcategories")
+#: Names of a whole area (a row that sums the districts): 全市, 全区, 全县 …, Citywide.
+AREA_TOTALS = ("citywide", "wholecity", "countywide", "forcewide", "statewide", "allareas", "alldistricts",
+               "allprecincts", "allboroughs", "allforces", "allunits")
+_TOTAL_SUFFIX = re.compile(r"(合计|总计|小计|共计|总数)$")
+_AREA = re.compile(r"^全(市|区|县|局|省|州|旗|盟|镇|乡|所|队|辖区|分局)$")
+_TOTAL_EN = re.compile(r"^(grand|sub)?totals?(incidents|crimes|offen[cs]es|cases|calls|count|number)?$")
+_SUBTOTAL = re.compile(r"小计$|^subtotal")
+_DERIVED = re.compile(r"同期|同比|环比|增减|增幅|降幅|增长|升降|涨幅|比例|占比|百分比|比重|变化|变动|对比|去年|上年|"
+                      r"上月|上周|前年|%|％|lastyear|previousyear|prioryear|prevyear|change|yoy|percent|pct|"
+                      r"ratio|difference|variance|^diff|^rate$|^share$|^mom$|^vs")
+_BREAKDOWN = re.compile(r"^(其中|内含|含:|含：|ofwhich|ofthese|including|incl\.)")
+
+
+def is_total(name: object) -> bool:
+    """True when a row or column name is a total or a whole area.
+
+    合计, 总计, 小计, 累计, 总数, 共计, a name ending in one of them (全市合计, 分局小计), 全市, 全区, 全县 …,
+    Total, All, Sum, Subtotal, Citywide.
+    """
+    key = header_key(name)
+    if not key:
+        return False
+    return (key in TOTAL_NAMES or is_area_total(name) or bool(_TOTAL_SUFFIX.search(key))
+            or bool(_TOTAL_EN.match(key)))
+
+
+def is_area_total(name: object) -> bool:
+    """True when a district value names the whole area: 全市, 全区, 全县, 全局 …, Citywide, All districts."""
+    key = header_key(name)
+    return bool(_AREA.match(key)) or key in AREA_TOTALS
+
+
+def is_subtotal(name: object) -> bool:
+    """True when a total is a subtotal (小计, 分局小计, Subtotal): the sum of a group, not of the sheet."""
+    return bool(_SUBTOTAL.search(header_key(name)))
+
+
+def is_derived(name: object) -> bool:
+    """True when a column header names a comparison, not incidents.
+
+    去年同期, 上年同期, 同比, 环比, 增减, 增幅, 比例, 占比, 百分比, a header with % or （%）, Last year, Change,
+    YoY, Percent, Ratio.
+    """
+    text = str(name)
+    return "%" in text or "％" in text or bool(_DERIVED.search(header_key(name)))
+
+
+def is_breakdown(name: object) -> bool:
+    """True when a column header is an "of which" breakdown of another column (其中盗窃, Of which: burglary)."""
+    return bool(_BREAKDOWN.match(header_key(name)))

@@ -1,0 +1,60 @@
+"""Wide and long sheets: totals, whole-city rows, comparison and 'of which' columns are never incidents.
+
+Each input is built here; the expected counts are worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stats_lib.clean import load
+
+
+def _write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _clean(path, **schema):
+    return load(path, schema=schema or None, as_of="2024-12-31")
+
+
+def _total(c) -> int:
+    return int(c.daily["count"].sum())
+
+
+def _file(c) -> dict:
+    return c.ledger["files"][0]
+
+
+# ------------------------------------------------------------ fault 3: totals not spelled 合计
+
+
+@pytest.mark.parametrize("word", ["总数", "全市合计", "总计", "共计", "累计", "Total", "All", "Sum"])
+def test_total_column_any_spelling_is_not_counted(tmp_path, word):
+    # parts: 1+2 + 4+5 = 12; the total column (3, 9) and the total row (5, 7, 12) are not incidents
+    text = f"日期,刑事,治安,{word}\n2023-01-21,1,2,3\n2023-01-22,4,5,9\n{word},5,7,12\n"
+    c = _clean(_write(tmp_path, "t.csv", text))
+    assert _total(c) == 12
+    assert _file(c)["total_columns_dropped"] == [word]
+    assert _file(c)["total_rows_dropped"] == 1
+    assert c.ledger["total_mismatches"] == []
+
+
+def test_total_column_checked_in_english(tmp_path):
+    # Date,Theft,Assault,Total: 3+1=4 but the sheet says 5 on 2023-01-22 -> one mismatch; counts 2+2+3+1 = 8
+    text = "Date,Theft,Assault,Total\n2023-01-21,2,2,4\n2023-01-22,3,1,5\n2023-01-23,0,0,0\n"
+    c = _clean(_write(tmp_path, "en.csv", text), shape="wide")
+    assert _total(c) == 8
+    mism = c.ledger["total_mismatches"]
+    assert [(m["date"], m["expected"], m["found"], m["column"]) for m in mism] == [("2023-01-22", 5, 4, "Total")]
+
+
+def test_total_row_checked_like_heji(tmp_path):
+    # the 总数 row says 刑事 6 but 1+4 = 5 -> one mismatch on column 刑事
+    text = "日期,刑事,治安,总数\n2023-01-21,1,2,3\n2023-01-22,4,5,9\n总数,6,7,13\n"
+    c = _clean(_write(tmp_path, "r.csv", text))
+    assert _total(c) == 12
+    mism = [(m["expected"], m["found"], m["column"]) for m in c.ledger["total_mismatches"]]
+    assert (6, 5, "刑事") in mism
