@@ -58,3 +58,33 @@ def test_total_row_checked_like_heji(tmp_path):
     assert _total(c) == 12
     mism = [(m["expected"], m["found"], m["column"]) for m in c.ledger["total_mismatches"]]
     assert (6, 5, "刑事") in mism
+
+
+# ------------------------------------------------------------ fault 5: comparison columns
+
+
+def test_comparison_columns_are_ignored_zh(tmp_path):
+    # 刑事+治安: 10+5 + 8+4 = 27; 去年同期 (14, 13) and 同比 are comparisons
+    text = "日期,刑事,治安,去年同期,同比\n2023-01-21,10,5,14,7.1\n2023-01-22,8,4,13,-7.7\n"
+    c = _clean(_write(tmp_path, "cmp.csv", text))
+    assert _total(c) == 27
+    assert set(c.daily["category"]) == {"刑事", "治安"}
+    notes = " ".join(_file(c)["notes"])
+    assert "去年同期" in notes and "同比" in notes
+
+
+def test_comparison_columns_are_ignored_en(tmp_path):
+    # Theft+Assault: 3+2 + 1+4 = 10; Last year, Change, YoY, % are comparisons
+    text = ("Date,Theft,Assault,Last year,Change,YoY,%\n"
+            "2023-01-21,3,2,6,-1,-16.7,50\n2023-01-22,1,4,4,1,25,20\n")
+    c = _clean(_write(tmp_path, "cmp_en.csv", text), shape="wide")
+    assert _total(c) == 10
+    notes = " ".join(_file(c)["notes"])
+    assert all(w in notes for w in ("Last year", "Change", "YoY"))
+
+
+def test_percent_header_is_ignored(tmp_path):
+    # 占比（%） and 环比 are not categories: 6+2 = 8
+    text = "日期,刑事,治安,占比（%）,环比\n2023-01-21,6,2,75,3\n"
+    c = _clean(_write(tmp_path, "pct.csv", text))
+    assert _total(c) == 8

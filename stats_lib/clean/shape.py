@@ -34,6 +34,7 @@ from stats_lib.ingest.schema import (
     map_columns,
 )
 from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
+from stats_lib.ingest.totals import is_derived
 
 __all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "shape_files"]
 
@@ -365,11 +366,13 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
     role_cols = {cols["time"], cols.get("district"), cols.get("kind"), cols.get("address"), cols.get("id")}
     levels = {h: (table.header_levels[j] if table.header_levels else [p for p in str(h).split("/") if p])
               for j, h in enumerate(headers)}
-    totals, cats, ignored = [], [], []
+    totals, cats, ignored, derived = [], [], [], []
     for h in headers:
         if h in role_cols or is_sensitive(h):
             continue
-        if any(is_total(p) for p in levels[h]):
+        if any(is_derived(p) for p in levels[h]):
+            derived.append(h)
+        elif any(is_total(p) for p in levels[h]):
             totals.append(h)
         elif any(header_key(p) in _IGNORED_WIDE for p in levels[h]) or not levels[h]:
             ignored.append(h)
@@ -386,6 +389,8 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
         raise InputError(f"{path}: a wide table needs one column per category; none found among {show_headers(headers)}")
     if ignored:
         info["notes"].append(f"columns ignored (not counts): {', '.join(ignored)}")
+    if derived:
+        info["notes"].append(f"comparison columns ignored (not incidents): {', '.join(map(str, derived))}")
     date_raw = frame[cols["time"]]
     is_total_row = date_raw.map(is_total).astype(bool) if len(frame) else pd.Series([], dtype=bool)
     if "district" in cols:
