@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from stats_lib.clean import load
+from stats_lib.errors import InputError
 
 
 def _write(tmp_path, name, text, encoding="utf-8"):
@@ -88,3 +89,29 @@ def test_percent_header_is_ignored(tmp_path):
     text = "日期,刑事,治安,占比（%）,环比\n2023-01-21,6,2,75,3\n"
     c = _clean(_write(tmp_path, "pct.csv", text))
     assert _total(c) == 8
+
+
+# ------------------------------------------------------------ fault 6: 其中 breakdowns
+
+
+def test_of_which_columns_not_added_zh(tmp_path):
+    # 刑事+治安: 10+5 + 8+4 = 27; 其中盗窃/其中诈骗 are parts of 刑事
+    text = "日期,刑事,其中盗窃,其中诈骗,治安\n2023-01-21,10,6,3,5\n2023-01-22,8,4,2,4\n"
+    c = _clean(_write(tmp_path, "qz.csv", text))
+    assert _total(c) == 27
+    assert set(c.daily["category"]) == {"刑事", "治安"}
+    assert "其中盗窃" in " ".join(_file(c)["notes"])
+
+
+def test_of_which_columns_not_added_en(tmp_path):
+    # Crime + ASB: 7+2 + 5+1 = 15; "Of which: burglary" is part of Crime
+    text = "Date,Crime,Of which: burglary,Anti-social behaviour\n2023-01-21,7,3,2\n2023-01-22,5,2,1\n"
+    c = _clean(_write(tmp_path, "ow.csv", text), shape="wide")
+    assert _total(c) == 15
+
+
+def test_of_which_named_when_total_disagrees(tmp_path):
+    # 合计 = 刑事 + 其中盗窃 + 治安 on every row (16 = 10+1+5, 13 = 8+1+4): the sheet adds its own breakdown
+    text = "日期,刑事,其中盗窃,治安,合计\n2023-01-21,10,1,5,16\n2023-01-22,8,1,4,13\n2023-01-23,6,1,3,10\n"
+    with pytest.raises(InputError, match=r"qz2\.csv.*合计.*其中盗窃"):
+        _clean(_write(tmp_path, "qz2.csv", text))

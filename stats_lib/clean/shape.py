@@ -34,7 +34,7 @@ from stats_lib.ingest.schema import (
     map_columns,
 )
 from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
-from stats_lib.ingest.totals import is_derived
+from stats_lib.ingest.totals import is_breakdown, is_derived
 
 __all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "shape_files"]
 
@@ -366,12 +366,14 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
     role_cols = {cols["time"], cols.get("district"), cols.get("kind"), cols.get("address"), cols.get("id")}
     levels = {h: (table.header_levels[j] if table.header_levels else [p for p in str(h).split("/") if p])
               for j, h in enumerate(headers)}
-    totals, cats, ignored, derived = [], [], [], []
+    totals, cats, ignored, derived, breakdowns = [], [], [], [], []
     for h in headers:
         if h in role_cols or is_sensitive(h):
             continue
         if any(is_derived(p) for p in levels[h]):
             derived.append(h)
+        elif any(is_breakdown(p) for p in levels[h]):
+            breakdowns.append(h)
         elif any(is_total(p) for p in levels[h]):
             totals.append(h)
         elif any(header_key(p) in _IGNORED_WIDE for p in levels[h]) or not levels[h]:
@@ -391,6 +393,9 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
         info["notes"].append(f"columns ignored (not counts): {', '.join(ignored)}")
     if derived:
         info["notes"].append(f"comparison columns ignored (not incidents): {', '.join(map(str, derived))}")
+    if breakdowns:
+        info["notes"].append(f"'of which' (其中) columns not added (part of another column): "
+                             f"{', '.join(map(str, breakdowns))}")
     date_raw = frame[cols["time"]]
     is_total_row = date_raw.map(is_total).astype(bool) if len(frame) else pd.Series([], dtype=bool)
     if "district" in cols:
@@ -440,12 +445,12 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
         raw["district"] = pd.Series(dist_rep)
     info["rows_read"] = len(rows)
     info["district_unmatched"] = 0
-    mismatches = _total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path)
+    mismatches = _total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path, breakdowns)
     return FilePart(rows=rows, rejects=_rejects(path, lines, reason, raw), info=info, mismatches=mismatches)
 
 
 def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, cats: list[str], totals: list[str],
-                  label: dict, ts: pd.Series, lines: np.ndarray, path: str) -> list[dict]:
+                  label: dict, ts: pd.Series, lines: np.ndarray, path: str, breakdowns: list) -> list[dict]:
     """Compare the parts of a wide table with its 合计 columns (per row) and 合计 rows (per column)."""
     out: list[dict] = []
     parts = pd.DataFrame({h: parse_counts(frame.loc[data, h]).counts for h in cats})
@@ -461,6 +466,8 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
             culprit = total_breaker(parts[complete], expected[complete])
             why = (f"column '{culprit}' is not part of it (name it in 'ignore_columns:' of the schema)" if culprit
                    else "check the category columns")
+            if breakdowns:
+                why += f"; the 'of which' (其中) columns {', '.join(map(str, breakdowns))} are not added"
             raise InputError(f"{path}: the sheet's own total '{t}' differs from the sum of the category columns "
                              f"on {int(bad.sum())} of {checked} rows: {why}")
         for i in np.flatnonzero(bad.to_numpy()):
