@@ -22,6 +22,7 @@ from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_e
 from stats_lib.clean.display import show_headers
 from stats_lib.clean.keys import count_like, key_columns, total_breaker
 from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
+from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups
 from stats_lib.errors import InputError
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
@@ -34,7 +35,7 @@ from stats_lib.ingest.schema import (
     map_columns,
 )
 from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
-from stats_lib.ingest.totals import is_breakdown, is_derived
+from stats_lib.ingest.totals import is_breakdown, is_derived, is_subtotal
 
 __all__ = ["RAW_COLUMNS", "FilePart", "detect_shape", "shape_file", "shape_files"]
 
@@ -262,15 +263,12 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     info["kind"] = kind or f"column {cols['kind']}"
     if shape == "wide":
         return _wide_part(table, cols, schema, as_of, fi, kind, info)
-    if shape == "long":  # a 合计/小计 row (by date, category or district) is a sum of other rows, not data
-        total = np.zeros(len(frame), dtype=bool)
-        for role in ("time", "category", "subcategory", "district"):
-            if role in cols:
-                codes, uniques = pd.factorize(frame[cols[role]], use_na_sentinel=True)
-                total |= np.append(np.array([is_total(u) for u in uniques], dtype=bool), False)[codes]
+    mismatches: list[dict] = []
+    if shape == "long":  # a 合计/小计/全市 row (by date, category or district) is a sum of other rows, not data
+        total, mismatches = long_totals(frame, cols, parse_counts(frame[cols["count"]]).counts, table.lines, path)
         info["total_rows_dropped"] = int(total.sum())
         if total.any():
-            info["notes"].append(f"{int(total.sum())} 合计/小计 row(s) dropped (sums of other rows, not data)")
+            info["notes"].append(f"{int(total.sum())} 合计/小计/全市 row(s) dropped (sums of other rows, not data)")
             ragged = None if table.ragged is None else table.ragged[~total]
             table = replace(table, frame=frame[~total].reset_index(drop=True), lines=table.lines[~total],
                             ragged=ragged)
@@ -313,7 +311,7 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     rows = pd.concat([rows, _flags(flag_cols, frame.index)], axis=1).reset_index(drop=True)
     info["rows_read"] = n
     info["district_unmatched"] = unmatched
-    return FilePart(rows=rows, rejects=_rejects(path, table.lines, reasons, raw), info=info, mismatches=[])
+    return FilePart(rows=rows, rejects=_rejects(path, table.lines, reasons, raw), info=info, mismatches=mismatches)
 
 
 def shape_files(files: list[Path], schema: Schema, as_of: dt.date) -> list[FilePart]:
@@ -398,8 +396,10 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
                              f"{', '.join(map(str, breakdowns))}")
     date_raw = frame[cols["time"]]
     is_total_row = date_raw.map(is_total).astype(bool) if len(frame) else pd.Series([], dtype=bool)
+    subtotal = np.array(date_raw.map(is_subtotal), dtype=bool)
     if "district" in cols:
-        is_total_row |= frame[cols["district"]].map(is_total).astype(bool)
+        is_total_row |= district_totals(frame[cols["district"]])
+        subtotal |= frame[cols["district"]].map(is_subtotal).astype(bool).to_numpy()
     cells = frame[cats]
     parsed_date = parse_times(date_raw, schema, as_of)
     empty_cells = (cells.apply(lambda s: s.astype(str).str.strip()) == "").all(axis=1)
@@ -445,13 +445,22 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
         raw["district"] = pd.Series(dist_rep)
     info["rows_read"] = len(rows)
     info["district_unmatched"] = 0
-    mismatches = _total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path, breakdowns)
+    row_day = parse_times(date_raw[is_total_row], schema, as_of).timestamps.dt.normalize()
+    groups = wide_row_groups(is_total_row.to_numpy(), subtotal, row_day, ts.dt.normalize(), data.to_numpy())
+    for k, group in enumerate(groups):
+        if group is not None and not group.any():
+            where = cols.get("district", cols["time"])
+            raise InputError(f"{path}: line {int(table.lines[is_total_row.to_numpy()][k])}: the total row in column "
+                             f"'{where}' has no other rows of its date to sum: drop it, or name its district")
+    mismatches = _total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path, breakdowns,
+                               groups)
     return FilePart(rows=rows, rejects=_rejects(path, lines, reason, raw), info=info, mismatches=mismatches)
 
 
 def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, cats: list[str], totals: list[str],
-                  label: dict, ts: pd.Series, lines: np.ndarray, path: str, breakdowns: list) -> list[dict]:
-    """Compare the parts of a wide table with its 合计 columns (per row) and 合计 rows (per column)."""
+                  label: dict, ts: pd.Series, lines: np.ndarray, path: str, breakdowns: list, groups: list) -> list:
+    """Compare the parts of a wide table with its 合计 columns (per row) and its total rows (per column, each
+    with the data rows it sums: ``groups``, from :func:`stats_lib.clean.totals.wide_row_groups`)."""
     out: list[dict] = []
     parts = pd.DataFrame({h: parse_counts(frame.loc[data, h]).counts for h in cats})
     complete = parts.notna().all(axis=1) & ts.notna().to_numpy()
@@ -475,12 +484,17 @@ def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, c
                         "file": path, "line": int(data_lines[i]), "column": t})
     total_lines = lines[total_rows.to_numpy()]
     for k, (_, row) in enumerate(frame[total_rows].iterrows()):  # a few 合计 rows, not data rows
+        group = groups[k]
+        if group is None:  # a 小计 whose group is not one date: dropped, not checked
+            continue
         for h in cats:
             expected = parse_counts(pd.Series([row[h]])).counts.iloc[0]
-            column = parts[h]
+            column = parts[h][group]
             if pd.isna(expected) or column.isna().any():
                 continue
             if int(column.sum()) != int(expected):
-                out.append({"date": None, "category": label[h], "expected": int(expected),
+                one = day[group].dropna().unique()
+                date = one[0] if len(one) == 1 else None
+                out.append({"date": date, "category": label[h], "expected": int(expected),
                             "found": int(column.sum()), "file": path, "line": int(total_lines[k]), "column": h})
     return out
