@@ -84,9 +84,8 @@ def long_totals(frame: pd.DataFrame, cols: dict, counts: pd.Series, lines: np.nd
         rows = np.flatnonzero(check & (pattern == np.array(pat)).all(axis=1))
         by = [r for r, f in zip(roles, pat) if not f]
         if by:
-            grouped = parts.groupby(by, sort=False)["n"]
-            stats = pd.DataFrame({"sum": grouped.sum(), "size": grouped.size(), "na": grouped.apply(
-                lambda s: s.isna().any())})
+            grouped = parts.assign(na=parts["n"].isna()).groupby(by, sort=False)
+            stats = pd.DataFrame({"sum": grouped["n"].sum(), "size": grouped.size(), "na": grouped["na"].any()})
             wanted = pd.MultiIndex.from_arrays([keys[r][rows] for r in by]) if len(by) > 1 else keys[by[0]][rows]
             found = stats.reindex(wanted)
         else:
