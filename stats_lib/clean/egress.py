@@ -4,7 +4,8 @@
 :mod:`stats_lib.ingest.privacy`: dimension values of the daily and hourly tables (a value holding a
 phone, ID number, address … becomes ``（已屏蔽）``, rows that became equal are summed), every string of
 the ledger (keys and values: file names, headers, notes, unmapped categories) and every cell of the
-rejects. It adds ``values_redacted`` to the ledger: the number of records (the sum of ``count``) whose
+rejects. A string or cell holding personal data is replaced whole (``xx张三13912345678`` becomes
+``（已屏蔽）``, never ``xx张三（已屏蔽）``). It adds ``values_redacted`` to the ledger: the number of records (the sum of ``count``) whose
 category, subcategory or district value was replaced. Both engines' results pass here, in
 :func:`stats_lib.clean.api.load`.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stats_lib.ingest.privacy import PLACEHOLDER, redact, screen_values
+from stats_lib.ingest.privacy import PLACEHOLDER, screen_value, screen_values
 from stats_lib.tables import Cleaned
 
 __all__ = ["apply_egress", "redact_tree"]
@@ -23,14 +24,14 @@ _NOT_TEXT = ("sha256",)  # hex digests: never personal, never changed
 
 
 def redact_tree(value: object, key: str = "") -> object:
-    """Return ``value`` (dict, list, str, number …) with every string, dict keys included, passed through
-    :func:`stats_lib.ingest.privacy.redact`."""
+    """Return ``value`` (dict, list, str, number …) with every string, dict keys included, that holds personal
+    data replaced whole by the placeholder (:func:`stats_lib.ingest.privacy.screen_value`)."""
     if isinstance(value, dict):
         return {redact_tree(k): (v if k in _NOT_TEXT else redact_tree(v, k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact_tree(v, key) for v in value]
     if isinstance(value, str):
-        return redact(value)
+        return screen_value(value)
     return value
 
 
@@ -61,9 +62,9 @@ def _redact_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             values = out[col].astype(str)
             codes, uniques = pd.factorize(values)
-            mapped = pd.Index([redact(u) for u in uniques])
+            mapped = pd.Index([screen_value(u) for u in uniques])
             out[col] = mapped.take(codes).to_numpy() if len(values) else values
-    out.columns = [redact(str(c)) for c in out.columns]
+    out.columns = [screen_value(c) for c in out.columns]
     return out
 
 

@@ -30,7 +30,9 @@ Sources: the layout of the resident ID number and its check digit, GB 11643-1999
 prefixes, the MIIT numbering plan (13x–19x); the Luhn check, ISO/IEC 7812-1.
 
 A dimension value that holds any of these is replaced whole by :data:`PLACEHOLDER` (:func:`screen_values`,
-counted in the ledger's ``values_redacted``); a message has each finding replaced (:func:`redact`).
+counted in the ledger's ``values_redacted``), and so is every cell of the rejects and every string of the
+ledger (:func:`stats_lib.clean.egress.apply_egress`): a cell is never shown in part. A free-text message has
+each finding (or the quoted value holding it) replaced (:func:`redact`).
 """
 
 from __future__ import annotations
@@ -168,20 +170,40 @@ def redact(text: object, placeholder: str = PLACEHOLDER) -> str:
     """Return ``text`` with every piece of personal data replaced by ``placeholder``.
 
     The one function every outgoing string passes: messages, notes, ledger entries, summaries, labels.
-    Format characters are removed and the text is NFKC-normalised when anything is found; a text without
-    findings is returned unchanged (only format characters removed).
+    A finding inside a quoted value (``'…'``, ``"…"``, ``“…”``, ``「…」``) masks the whole quoted value: a
+    message quoting a cell shows none of it. Format characters are removed and the text is NFKC-normalised
+    when anything is found; a text without findings is returned unchanged (only format characters removed).
     """
     s = _prepared(text)
-    found = find_personal(s)
+    found = [_quoted(s, f) for f in find_personal(s)]
     if not found:
         return strip_format_chars(str(text))
     out, pos = [], 0
     for f in found:
+        if f.start < pos:  # inside a quoted value masked already
+            continue
         out.append(s[pos:f.start])
         out.append(placeholder)
         pos = f.end
     out.append(s[pos:])
     return "".join(out)
+
+
+_QUOTES = {"'": "'", '"': '"', "“": "”", "‘": "’", "「": "」", "『": "』"}
+
+
+def _quoted(s: str, f: Finding) -> Finding:
+    """A finding inside a quoted value of a message (``'xx张三13912345678'``) widened to the whole value."""
+    for i in range(f.start - 1, -1, -1):
+        close = _QUOTES.get(s[i])
+        if close is not None:
+            j = s.find(close, f.end)
+            if j != -1 and "\n" not in s[i:j]:
+                return Finding(f.kind, i + 1, j)
+            break
+        if s[i] == "\n":
+            break
+    return f
 
 
 def screen_value(value: object, placeholder: str = PLACEHOLDER) -> str:
@@ -222,6 +244,7 @@ def screen_values(values: pd.Series, placeholder: str = PLACEHOLDER) -> Screened
 
 
 def shorten(value: object, limit: int = 40) -> str:
-    """A value as it may be quoted in a message: redacted, on one line, at most ``limit`` characters."""
-    text = " ".join(redact(value).split())
+    """A value as it may be quoted in a message: :data:`PLACEHOLDER` when it holds personal data (the whole
+    value, never the rest of it), else on one line, at most ``limit`` characters."""
+    text = PLACEHOLDER if find_personal(value) else " ".join(strip_format_chars(str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
