@@ -2,9 +2,10 @@
 
 :func:`apply_egress` passes every string of a :class:`stats_lib.tables.Cleaned` through
 :mod:`stats_lib.ingest.privacy`: dimension values of the daily and hourly tables (a value holding a
-phone, ID number, address … becomes ``（已屏蔽）``, rows that became equal are summed), every string of
+phone, ID number, address … or a bare personal name such as ``张三`` becomes ``（已屏蔽）``, rows that became
+equal are summed), every string of
 the ledger (keys and values: file names, headers, notes, unmapped categories) and every cell of the
-rejects. A string or cell holding personal data is replaced whole (``xx张三13912345678`` becomes
+rejects (bare personal names too). A string or cell holding personal data is replaced whole (``xx张三13912345678`` becomes
 ``（已屏蔽）``, never ``xx张三（已屏蔽）``). It adds ``values_redacted`` to the ledger: the number of records (the sum of ``count``) whose
 category, subcategory or district value was replaced. Both engines' results pass here, in
 :func:`stats_lib.clean.api.load`.
@@ -42,7 +43,7 @@ def _screen_table(frame: pd.DataFrame | None, redacted: dict) -> pd.DataFrame | 
     changed = False
     for col in _DIMENSIONS:
         if col in out.columns:
-            screened = screen_values(out[col].astype(str))
+            screened = screen_values(out[col].astype(str), names=col != "kind")
             if screened.redacted:
                 out[col] = screened.values.astype(str)
                 changed = True
@@ -62,9 +63,9 @@ def _redact_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             values = out[col].astype(str)
             codes, uniques = pd.factorize(values)
-            mapped = pd.Index([screen_value(u) for u in uniques])
+            mapped = pd.Index([screen_value(u, names=True) for u in uniques])
             out[col] = mapped.take(codes).to_numpy() if len(values) else values
-    out.columns = [screen_value(c) for c in out.columns]
+    out.columns = [screen_value(c, names=True) for c in out.columns]
     return out
 
 

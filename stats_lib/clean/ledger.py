@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from stats_lib.errors import ParameterError
-from stats_lib.ingest.privacy import shorten
+from stats_lib.ingest.privacy import PLACEHOLDER, PLACEHOLDER_EN, shorten
 from stats_lib.ingest.schema import Schema
 
 __all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary", "check_kept", "ALLOW_EMPTY_HINT",
@@ -341,7 +341,8 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
                      else f"{exact:,} exact duplicate rows kept (no id column; --dedupe exact removes them).")
     unmapped = ledger.get("unmapped_categories", {})
     if unmapped:
-        shown = sep.join(f"{k} {v:,}" for k, v in list(unmapped.items())[:8])
+        shown = sep.join(f"{PLACEHOLDER_EN if k == PLACEHOLDER and not zh else k} {v:,}"
+                         for k, v in list(unmapped.items())[:8])
         lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as Other: {shown}.")
     if ledger.get("masked_cells"):
         n = ledger["masked_cells"]

@@ -29,7 +29,7 @@ import regex
 
 from stats_lib.clean.dates import SLASH_DATE, DayOrder, day_order, period_of
 from stats_lib.errors import InputError
-from stats_lib.ingest.privacy import PLACEHOLDER, has_personal
+from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
 from stats_lib.ingest.schema import Schema
 from stats_lib.ingest.taxonomy import match_key, normalise_text
 from stats_lib.windows import today_shanghai
@@ -402,7 +402,7 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
     at most :data:`PATTERN_TIMEOUT` seconds (on the first 1,000 characters). The result is normalised
     (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``). A district
     holding personal data (a street address kept by a permissive pattern, a phone, a name after a
-    label; :func:`stats_lib.ingest.privacy.has_personal`) becomes ``（已屏蔽）``.
+    label, a bare name such as ``李四``; :func:`stats_lib.ingest.privacy.is_personal_value`) becomes ``（已屏蔽）``.
 
     Raises
     ------
@@ -435,7 +435,7 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
                                  "pattern such as '市(..区)'") from None
             text = m.group(1) if m and m.group(1) else ""
         out = re.sub(r"^(\d+)\.0+$", r"\1", normalise_text(text))
-        return PLACEHOLDER if has_personal(out) else out
+        return PLACEHOLDER if is_personal_value(out) else out
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([one(u) for u in uniques] + [""], dtype=object)

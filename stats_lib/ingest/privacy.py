@@ -44,12 +44,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from stats_lib.ingest.names import is_person_name
+
 __all__ = [
     "PLACEHOLDER",
     "PLACEHOLDER_EN",
     "Finding",
     "find_personal",
     "has_personal",
+    "is_personal_value",
     "redact",
     "screen_value",
     "screen_values",
@@ -166,6 +169,13 @@ def has_personal(text: object) -> bool:
     return bool(find_personal(text))
 
 
+def is_personal_value(value: object) -> bool:
+    """True when a dimension value (category, subcategory, district, a wide sheet's header, a rejects cell)
+    holds personal data (:func:`find_personal`) or is a bare personal name
+    (:func:`stats_lib.ingest.names.is_person_name`: ``张三``, ``欧阳娜娜``). Not for free text."""
+    return bool(find_personal(value)) or is_person_name(value)
+
+
 def redact(text: object, placeholder: str = PLACEHOLDER) -> str:
     """Return ``text`` with every piece of personal data replaced by ``placeholder``.
 
@@ -206,10 +216,11 @@ def _quoted(s: str, f: Finding) -> Finding:
     return f
 
 
-def screen_value(value: object, placeholder: str = PLACEHOLDER) -> str:
-    """Return ``placeholder`` when ``value`` holds personal data, else ``value`` as text (unchanged)."""
+def screen_value(value: object, placeholder: str = PLACEHOLDER, *, names: bool = False) -> str:
+    """Return ``placeholder`` when ``value`` holds personal data (with ``names``, also when it is a bare
+    personal name, :func:`is_personal_value`), else ``value`` as text (unchanged)."""
     text = "" if value is None else str(value)
-    return placeholder if find_personal(text) else text
+    return placeholder if (is_personal_value(text) if names else find_personal(text)) else text
 
 
 @dataclass(frozen=True)
@@ -228,15 +239,17 @@ class Screened:
     redacted: int
 
 
-def screen_values(values: pd.Series, placeholder: str = PLACEHOLDER) -> Screened:
-    """Screen a column of dimension values (category, subcategory, district, kind), by distinct value.
+def screen_values(values: pd.Series, placeholder: str = PLACEHOLDER, *, names: bool = False) -> Screened:
+    """Screen a column of dimension values (category, subcategory, district, kind), by distinct value;
+    with ``names``, bare personal names are screened too (:func:`is_personal_value`).
 
     Returns
     -------
     Screened
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    hit = np.array([bool(find_personal(u)) for u in uniques] + [False], dtype=bool)
+    test = is_personal_value if names else has_personal
+    hit = np.array([test(u) for u in uniques] + [False], dtype=bool)
     if not hit.any():
         return Screened(values, 0)
     rows = hit[codes]

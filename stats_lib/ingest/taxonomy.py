@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from stats_lib.errors import SchemaError
-from stats_lib.ingest.privacy import PLACEHOLDER, has_personal
+from stats_lib.ingest.privacy import PLACEHOLDER, has_personal, is_personal_value
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text
 
 __all__ = [
@@ -225,8 +225,9 @@ def map_categories(values: pd.Series, kind: str, schema=None, taxonomy: Taxonomy
     the same normalisation) is applied first; the result is looked up in the taxonomy for ``kind``
     (its names, English labels and synonyms). With ``taxonomy: none`` the category is the cleaned value.
     A blank value is counted under ``其他`` and listed as ``(空)``; an unknown one under ``其他`` and listed;
-    one holding personal data (:func:`stats_lib.ingest.privacy.has_personal`) under ``其他`` (``（已屏蔽）``
-    with ``taxonomy: none``) and listed as ``（已屏蔽）``, never as itself.
+    one holding personal data or a bare personal name not in the taxonomy
+    (:func:`stats_lib.ingest.privacy.is_personal_value`) under ``其他`` (``（已屏蔽）`` with ``taxonomy: none``)
+    and listed as ``（已屏蔽）``, never as itself.
 
     Parameters
     ----------
@@ -248,9 +249,10 @@ def map_categories(values: pd.Series, kind: str, schema=None, taxonomy: Taxonomy
         clean = normalise_text(raw)
         if not clean:
             return OTHER, BLANK_LABEL
-        if has_personal(clean):  # a phone or ID number in the category column: never shown, never a category
-            return (PLACEHOLDER if taxonomy.is_none else OTHER), PLACEHOLDER
         value = user.get(clean.casefold(), clean)
+        known = not taxonomy.is_none and value.casefold() in table
+        if has_personal(clean) or (not known and is_personal_value(value)):  # a phone, ID number or bare name
+            return (PLACEHOLDER if taxonomy.is_none else OTHER), PLACEHOLDER  # never shown, never a category
         if taxonomy.is_none:
             return value, None
         found = table.get(value.casefold())

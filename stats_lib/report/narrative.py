@@ -427,7 +427,7 @@ def zero_sentence(zero: pd.DataFrame, lang: str = "zh", kind: str = "警情") ->
     parts = []
     groups = zero.groupby(dim, sort=False)["district"] if dim else [("", zero["district"])]
     for g, ds in groups:
-        names = list(ds)
+        names = [category_label(d, lang) for d in ds] if lang == "en" else list(ds)  # （已屏蔽） → (redacted)
         if lang == "en":
             what = _en_subject(str(g), kind) if g else ("cases" if kind == "案件" else "incidents")
             parts.append(f"no {what} in {', '.join(names)}")

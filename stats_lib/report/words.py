@@ -409,7 +409,7 @@ def reason_label(code: str, lang: str = "zh") -> str:
 
 
 #: Fixed group labels that are not categories of the taxonomy.
-_FIXED_EN = {"其他": "Other", "其它": "Other", "无效": "Invalid calls"}
+_FIXED_EN = {"其他": "Other", "其它": "Other", "无效": "Invalid calls", "（已屏蔽）": "(redacted)"}  # privacy.PLACEHOLDER
 
 #: English names of common offences (案由) of the case data.
 OFFENCES_EN: dict[str, str] = {
@@ -437,7 +437,7 @@ def sentence_label(name: object, lang: str = "zh", *, taxonomy: str | None = Non
 def offence_label(name: object, lang: str = "zh") -> str:
     """An offence (案由) in ``lang``: :data:`OFFENCES_EN` in English, the data's name otherwise."""
     text = "" if is_missing(name) else str(name)
-    return OFFENCES_EN.get(text, text) if lang == "en" else text
+    return (_FIXED_EN.get(text) or OFFENCES_EN.get(text, text)) if lang == "en" else text
 
 
 def kind_label(kind: str, lang: str = "zh", *, plural_form: bool = True) -> str:
