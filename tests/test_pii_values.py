@@ -225,3 +225,24 @@ def test_bare_names_reach_no_output(tmp_path):
     assert any("tables.xlsx!xl/worksheets/" in k for k in texts)
     assert any("ppt/embeddings/" in k for k in texts)
     assert _hits(texts, NAMES) == []
+
+
+# --- c. a wide sheet's column headed by personal data is dropped, never a category -------------------------
+
+def test_a_wide_column_headed_by_a_name_or_phone_is_dropped(tmp_path):
+    days = range(21, 28)
+    rows = [[f"2023-01-{d}", "东城区", d % 3, d % 4, 5, 2, 1] for d in days]
+    headers = ["日期", "辖区", "刑事", "治安", "张三", 13912345678, "欧阳娜娜"]
+    src = _wide_xlsx(tmp_path / "wide.xlsx", headers, rows)
+    out_dir = tmp_path / "out"
+    rc, out, err = _main(["clean", src, "--out", out_dir, "--as-of", "2024-12-31"])
+    assert rc == 0, err
+    daily = pd.read_parquet(out_dir / "daily.parquet")
+    by_category = daily.groupby("category")["count"].sum().to_dict()
+    assert by_category == {"刑事": sum(d % 3 for d in days), "治安": sum(d % 4 for d in days)}
+    ledger = json.loads((out_dir / "ledger.json").read_text("utf-8"))
+    assert ledger["count_total"] == sum(d % 3 + d % 4 for d in days)
+    [entry] = ledger["files"]
+    assert entry["sensitive_columns_dropped"] == [PLACEHOLDER] * 3
+    assert not ledger.get("unmapped_categories")
+    assert _hits(_outputs(out_dir, out, err), ["张三", "13912345678", "13,912,345,678", "欧阳娜娜"]) == []

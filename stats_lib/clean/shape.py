@@ -2,7 +2,9 @@
 
 :func:`shape_file` maps the file's columns (:func:`stats_lib.ingest.schema.map_columns`), detects its
 shape (``records``: one row per incident; ``long``: a count per date and category; ``wide``: one count
-column per category), drops 合计/小计 rows and columns (checking wide totals against their parts), applies
+column per category), drops 合计/小计 rows and columns (checking wide totals against their parts), drops a
+wide sheet's column whose header is personal data (a name such as 张三, a phone number; listed as
+``（已屏蔽）`` under ``sensitive_columns_dropped``, never counted), applies
 the parsing rules of :mod:`stats_lib.clean.rules`, and returns a :class:`FilePart`: one canonical raw row
 per record or count cell, with its reject reason, the rejected rows and the file's ledger entry. What is
 done with the rows afterwards (de-duplication, category mapping, aggregation, the ledger counts) is the
@@ -24,6 +26,7 @@ from stats_lib.clean.keys import count_like, key_columns, total_breaker
 from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
 from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups
 from stats_lib.errors import InputError
+from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
     AUTO_COLUMNS,
@@ -367,6 +370,9 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
     totals, cats, ignored, derived, breakdowns = [], [], [], [], []
     for h in headers:
         if h in role_cols or is_sensitive(h):
+            continue
+        if is_personal_value(h) or any(is_personal_value(p) for p in levels[h]):  # 张三, 13912345678 as a header:
+            info["sensitive_columns_dropped"].append(PLACEHOLDER)             # dropped, never a category
             continue
         if any(is_derived(p) for p in levels[h]):
             derived.append(h)
