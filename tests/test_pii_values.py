@@ -246,3 +246,12 @@ def test_a_wide_column_headed_by_a_name_or_phone_is_dropped(tmp_path):
     assert entry["sensitive_columns_dropped"] == [PLACEHOLDER] * 3
     assert not ledger.get("unmapped_categories")
     assert _hits(_outputs(out_dir, out, err), ["张三", "13912345678", "13,912,345,678", "欧阳娜娜"]) == []
+
+
+def test_an_error_listing_the_headers_shows_no_name_or_phone(tmp_path):
+    src = tmp_path / "nodate.csv"
+    src.write_text("编号,张三,报警类别,13912345678\nJ1,x,治安,y\n", "utf-8")
+    rc, out, err = _main(["clean", src, "--out", tmp_path / "out", "--as-of", "2024-12-31"])
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert f"columns found: 编号, {PLACEHOLDER}, 报警类别, {PLACEHOLDER}" in err
+    assert _hits({"stdout": out, "stderr": err}, ["张三", "13912345678"]) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
 from stats_lib.ingest.schema import AUTO_COLUMNS, header_key, is_sensitive, is_total
 
 __all__ = ["show_headers"]
@@ -21,7 +22,8 @@ def _header_like(name: object) -> bool:
 
 
 def show_headers(headers: list[str], limit: int = 12) -> str:
-    """Column names for an error message: the first ``limit``, each cut to 30 characters. When no cell reads
+    """Column names for an error message: the first ``limit``, each cut to 30 characters; a header that is
+    personal data (a name such as 张三, a phone number) is shown as ``（已屏蔽）``, whole. When no cell reads
     like a header (a file without a header row), its first row is data and is not shown at all.
 
     Parameters
@@ -35,7 +37,7 @@ def show_headers(headers: list[str], limit: int = 12) -> str:
     """
     if headers and not any(_header_like(h) for h in headers):
         return f"({len(headers)} columns; the first row does not look like a header, so it is not shown)"
-    shown = [str(h)[:30] for h in headers[:limit]]
+    shown = [PLACEHOLDER if is_personal_value(h) else str(h)[:30] for h in headers[:limit]]
     more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
     return ", ".join(shown) + more if shown else "(none)"
 
