@@ -22,9 +22,9 @@ import pandas as pd
 
 from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_example
 from stats_lib.clean.display import show_headers
-from stats_lib.clean.keys import count_like, key_columns, total_breaker
+from stats_lib.clean.keys import count_like, key_columns
 from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
-from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups
+from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups, wide_total_checks
 from stats_lib.errors import InputError
 from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
 from stats_lib.ingest.readers import RawTable, read_table
@@ -458,49 +458,6 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
             where = cols.get("district", cols["time"])
             raise InputError(f"{path}: line {int(table.lines[is_total_row.to_numpy()][k])}: the total row in column "
                              f"'{where}' has no other rows of its date to sum: drop it, or name its district")
-    mismatches = _total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path, breakdowns,
+    mismatches = wide_total_checks(frame, data, is_total_row, cats, totals, label, ts, table.lines, path, breakdowns,
                                groups)
     return FilePart(rows=rows, rejects=_rejects(path, lines, reason, raw), info=info, mismatches=mismatches)
-
-
-def _total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, cats: list[str], totals: list[str],
-                  label: dict, ts: pd.Series, lines: np.ndarray, path: str, breakdowns: list, groups: list) -> list:
-    """Compare the parts of a wide table with its 合计 columns (per row) and its total rows (per column, each
-    with the data rows it sums: ``groups``, from :func:`stats_lib.clean.totals.wide_row_groups`)."""
-    out: list[dict] = []
-    parts = pd.DataFrame({h: parse_counts(frame.loc[data, h]).counts for h in cats})
-    complete = parts.notna().all(axis=1) & ts.notna().to_numpy()
-    found = parts.sum(axis=1, skipna=True)
-    day = ts.dt.strftime("%Y-%m-%d")
-    data_lines = lines[data.to_numpy()]
-    for t in totals:
-        expected = parse_counts(frame.loc[data, t]).counts
-        bad = complete & expected.notna() & (expected != found)
-        checked = int((complete & expected.notna()).sum())
-        if checked >= 2 and bad.sum() * 2 > checked:
-            culprit = total_breaker(parts[complete], expected[complete])
-            why = (f"column '{culprit}' is not part of it (name it in 'ignore_columns:' of the schema)" if culprit
-                   else "check the category columns")
-            if breakdowns:
-                why += f"; the 'of which' (其中) columns {', '.join(map(str, breakdowns))} are not added"
-            raise InputError(f"{path}: the sheet's own total '{t}' differs from the sum of the category columns "
-                             f"on {int(bad.sum())} of {checked} rows: {why}")
-        for i in np.flatnonzero(bad.to_numpy()):
-            out.append({"date": day.iloc[i], "expected": int(expected.iloc[i]), "found": int(found.iloc[i]),
-                        "file": path, "line": int(data_lines[i]), "column": t})
-    total_lines = lines[total_rows.to_numpy()]
-    for k, (_, row) in enumerate(frame[total_rows].iterrows()):  # a few 合计 rows, not data rows
-        group = groups[k]
-        if group is None:  # a 小计 whose group is not one date: dropped, not checked
-            continue
-        for h in cats:
-            expected = parse_counts(pd.Series([row[h]])).counts.iloc[0]
-            column = parts[h][group]
-            if pd.isna(expected) or column.isna().any():
-                continue
-            if int(column.sum()) != int(expected):
-                one = day[group].dropna().unique()
-                date = one[0] if len(one) == 1 else None
-                out.append({"date": date, "category": label[h], "expected": int(expected),
-                            "found": int(column.sum()), "file": path, "line": int(total_lines[k]), "column": h})
-    return out

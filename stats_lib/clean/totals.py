@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stats_lib.clean.keys import total_breaker
+from stats_lib.clean.rules import parse_counts
 from stats_lib.errors import InputError
 from stats_lib.ingest.totals import is_area_total, is_subtotal, is_total
 
-__all__ = ["district_totals", "long_totals", "wide_row_groups"]
+__all__ = ["district_totals", "long_totals", "wide_row_groups", "wide_total_checks"]
 
 
 def _flags(values: pd.Series, test) -> np.ndarray:
@@ -144,4 +146,60 @@ def wide_row_groups(total_rows: np.ndarray, subtotal: np.ndarray, row_day: pd.Se
         else:
             out.append(np.ones(len(days), dtype=bool))
         last = i
+    return out
+
+
+def wide_total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Series, cats: list[str], totals: list[str],
+                  label: dict, ts: pd.Series, lines: np.ndarray, path: str, breakdowns: list, groups: list) -> list:
+    """Compare the parts of a wide table with its 合计 columns (per row) and its total rows (per column, each
+    with the data rows it sums: ``groups``, from :func:`wide_row_groups`).
+
+    Returns
+    -------
+    list of dict
+        One mismatch each: ``date``, ``expected``, ``found``, ``file``, ``line``, ``column`` (and ``category``
+        for a total row).
+
+    Raises
+    ------
+    InputError
+        A 合计 column differs from the sum of the category columns on most rows (naming the column that
+        breaks it, and the 其中 columns).
+    """
+    out: list[dict] = []
+    parts = pd.DataFrame({h: parse_counts(frame.loc[data, h]).counts for h in cats})
+    complete = parts.notna().all(axis=1) & ts.notna().to_numpy()
+    found = parts.sum(axis=1, skipna=True)
+    day = ts.dt.strftime("%Y-%m-%d")
+    data_lines = lines[data.to_numpy()]
+    for t in totals:
+        expected = parse_counts(frame.loc[data, t]).counts
+        bad = complete & expected.notna() & (expected != found)
+        checked = int((complete & expected.notna()).sum())
+        if checked >= 2 and bad.sum() * 2 > checked:
+            culprit = total_breaker(parts[complete], expected[complete])
+            why = (f"column '{culprit}' is not part of it (name it in 'ignore_columns:' of the schema)" if culprit
+                   else "check the category columns")
+            if breakdowns:
+                why += f"; the 'of which' (其中) columns {', '.join(map(str, breakdowns))} are not added"
+            raise InputError(f"{path}: the sheet's own total '{t}' differs from the sum of the category columns "
+                             f"on {int(bad.sum())} of {checked} rows: {why}")
+        for i in np.flatnonzero(bad.to_numpy()):
+            out.append({"date": day.iloc[i], "expected": int(expected.iloc[i]), "found": int(found.iloc[i]),
+                        "file": path, "line": int(data_lines[i]), "column": t})
+    total_lines = lines[total_rows.to_numpy()]
+    for k, (_, row) in enumerate(frame[total_rows].iterrows()):  # a few 合计 rows, not data rows
+        group = groups[k]
+        if group is None:  # a 小计 whose group is not one date: dropped, not checked
+            continue
+        for h in cats:
+            expected = parse_counts(pd.Series([row[h]])).counts.iloc[0]
+            column = parts[h][group]
+            if pd.isna(expected) or column.isna().any():
+                continue
+            if int(column.sum()) != int(expected):
+                one = day[group].dropna().unique()
+                date = one[0] if len(one) == 1 else None
+                out.append({"date": date, "category": label[h], "expected": int(expected),
+                            "found": int(column.sum()), "file": path, "line": int(total_lines[k]), "column": h})
     return out
