@@ -162,10 +162,11 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
     for c in ("has_time", "off", "unmatched", "fw", "tr", "ws", "cand"):
         one[c] = one[c].astype(object).fillna(False).astype(bool)
     cands = _dedupe_candidates(one[one["cand"]], dedupe)
-    # Parquet files whose every kept time is midnight have dates, not times (as shape.shape_file decides).
+    # Files whose every kept time is midnight have dates, not times (as shape.shape_file decides; the
+    # rows it shaped were decided there).
     no_time: set[int] = set()
     for f in plans:
-        if f.fmt != "parquet":
+        if f.fmt == "rows":
             continue
         s = stats[(stats["fi"] == f.fi) & stats["has_time"].fillna(False).astype(bool)]
         c = cands[(cands["fi"] == f.fi) & cands["has_time"]]

@@ -157,7 +157,8 @@ def _time_columns(frame: pd.DataFrame, cols: dict, schema: Schema, as_of: dt.dat
     """Parse the time (and hour or time-of-day) columns of one file: timestamps, reasons, has_time.
 
     A time-of-day column fills in the time of the dates that have none, and also of dates that all
-    carry the same midnight (``08/26/2018 12:00:00 AM``, as Socrata writes every date).
+    carry the same midnight (``08/26/2018 12:00:00 AM``, as Socrata writes every date). Without one, a
+    file whose every time is midnight (typed cells, or text such as ``2023-01-21 00:00:00``) has dates.
     """
     raw = frame[cols["time"]]
     parsed = parse_times(raw, schema, as_of)
@@ -172,7 +173,9 @@ def _time_columns(frame: pd.DataFrame, cols: dict, schema: Schema, as_of: dt.dat
         add = minutes.notna() & date_only & kept
         ts = ts.where(~add, ts.dt.normalize() + pd.to_timedelta(minutes.fillna(0), unit="min"))
         has_time = (has_time & ~all_midnight) | add
-    if typed and has_time.any():  # Excel/Parquet cells cannot tell a date from midnight
+    # Excel/Parquet cells cannot tell a date from midnight; nor can text that is midnight on every row
+    # (2023-01-21 00:00:00, as date-only systems write): a file whose every time is midnight has dates
+    if (typed or "hour" not in cols) and has_time.any():
         kept = ts[has_time]
         if (kept == kept.dt.normalize()).all():
             has_time = pd.Series(False, index=ts.index)

@@ -173,8 +173,8 @@ def assemble(c: Collected, schema: Schema, as_of: dt.date, dedupe: str | None, e
     """
     w = _weighted(c, dedupe)
     hourly_agg = c.hourly.copy()
-    # Typed timestamps that are all midnight are dates (as the embedded engine: Excel/Parquet cells).
-    for fi in c.typed_files:
+    # Times that are all midnight are dates (as the embedded engine: typed cells and text alike).
+    for fi in c.spark_files:
         sel = (w["fi"] == fi) & (w["reason"] == "") & w["has_time"]
         if sel.any() and not w.loc[sel, "off"].any():
             w.loc[w["fi"] == fi, "has_time"] = False

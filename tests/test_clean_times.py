@@ -1,0 +1,45 @@
+"""Time values as exports write them: midnights that mean dates, 12-hour clocks, one-cell forms.
+
+Every expected value is worked out by hand from the input written in the test. Each CSV is read twice:
+by the DuckDB engine directly, and (with a trailing blank line, which DuckDB does not stream) shaped by
+pandas first, so a rule is checked on both paths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stats_lib.clean import load
+
+AS_OF = "2024-12-31"
+
+
+def _both(tmp_path: Path, name: str, text: str, **kw) -> list:
+    """Clean ``text`` read directly by DuckDB and shaped by pandas (a blank line at the end)."""
+    direct = tmp_path / name
+    direct.write_text(text, "utf-8")
+    shaped = tmp_path / ("blank_" + name)
+    shaped.write_text(text + "\n", "utf-8")
+    return [load([direct], as_of=AS_OF, **kw), load([shaped], as_of=AS_OF, **kw)]
+
+
+@pytest.mark.parametrize("header", ["接警单编号,报警时间,报警类别", "Incident ID,Date,Category"])
+def test_a_text_column_of_midnights_holds_dates_not_hours(tmp_path, header):
+    text = f"{header}\nA,2023-01-21 00:00:00,刑事\nB,2023-01-21 00:00:00,治安\nC,2023-01-22 00:00:00,刑事\n"
+    for b in _both(tmp_path, "mid.csv", text):
+        # by hand: 2 records on the 21st, 1 on the 22nd; no record has an hour
+        by_day = b.daily.groupby(b.daily["date"].dt.strftime("%Y-%m-%d"))["count"].sum().to_dict()
+        assert by_day == {"2023-01-21": 2, "2023-01-22": 1}
+        assert b.hourly is None or b.hourly.empty
+        assert b.ledger["hour_unknown"] == 3
+
+
+def test_one_time_of_day_keeps_the_file_timed(tmp_path):
+    # one record at 09:30: the midnights are real times, all three go to the hourly table
+    text = "接警单编号,报警时间,报警类别\nA,2023-01-21 00:00:00,刑事\nB,2023-01-21 00:00:00,治安\n" \
+           "C,2023-01-22 09:30:00,刑事\n"
+    for b in _both(tmp_path, "mixed.csv", text):
+        assert b.hourly.groupby("hour")["count"].sum().to_dict() == {0: 2, 9: 1}
+        assert b.ledger["hour_unknown"] == 0
