@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from stats_lib.clean import load
@@ -43,3 +44,28 @@ def test_one_time_of_day_keeps_the_file_timed(tmp_path):
     for b in _both(tmp_path, "mixed.csv", text):
         assert b.hourly.groupby("hour")["count"].sum().to_dict() == {0: 2, 9: 1}
         assert b.ledger["hour_unknown"] == 0
+
+
+@pytest.mark.parametrize("header,rows", [
+    ("报警日期,报警时间", ["上午12:10", "上午07:59", "下午12:30", "上午08:00"]),
+    ("Date,Time", ["12:10 AM", "07:59 AM", "12:30 PM", "08:00 AM"]),
+])
+def test_twelve_on_a_twelve_hour_clock(tmp_path, header, rows):
+    text = header + "\n" + "".join(f"2023-01-22,{r}\n" for r in rows)
+    for b in _both(tmp_path, "clock.csv", text, schema={"day_start": "08:00"}):
+        # by hand: 上午12:10 = 00:10 and 上午07:59 = 07:59 fall before the 08:00 boundary (the 21st);
+        # 下午12:30 = 12:30 and 上午08:00 = 08:00 are on the 22nd
+        by_day = b.daily.groupby(b.daily["date"].dt.strftime("%Y-%m-%d"))["count"].sum().to_dict()
+        assert by_day == {"2023-01-21": 2, "2023-01-22": 2}
+        hours = b.hourly.groupby("hour")["count"].sum().to_dict()
+        assert hours == {0: 1, 7: 1, 8: 1, 12: 1}
+        first = b.hourly[b.hourly["hour"] == 0]
+        assert first["date"].tolist() == [pd.Timestamp("2023-01-21")]
+
+
+def test_parse_clock_twelve_o_clock_markers():
+    from stats_lib.clean.dates import parse_clock
+
+    got = parse_clock(pd.Series(["上午12:10", "凌晨12:05", "中午12:00", "下午12:30", "12:10 AM", "12:10 PM"]))
+    # minutes after midnight by hand: 0*60+10, 0*60+5, 12*60, 12*60+30, 10, 12*60+10
+    assert got.tolist() == [10, 5, 720, 750, 10, 730]

@@ -91,13 +91,15 @@ _CLOCK = re.compile(
     r"(?:\s*(?:[~～\-–—至到]|to)\s*\d{1,4}(?:\s*[:时点]\s*\d{0,2}\s*分?)?)?$", re.IGNORECASE)
 _DATETIME = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]+(?P<rest>\d{1,2}:\d{1,2}.*)$")
 _PM_WORDS = ("下午", "晚上", "夜间", "PM")
+#: Markers under which 12 o'clock is midnight (上午12:10 = 00:10, 12:10 AM = 00:10); 中午12 is noon.
+_AM_WORDS = ("上午", "凌晨", "早上", "AM")
 
 
 def parse_clock(values: pd.Series) -> pd.Series:
     """Parse a time-of-day column as minutes after midnight, deciding its form from all its values.
 
     Accepted: ``11:00``, ``23:40:05``, ``8时15分``, ``8点``, ``08~10`` and ``18-20`` bands (the start),
-    ``上午8时``/``下午3时``, ``11:00 PM``, a date-time whose time part is taken (``2023-01-22 08:15``), and
+    ``上午8时``/``下午3时`` (``上午12:10`` is 00:10, ``下午12:30`` 12:30, as with AM/PM), ``11:00 PM``, a date-time whose time part is taken (``2023-01-22 08:15``), and
     whole numbers. A column of whole numbers is HHMM (``0845``, ``845``; ``15`` is 00:15) when any of
     them has three or four digits or exceeds 23, as LAPD writes ``TIME OCC``; otherwise the numbers are
     hours (``8`` is 08:00). The form is decided per column, never per cell.
@@ -130,8 +132,8 @@ def parse_clock(values: pd.Series) -> pd.Series:
         m = pd.to_numeric(ext["M"], errors="coerce").fillna(0)
         marker = ext["pre"].fillna("").str.upper() + ext["post"].fillna("").str.upper().str.replace(".", "")
         pm = marker.str.contains("|".join(_PM_WORDS), regex=True)
-        am = marker.ne("") & ~pm
-        h = np.where(pm & (h < 12), h + 12, np.where(am & (h == 12) & marker.str.contains("AM"), 0, h))
+        am = marker.str.contains("|".join(_AM_WORDS), regex=True) & ~pm
+        h = np.where(pm & (h < 12), h + 12, np.where(am & (h == 12), 0, h))
         h = pd.Series(h, index=sub.index)
         ok = h.between(0, 23) & m.between(0, 59)
         minutes[rest] = np.where(ok, h * 60 + m, np.nan)
