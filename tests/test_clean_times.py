@@ -69,3 +69,38 @@ def test_parse_clock_twelve_o_clock_markers():
     got = parse_clock(pd.Series(["上午12:10", "凌晨12:05", "中午12:00", "下午12:30", "12:10 AM", "12:10 PM"]))
     # minutes after midnight by hand: 0*60+10, 0*60+5, 12*60, 12*60+30, 10, 12*60+10
     assert got.tolist() == [10, 5, 720, 750, 10, 730]
+
+
+def _days(b) -> dict:
+    return b.daily.groupby(b.daily["date"].dt.strftime("%Y-%m-%d"))["count"].sum().to_dict()
+
+
+@pytest.mark.parametrize("header", ["接警单编号,报警时间,报警类别", "Incident ID,Date,Category"])
+def test_one_cell_twelve_hour_forms(tmp_path, header):
+    text = f"{header}\nA,2023/1/21 下午 3:15,刑事\nB,2023-01-22 上午12:10,治安\nC,2023-01-22 12:10 AM,刑事\n"
+    for b in _both(tmp_path, "ampm.csv", text):
+        assert b.ledger["rows_kept"] == 3 and not b.ledger["rejected_by_reason"]
+        # by hand: 下午3:15 = 15:15 on the 21st; 上午12:10 and 12:10 AM = 00:10 on the 22nd
+        assert _days(b) == {"2023-01-21": 1, "2023-01-22": 2}
+        assert b.hourly.groupby("hour")["count"].sum().to_dict() == {0: 2, 15: 1}
+
+
+@pytest.mark.parametrize("rows,days,hours", [
+    # 31 can only be a day: the column is day.month.yy (01.02.23 = 1 February 2023)
+    (["31.01.23 08:00", "01.02.23 09:00"], {"2023-01-31": 1, "2023-02-01": 1}, {8: 1, 9: 1}),
+    # 13 can only be the day in second place: the column is month.day.yy (02.01.23 = 1 February 2023)
+    (["01.13.23 10:00", "02.01.23 11:00"], {"2023-01-13": 1, "2023-02-01": 1}, {10: 1, 11: 1}),
+])
+def test_dotted_dates_with_a_two_digit_year(tmp_path, rows, days, hours):
+    text = "编号,报警时间,类别\n" + "".join(f"x{i},{r},刑事\n" for i, r in enumerate(rows))
+    for b in _both(tmp_path, "dotted.csv", text):
+        assert _days(b) == days
+        assert b.hourly.groupby("hour")["count"].sum().to_dict() == hours
+
+
+def test_roc_years_written_in_chinese(tmp_path):
+    text = "编号,报警日期,类别\nr1,民國112年1月21日,刑事\nr2,112年1月22日,治安\nr3,民国112年1月22日,刑事\n"
+    for b in _both(tmp_path, "roc.csv", text, schema={"calendar": "roc"}):
+        # ROC year 112 = 1911 + 112 = 2023; dates only: no hours
+        assert _days(b) == {"2023-01-21": 1, "2023-01-22": 2}
+        assert b.ledger["hour_unknown"] == 3

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DayOrder", "day_order", "SLASH_DATE", "parse_clock", "clock_examples", "period_of", "join_year",
-           "safe_example"]
+__all__ = ["DayOrder", "day_order", "SLASH_DATE", "CLOCK_WORDS", "twelve_hour", "dotted_years", "parse_clock",
+           "clock_examples", "period_of", "join_year", "safe_example"]
 
 #: A date with two one- or two-digit fields before a four-digit year: ``02/01/2015``, ``2.1.2015``,
 #: ``08/26/2018 12:00:00 AM`` (the order of the two fields is decided by :func:`day_order`).
@@ -84,15 +84,64 @@ def day_order(text: pd.Series, dayfirst: bool | None = None) -> DayOrder:
     return DayOrder(None, tuple(shown))
 
 
+#: Words written before a time of day on a 12-hour clock (上午8时, 下午 3:15), for regular expressions.
+CLOCK_WORDS = "上午|下午|晚上|凌晨|早上|中午|夜间"
 _HHMM = re.compile(r"^\d{1,4}$")
 _CLOCK = re.compile(
-    r"^(?P<pre>上午|下午|晚上|凌晨|早上|中午|夜间|AM|PM)?\s*(?P<H>\d{1,2})\s*(?:[:时点h]\s*(?P<M>\d{1,2})?\s*分?"
+    r"^(?P<pre>" + CLOCK_WORDS + r"|AM|PM)?\s*(?P<H>\d{1,2})\s*(?:[:时点h]\s*(?P<M>\d{1,2})?\s*分?"
     r"(?:\s*:?\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<post>[AaPp]\.?[Mm]\.?)?"
     r"(?:\s*(?:[~～\-–—至到]|to)\s*\d{1,4}(?:\s*[:时点]\s*\d{0,2}\s*分?)?)?$", re.IGNORECASE)
-_DATETIME = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]+(?P<rest>\d{1,2}:\d{1,2}.*)$")
+_DATETIME = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]*(?P<rest>(?:" + CLOCK_WORDS + r")?\s*\d{1,2}:\d{1,2}.*)$")
 _PM_WORDS = ("下午", "晚上", "夜间", "PM")
 #: Markers under which 12 o'clock is midnight (上午12:10 = 00:10, 12:10 AM = 00:10); 中午12 is noon.
 _AM_WORDS = ("上午", "凌晨", "早上", "AM")
+
+
+def twelve_hour(hours: np.ndarray, marker: pd.Series | pd.DataFrame) -> np.ndarray:
+    """Hours written on a 12-hour clock, on the 24-hour clock.
+
+    Parameters
+    ----------
+    hours : the hours as written (float, NaN allowed).
+    marker : the words beside each (``上午``, ``下午``, ``AM``, ``p.m.`` …; empty or NaN for none), or a
+        frame of such columns, joined.
+
+    Returns
+    -------
+    ndarray of float: ``下午3`` and ``3 PM`` are 15, ``上午12``, ``凌晨12`` and ``12 AM`` are 0, ``中午12`` and
+    ``下午12`` are 12; hours without a marker unchanged.
+    """
+    if isinstance(marker, pd.DataFrame):  # several columns of words (上午 before, AM after): joined
+        marker = marker.astype(object).fillna("").astype(str).agg("".join, axis=1)
+    m = pd.Series(marker, dtype=object).fillna("").astype(str).str.upper().str.replace(".", "", regex=False)
+    pm = m.str.contains("|".join(_PM_WORDS)).to_numpy(dtype=bool)
+    am = m.str.contains("|".join(_AM_WORDS)).to_numpy(dtype=bool) & ~pm
+    h = np.asarray(hours, dtype=float)
+    return np.where(pm & (h < 12), h + 12, np.where(am & (h == 12), 0, h))
+
+
+_DOTTED_YY = re.compile(r"^(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<y>\d{2})(?=$|[ T])")
+
+
+def dotted_years(text: pd.Series) -> pd.Series:
+    """Write the two-digit year of ``31.01.23 08:00`` (day.month.year, as European systems export) in full.
+
+    The year follows the C library's ``%y``: 69-99 are 1969-1999, 00-68 are 2000-2068. The order of the
+    two first fields is then decided per column by :func:`day_order`, as for ``31.01.2023``.
+
+    Parameters
+    ----------
+    text : normalised text values.
+
+    Returns
+    -------
+    Series of str, same index.
+    """
+    def full(m: re.Match) -> str:
+        y = int(m.group("y"))
+        return f"{m.group('a')}.{m.group('b')}.{(1900 if y >= 69 else 2000) + y}"
+
+    return text.str.replace(_DOTTED_YY, full, regex=True)
 
 
 def parse_clock(values: pd.Series) -> pd.Series:
@@ -130,11 +179,7 @@ def parse_clock(values: pd.Series) -> pd.Series:
         ext = sub.str.extract(_CLOCK)
         h = pd.to_numeric(ext["H"], errors="coerce")
         m = pd.to_numeric(ext["M"], errors="coerce").fillna(0)
-        marker = ext["pre"].fillna("").str.upper() + ext["post"].fillna("").str.upper().str.replace(".", "")
-        pm = marker.str.contains("|".join(_PM_WORDS), regex=True)
-        am = marker.str.contains("|".join(_AM_WORDS), regex=True) & ~pm
-        h = np.where(pm & (h < 12), h + 12, np.where(am & (h == 12), 0, h))
-        h = pd.Series(h, index=sub.index)
+        h = pd.Series(twelve_hour(h.to_numpy(), ext["pre"].fillna("") + ext["post"].fillna("")), index=sub.index)
         ok = h.between(0, 23) & m.between(0, 59)
         minutes[rest] = np.where(ok, h * 60 + m, np.nan)
     fraction = text.str.fullmatch(r"0?\.\d+")  # an Excel time cell read as a fraction of a day

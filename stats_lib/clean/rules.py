@@ -10,7 +10,7 @@ functions on the distinct values it gets from SQL, and the rules exist in one pl
 - :func:`parse_hours` — an hour-of-day column;
 - :func:`parse_counts` — count cells of long and wide tables (reasons ``masked_count``, ``bad_count``);
 - :func:`statistical_day` — the statistical day and clock hour of a timestamp;
-- :func:`clean_districts` — district values, or districts found in addresses by ``district_pattern``;
+- :func:`clean_districts` — district values, or districts found in addresses (from :mod:`.districts`);
 - :func:`kind_values` — a kind column read as 警情 or 案件;
 - :func:`duplicate_flags` — which rows are duplicates (first occurrence kept).
 """
@@ -19,22 +19,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-import regex
 
-from stats_lib.clean.dates import SLASH_DATE, DayOrder, day_order, period_of
-from stats_lib.errors import InputError
-from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
+from stats_lib.clean.dates import (
+    CLOCK_WORDS,
+    SLASH_DATE,
+    DayOrder,
+    day_order,
+    dotted_years,
+    period_of,
+    twelve_hour,
+)
+from stats_lib.clean.districts import PATTERN_TIMEOUT, clean_districts
 from stats_lib.ingest.schema import Schema
-from stats_lib.ingest.taxonomy import match_key, normalise_text
+from stats_lib.ingest.taxonomy import match_key
 from stats_lib.windows import today_shanghai
 
 __all__ = [
+    "PATTERN_TIMEOUT",
     "REASONS",
     "MASKED_TOKENS",
     "DATE_YEARS",
@@ -56,17 +62,20 @@ REASONS = ("missing_date", "bad_date", "implausible_date", "future_date", "maske
 MASKED_TOKENS = frozenset({"", "*", "**", "***", "****", "—", "——", "-", "--", "–", "NA", "N/A", "na", "n/a",
                            "NaN", "nan", "null", "NULL", "None", "×", "/"})
 
-_TIME = r"(?:[ T]*(?P<H>\d{1,2})[:时点](?:(?P<M>\d{1,2})分?)?(?::?(?P<S>\d{1,2})(?:\.\d+)?秒?)?)?"
+_AMPM = r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"  # 12:10 AM; _PRE: 下午 3:15 (dates.twelve_hour reads both)
+_PRE = r"(?:[ T]*(?P<pre>" + CLOCK_WORDS + r")\s*|[ T]+)"
+_TIME = (r"(?:(?:[ T]*(?P<pre>" + CLOCK_WORDS + r"))?[ T]*(?P<H>\d{1,2})[:时点](?:(?P<M>\d{1,2})分?)?"
+         r"(?::?(?P<S>\d{1,2})(?:\.\d+)?秒?)?" + _AMPM + ")?")
 _PATTERNS = {
-    "iso": re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{1,2})"
-                      r"(?::(?P<S>\d{1,2})(?:\.\d+)?)?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?$"),
+    "iso": re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:" + _PRE + r"(?P<H>\d{1,2}):(?P<M>\d{1,2})"
+                      r"(?::(?P<S>\d{1,2})(?:\.\d+)?)?" + _AMPM + r")?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?$"),
     "zh": re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]" + _TIME + "$"),
     "compact": re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:[ T]?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$"),
     "slash": SLASH_DATE,  # 02/01/2015: day or month first, decided per column (dates.day_order)
 }
 _ROC = {
     "roc_compact": re.compile(r"^(?P<y>\d{3})(?P<m>\d{2})(?P<d>\d{2})$"),
-    "roc": re.compile(r"^(?:民国)?(?P<y>\d{2,3})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})[日号]?" + _TIME + "$"),
+    "roc": re.compile(r"^(?:民[国國])?(?P<y>\d{2,3})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})[日号]?" + _TIME + "$"),
 }
 _NO_YEAR = re.compile(r"^(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]" + _TIME + "$")
 _SERIAL = re.compile(r"^(?P<serial>\d{5}(?:\.\d+)?)$")
@@ -155,12 +164,8 @@ def _parse_unique(text: pd.Series, schema: Schema, order: DayOrder) -> pd.DataFr
         for k in ("m", "d", "H", "M", "S"):
             if k in sub:
                 parts.loc[parts.index[idx], k] = sub[k].astype(float).to_numpy()
-        if "ampm" in sub:
-            pm = sub["ampm"].str.lower().str.startswith("p").fillna(False).to_numpy(dtype=bool)
-            hours = parts.loc[parts.index[idx], "H"].to_numpy()
-            hours = np.where(pm & (hours < 12), hours + 12, np.where(~pm & sub["ampm"].notna().to_numpy(dtype=bool)
-                                                                     & (hours == 12), 0, hours))
-            parts.loc[parts.index[idx], "H"] = hours
+        hours = parts.loc[parts.index[idx], "H"].to_numpy()
+        parts.loc[parts.index[idx], "H"] = twelve_hour(hours, sub.reindex(columns=["pre", "ampm"]))
         if "tz" in sub:
             tz = sub["tz"].fillna("")
             sign = np.where(tz.str.startswith("-"), -1, 1)
@@ -183,6 +188,7 @@ def _parse_unique(text: pd.Series, schema: Schema, order: DayOrder) -> pd.DataFr
             parts.loc[parts.index[idx], "y"] = float(schema.year)
             for k in ("m", "d", "H", "M", "S"):
                 parts.loc[parts.index[idx], k] = sub[k].astype(float).to_numpy()
+            parts.loc[parts.index[idx], "H"] = twelve_hour(sub["H"].astype(float), sub[["pre", "ampm"]])
             done[idx] = True
     todo = ~done
     if todo.any():
@@ -219,8 +225,9 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
 
     Accepted forms: ISO (``2023-01-22``, ``2023-01-22 08:15:00``, ``2023-01-22T08:15:00+08:00``),
     ``2023/1/22 8:15``, ``2023.1.22``, ``2023年1月22日 8时15分``, ``20230122``, ``202301220815``,
-    ``20230122081500``, US ``1/22/2023 08:15:00 PM``, Excel serial numbers (20000-80000), the schema's
-    ``date_format``; with ``calendar: roc`` also ``1040101`` and ``104/01/01`` (year + 1911); with
+    ``20230122081500``, US ``1/22/2023 08:15:00 PM``, ``2023/1/21 下午 3:15``, ``2023-01-22 12:10 AM``,
+    ``31.01.23 08:00`` (:func:`~stats_lib.clean.dates.dotted_years`), Excel serials (20000-80000), the schema's
+    ``date_format``; with ``calendar: roc`` also ``1040101``, ``104/01/01``, ``民國104年1月1日`` (+ 1911); with
     ``year:`` also ``1月21日``. Full-width digits are accepted (NFKC). A value with a UTC offset is
     converted to the schema's time zone. Datetime columns (Parquet) are taken as they are.
 
@@ -249,6 +256,8 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
         text = text.str.replace(r"\s+", " ", regex=True)
+        if not schema.date_format and schema.calendar != "roc":  # 31.01.23: year 2023
+            text = dotted_years(text)
         order = day_order(text, schema.dayfirst)
         parsed = _parse_unique(text, schema, order)
         blank = text.eq("").to_numpy()
@@ -362,84 +371,6 @@ def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> pd.Dat
     """
     shifted = timestamps - pd.Timedelta(minutes=day_start_minutes)
     return pd.DataFrame({"date": shifted.dt.normalize(), "hour": timestamps.dt.hour}, index=timestamps.index)
-
-
-#: Seconds one ``district_pattern`` match may take (a catastrophic pattern such as ``(a+)+$`` would hang).
-PATTERN_TIMEOUT = 0.25
-#: Characters of an address the pattern is matched on.
-_PATTERN_INPUT = 1000
-
-
-def _tolerant(pattern: str) -> regex.Pattern:
-    """Compile ``pattern`` so that each Chinese character also matches its Traditional/Simplified variants."""
-    from opencc import OpenCC
-
-
-    s2t = OpenCC("s2t")
-    out, in_class, escaped = [], False, False
-    for ch in pattern:
-        if escaped or ch == "\\":
-            out.append(ch)
-            escaped = not escaped and ch == "\\"
-            continue
-        if ch == "[":
-            in_class = True
-        elif ch == "]":
-            in_class = False
-        variants = "".join(dict.fromkeys(ch + normalise_text(ch) + s2t.convert(ch)))
-        if len(variants) > 1 and "\u4e00" <= ch <= "\u9fff":
-            out.append(variants if in_class else f"[{variants}]")
-        else:
-            out.append(ch)
-    return regex.compile("".join(out), flags=regex.V0)
-
-
-def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Series:
-    """Clean a district column, or extract districts from an address column with ``district_pattern``.
-
-    The pattern is matched on the NFKC text, each Chinese character of the pattern also matching its
-    Traditional and Simplified variants, so ``臺北市(..區)`` also finds ``台北市文山区``; each match may take
-    at most :data:`PATTERN_TIMEOUT` seconds (on the first 1,000 characters). The result is normalised
-    (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``). A district
-    holding personal data (a street address kept by a permissive pattern, a phone, a name after a
-    label, a bare name such as ``李四``; :func:`stats_lib.ingest.privacy.is_personal_value`) becomes ``（已屏蔽）``.
-
-    Raises
-    ------
-    InputError
-        The pattern takes longer than :data:`PATTERN_TIMEOUT` on a value (catastrophic backtracking).
-
-    Parameters
-    ----------
-    values : Series of district (or, with ``district_pattern``, address) values.
-    schema : for ``district_pattern`` (a regular expression whose first group is the district).
-
-    Returns
-    -------
-    Series of str, same index; ``''`` when blank or when the pattern does not match.
-    """
-
-    schema = schema or Schema()
-    rx = _tolerant(schema.district_pattern) if schema.district_pattern else None
-
-    def one(raw: object) -> str:
-        if raw is None or (isinstance(raw, float) and np.isnan(raw)):
-            return ""
-        text = str(raw)
-        if rx is not None:
-            try:
-                m = rx.search(unicodedata.normalize("NFKC", text)[:_PATTERN_INPUT], timeout=PATTERN_TIMEOUT)
-            except TimeoutError:
-                raise InputError(f"{schema.source}: key 'district_pattern' took more than {PATTERN_TIMEOUT} s on "
-                                 "one value (nested repeats such as (a+)+ backtrack without end); write a simpler "
-                                 "pattern such as '市(..区)'") from None
-            text = m.group(1) if m and m.group(1) else ""
-        out = re.sub(r"^(\d+)\.0+$", r"\1", normalise_text(text))
-        return PLACEHOLDER if is_personal_value(out) else out
-
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.array([one(u) for u in uniques] + [""], dtype=object)
-    return pd.Series(mapped[codes], index=values.index, dtype=object).astype(str)
 
 
 def default_as_of() -> dt.date:
