@@ -104,3 +104,21 @@ def test_roc_years_written_in_chinese(tmp_path):
         # ROC year 112 = 1911 + 112 = 2023; dates only: no hours
         assert _days(b) == {"2023-01-21": 1, "2023-01-22": 2}
         assert b.ledger["hour_unknown"] == 3
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "stats_lib.cli", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("values,roc", [(["112/01/21", "112/01/22"], True), (["1120121", "民國112年1月22日"], True),
+                                        (["2023-13-45", "无"], False)])
+def test_rejected_roc_dates_suggest_the_calendar(tmp_path, values, roc):
+    path = tmp_path / "dates.csv"
+    path.write_text("编号,报警时间,类别\n" + "".join(f"r{i},{v},刑事\n" for i, v in enumerate(values)), "utf-8")
+    run = _cli("clean", path, "--out", tmp_path / "out", "--as-of", AS_OF)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1 and "no row kept" in lines[0]
+    assert ("'calendar: roc'" in lines[0]) is roc and "'dayfirst'" in lines[0]

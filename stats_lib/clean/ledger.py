@@ -210,6 +210,8 @@ _REASON_EN = {"bad_date": "unparseable date", "missing_date": "empty date", "fut
               "implausible_date": "date before the lower bound", "bad_count": "invalid count",
               "masked_count": "masked or missing count", "ragged_row": "fields do not match the header"}
 #: The column of the rejects table each reason comes from.
+#: Dates with a Republic-of-China year (Taiwan): 112/01/21, 112.1.21, 112年1月21日, 民國112年…, 1120121.
+_ROC_LIKE = r"(?:民[国國])?\d{2,3}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?(?:[ T].*)?|\d{7}"
 _REASON_COLUMN = {"bad_date": "time", "missing_date": "time", "future_date": "time", "implausible_date": "time",
                   "bad_count": "count", "masked_count": "count", "ragged_row": "time"}
 
@@ -293,6 +295,10 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
                 f"quoting of fields that hold the delimiter or a line break {keep}")
     hint = ("the column mapping, 'date_format' or 'dayfirst' in the schema" if role == "time"
             else "the column mapping and the count columns in the schema")
+    raw = sel[role].astype(str).str.strip().drop_duplicates().head(50) if role in sel else pd.Series([], dtype=str)
+    if role == "time" and len(raw) and raw.str.fullmatch(_ROC_LIKE).mean() > 0.5:
+        hint = ("the column mapping, 'date_format', 'dayfirst' or 'calendar: roc' (Republic-of-China years, "
+                "112/01/21 = 2023-01-21) in the schema")
     return f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check {hint} {keep}"
 
 
