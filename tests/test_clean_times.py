@@ -122,3 +122,50 @@ def test_rejected_roc_dates_suggest_the_calendar(tmp_path, values, roc):
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1 and "no row kept" in lines[0]
     assert ("'calendar: roc'" in lines[0]) is roc and "'dayfirst'" in lines[0]
+
+
+def test_ids_in_scientific_notation_do_not_remove_records(tmp_path):
+    from stats_lib.clean import ledger_summary
+
+    # two records (different times, different categories) whose ids Excel wrote as one number
+    text = "接警单编号,报警时间,报警类别\n3.20100202301210E+19,2023-01-21 08:00:00,刑事\n" \
+           "3.20100202301210E+19,2023-01-21 09:00:00,治安\n"
+    xlsx_float = tmp_path / "float.xlsx"  # 20-digit ids as numbers: a double keeps about 16 digits
+    pd.DataFrame({"接警单编号": [32010020230121000001.0, 32010020230121000002.0],
+                  "报警时间": ["2023-01-21 08:00:00", "2023-01-21 09:00:00"],
+                  "报警类别": ["刑事", "治安"]}).to_excel(xlsx_float, index=False)
+    xlsx_text = tmp_path / "text.xlsx"  # the same ids pasted back as text
+    pd.DataFrame({"接警单编号": ["3.20100202301210E+19"] * 2, "报警时间": ["2023-01-21 08:00:00", "2023-01-21 09:00:00"],
+                  "报警类别": ["刑事", "治安"]}).to_excel(xlsx_text, index=False)
+    results = _both(tmp_path, "sci.csv", text) + [load([p], as_of=AS_OF) for p in (xlsx_float, xlsx_text)]
+    for b in results:
+        assert b.ledger["rows_kept"] == 2 and b.ledger["duplicates_removed"] == 0
+        assert b.hourly.groupby("hour")["count"].sum().to_dict() == {8: 1, 9: 1}
+        assert b.ledger["files"][0]["ids_unusable"] == 2
+        assert any("scientific notation" in n for n in b.ledger["files"][0]["notes"])
+        assert "科学计数法" in ledger_summary(b.ledger) and "scientific notation" in ledger_summary(b.ledger, "en")
+
+
+def test_long_ids_written_in_full_still_remove_duplicates(tmp_path):
+    # the same 20-digit id twice, written in full: a duplicate (1 removed), no note
+    text = "接警单编号,报警时间,报警类别\n32010020230121000001,2023-01-21 08:00:00,刑事\n" \
+           "32010020230121000001,2023-01-21 09:00:00,治安\n32010020230121000002,2023-01-21 10:00:00,刑事\n"
+    for b in _both(tmp_path, "full.csv", text):
+        assert b.ledger["rows_kept"] == 2 and b.ledger["duplicates_removed"] == 1  # 3 read, 1 a duplicate
+        assert "ids_unusable" not in b.ledger["files"][0]
+        assert "科学计数法" not in ledger_summary_of(b)
+
+
+def ledger_summary_of(b) -> str:
+    from stats_lib.clean import ledger_summary
+
+    return ledger_summary(b.ledger)
+
+
+def test_an_id_number_read_from_an_excel_number_is_still_personal():
+    from stats_lib.ingest.privacy import has_personal
+
+    # 110105 19491231 000 as a double: the reader writes 1.1010519491231e+17 (region 110105, born 1949-12-31)
+    assert has_personal("1.1010519491231e+17") and has_personal("110105194912310000")
+    # a 20-digit record id (e+19) and Excel's short display keep no birth date: not personal
+    assert not has_personal("3.2010020230121e+19") and not has_personal("1.10105E+17")

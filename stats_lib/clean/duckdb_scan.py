@@ -13,6 +13,7 @@ import pandas as pd
 from stats_lib.clean.dates import clock_examples
 from stats_lib.clean.duckdb_plan import ReadPlan, Unsupported
 from stats_lib.clean.rules import (
+    SCI_ID,
     clean_districts,
     kind_values,
     parse_times,
@@ -128,20 +129,23 @@ def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> M
     """
     # one scan: the distinct values (with the time values SQL did not parse) and, as a second grouping
     # set, the ids seen more than once, by their 64-bit hash (a superset: Python compares the ids themselves)
-    con.execute("""
+    con.execute(f"""
         CREATE TEMP TABLE scan1 AS
         SELECT * FROM (
           SELECT GROUPING(h) AS g, fi, kraw, cat, sub, dist, tl, h, count(*) AS n,
-                 count(*) FILTER (WHERE id = '') AS n_blank
+                 count(*) FILTER (WHERE id = '') AS n_blank,
+                 count(*) FILTER (WHERE regexp_full_match(id, '{SCI_ID}')) AS n_sci
           FROM (SELECT fi, coalesce(kraw, '\x00') AS kraw, cat, sub, dist, id,
                        CASE WHEN t_ts IS NULL AND t_txt <> '' AND f_full IS NULL AND f_day IS NULL THEN t_txt END AS tl,
                        CASE WHEN id <> '' THEN hash(id) END AS h
                 FROM src)
           GROUP BY GROUPING SETS ((fi, kraw, cat, sub, dist, tl), (h)))
         WHERE g = 1 OR (h IS NOT NULL AND n > 1)""")
-    values = con.execute("SELECT fi, kraw, cat, sub, dist, tl, n, n_blank FROM scan1 WHERE g = 1").df()
+    values = con.execute("SELECT fi, kraw, cat, sub, dist, tl, n, n_blank, n_sci FROM scan1 WHERE g = 1").df()
     if values["n"].sum() == 0:
         raise Unsupported("no data rows")
+    if values["n_sci"].sum():  # shaped, the file's ids are set aside with a note (rules.sci_ids)
+        raise Unsupported("ids in scientific notation")
     cand_ids = con.execute("SELECT h FROM scan1 WHERE g = 0").df()
     con.execute("DROP TABLE scan1")
     # rows without an id: the whole-row hashes that repeat (files with an id column are hashed only

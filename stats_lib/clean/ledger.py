@@ -345,6 +345,11 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     if exact:
         lines.append(f"完全相同的行 {exact:,} 行（无编号列，已保留；--dedupe exact 可去除）。" if zh
                      else f"{exact:,} exact duplicate rows kept (no id column; --dedupe exact removes them).")
+    sci = sum(int(f.get("ids_unusable", 0)) for f in files)
+    if sci:
+        lines.append(f"编号为科学计数法的 {sci:,} 行（如 3.2E+19，Excel 已丢失末位数字），编号无法用于去重，未按编号去重。" if zh
+                     else f"{sci:,} ids in scientific notation (such as 3.2E+19, digits lost by Excel): the ids "
+                     "cannot tell records apart, so no duplicates were removed by id.")
     unmapped = ledger.get("unmapped_categories", {})
     if unmapped:
         shown = sep.join(f"{PLACEHOLDER_EN if k == PLACEHOLDER and not zh else k} {v:,}"

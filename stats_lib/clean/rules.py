@@ -399,6 +399,29 @@ def kind_values(values: pd.Series) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index, dtype=object).astype(str)
 
 
+#: An id in scientific notation (3.20100202301210E+19): Excel's display of a long number, digits lost.
+#: The DuckDB engine counts such ids with the same expression in SQL (duckdb_scan).
+SCI_ID = r"[+-]?[0-9]+(?:\.[0-9]*)?[Ee][+-]?[0-9]+"
+
+
+def sci_ids(values: pd.Series) -> int:
+    """Count the ids written in scientific notation (``3.20100202301210E+19``, or ``3.2010020230121e+19``
+    as the Excel reader writes a number of 16 digits or more, which a double cannot hold).
+
+    Such ids lost their last digits: distinct records share one. A column holding any is not used to
+    remove duplicates (its rows are treated as rows without an id).
+
+    Parameters
+    ----------
+    values : Series of id text.
+
+    Returns
+    -------
+    int, the number of such values.
+    """
+    return int(values.astype(str).str.strip().str.fullmatch(SCI_ID).sum())
+
+
 def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | None) -> pd.DataFrame:
     """Which rows are kept, removed as duplicates, exact duplicates, and final (counted).
 

@@ -23,7 +23,14 @@ import pandas as pd
 from stats_lib.clean.dates import clock_examples, join_year, parse_clock, safe_example
 from stats_lib.clean.display import show_headers
 from stats_lib.clean.keys import count_like, key_columns
-from stats_lib.clean.rules import ParsedTimes, clean_districts, kind_values, parse_counts, parse_times
+from stats_lib.clean.rules import (
+    ParsedTimes,
+    clean_districts,
+    kind_values,
+    parse_counts,
+    parse_times,
+    sci_ids,
+)
 from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups, wide_total_checks
 from stats_lib.errors import InputError
 from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
@@ -304,15 +311,21 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     else:
         unmatched = 0
     flag_cols = [frame[cols[r]] for r in ("category", "subcategory", "district") if r in cols]
+    sci = sci_ids(frame[cols["id"]]) if "id" in cols else 0
+    if sci:  # Excel's 3.2E+19: distinct records share the id, which cannot remove duplicates
+        info["ids_unusable"] = sci
+        info["notes"].append(f"{sci} id(s) in column '{cols['id']}' in scientific notation (digits lost by Excel): "
+                             "ids not used to remove duplicates")
+    ids = frame[cols["id"]] if "id" in cols and not sci else None
     rows = pd.DataFrame({
         "fi": np.int32(fi), "line": table.lines, "shape": shape,
         "kind": kind_values(frame[cols["kind"]]) if "kind" in cols else kind,
-        "id": frame[cols["id"]].astype(str).str.strip() if "id" in cols else "",
+        "id": ids.astype(str).str.strip() if ids is not None else "",
         "ts": ts, "has_time": has_time.to_numpy(), "has_cat": "category" in cols,
         "cat": frame[cols["category"]] if "category" in cols else "",
         "sub": frame[cols["subcategory"]] if "subcategory" in cols else "",
         "dist": district, "count": count, "reason": reasons.astype(str),
-        "hash": _row_hashes(frame, frame[cols["id"]] if "id" in cols else None),
+        "hash": _row_hashes(frame, ids),
     }, index=frame.index)
     rows = pd.concat([rows, _flags(flag_cols, frame.index)], axis=1).reset_index(drop=True)
     info["rows_read"] = n

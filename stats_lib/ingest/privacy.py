@@ -15,7 +15,8 @@ kind          pattern
 ``phone``     mainland mobile ``1[3-9]x xxxx xxxx`` with optional ``+86``/``86`` and ``-``/space separators;
               landline ``0xx(x)-xxxxxxx(x)`` (area code with a leading 0, optionally in brackets)
 ``id``        18-digit resident ID (a plausible birth date; the ISO 7064 MOD 11-2 check digit is not
-              required, so a mistyped number is still caught) and the 15-digit pre-1999 form
+              required, so a mistyped number is still caught), the 15-digit pre-1999 form, and an 18-digit ID
+              as an Excel number reads (``1.10105194912310e+17``: region and birth date kept)
 ``card``      16 to 19 digits (optionally in groups of four) with an issuer prefix (UnionPay 62, Visa 4,
               Mastercard 51–55) that pass the Luhn check; other long digit runs are record numbers
 ``email``     ``name@domain.tld``
@@ -77,7 +78,8 @@ _SEP = r"[-\s.]?"
 _PATTERNS: dict[str, re.Pattern] = {
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
     "id": re.compile(_D + r"(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-                     r"|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})" + _E),
+                     r"|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+                     r"|[1-9]\.\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d*[Ee]\+?17)" + _E),
     "phone": re.compile(
         r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _E
         + r"|" + r"(?<![0-9A-Za-z])(?:(?:\+|00)86" + _SEP + r"\(?0?\d{2,3}\)?|\(0\d{2,3}\)|0\d{2,3})"

@@ -326,12 +326,8 @@ def _cell_text(v: object) -> str:
         return str(v.tolist() if isinstance(v, np.ndarray) else v)
     if v is None or v is pd.NaT or v is pd.NA:
         return ""
-    if isinstance(v, float):
-        if np.isnan(v):
-            return ""
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    if isinstance(v, (np.floating,)):
-        return _cell_text(float(v))
+    if isinstance(v, float | np.floating):
+        return "" if np.isnan(v) else str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
     if isinstance(v, pd.Timestamp | dt.datetime):
         return v.isoformat(sep=" ")
     if isinstance(v, dt.date | dt.time):
@@ -453,7 +449,9 @@ def _read_excel(path: Path, schema: Schema) -> RawTable:
         raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {str(exc)[:160]})") from None
     if raw.empty:
         raise InputError(f"{path}: sheet '{sheet}' is empty")
-    grid = pd.DataFrame({c: to_text(raw[c]) for c in raw.columns})
+    # Excel numbers are doubles: one of 16 digits or more has lost digits (a 20-digit id), written 3.2e+19
+    grid = pd.DataFrame({c: to_text(raw[c].map(lambda v: float(v) if type(v) is int and abs(v) >= 1e15 else v))
+                         for c in raw.columns})
     grid = grid.apply(lambda s: s.str.strip())
     rows = grid.iloc[:_HEADER_SCAN].to_numpy().tolist()
     frame, lines, levels, _ = _finish(path, grid, 1, schema, notes, rows, True)
