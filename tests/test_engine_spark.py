@@ -314,3 +314,14 @@ def test_fuzz_ragged_rows_same_tables(spark_session, case):
         path = Path(tmp) / "hostile.csv"
         path.write_text(text, "utf-8")
         _same_outcome(path)
+
+
+def test_ids_in_scientific_notation_are_not_used_by_either_engine(spark_session, tmp_path):
+    """Two records whose ids Excel turned into the same E-notation number (rules.sci_ids): both engines keep
+    both (no duplicate removed) and give the same tables and ledger."""
+    path = tmp_path / "sci.csv"
+    path.write_text("接警单编号,报警时间,报警类别\n3.20100202301210E+19,2023-01-21 08:00,刑事\n"
+                    "3.20100202301210E+19,2023-01-21 09:00,刑事\nA7,2023-01-22 10:00,治安\n", "utf-8")
+    a, b = _both([path])
+    _same(a, b)
+    assert b.ledger["rows_kept"] == 3 and b.ledger["duplicates_removed"] == 0

@@ -29,7 +29,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stats_lib.clean.rules import DATE_YEARS, clean_districts, kind_values, parse_times, statistical_day
+from stats_lib.clean.rules import (
+    DATE_YEARS,
+    SCI_ID,
+    clean_districts,
+    kind_values,
+    parse_times,
+    statistical_day,
+)
 from stats_lib.clean.shape import shape_file
 from stats_lib.clean.spark_assemble import ROW_COLUMNS, Collected, assemble
 from stats_lib.clean.spark_plan import Fallback, Source, digest, is_uri, plan_file, plan_table
@@ -269,6 +276,9 @@ def _spark_part(spark, srcs: list[Source], ext_ids: pd.DataFrame, schema: Schema
             .withColumn("part", F.lit("h")),
             base.groupBy("fi", "pid").agg(F.count(F.lit(1)).alias("n"), F.sum(
                 F.when(F.col("corrupt") & ~head, 1).otherwise(0)).alias("bad")).withColumn("part", F.lit("p")),
+            # ids in scientific notation (rules.sci_ids): such a file's ids cannot tell records apart
+            rows.where(F.trim(F.col("id")).rlike(f"^(?:{SCI_ID})$")).groupBy("fi")
+            .agg(F.count(F.lit(1)).alias("n")).withColumn("part", F.lit("s")),
         ]
         got = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts).toPandas()
     finally:
@@ -278,6 +288,9 @@ def _spark_part(spark, srcs: list[Source], ext_ids: pd.DataFrame, schema: Schema
     bad = {int(fi) for fi in pos.loc[pos["bad"] > 0, "fi"]}
     if bad:
         raise _Again(bad, "malformed rows (a quoted line break, or more or fewer fields than the header)")
+    sci = {int(fi) for fi in got.loc[got["part"] == "s", "fi"]}
+    if sci:
+        raise _Again(sci, "ids in scientific notation")
     one = got[got["part"] == "o"][_ONE].reset_index(drop=True)
     ny = {int(fi) for fi in one.loc[one["ny"].astype(bool), "fi"]}
     if ny:

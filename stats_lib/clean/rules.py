@@ -53,6 +53,8 @@ __all__ = [
     "clean_districts",
     "kind_values",
     "duplicate_flags",
+    "SCI_ID",
+    "sci_ids",
     "default_as_of",
 ]
 
