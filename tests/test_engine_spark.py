@@ -325,3 +325,14 @@ def test_ids_in_scientific_notation_are_not_used_by_either_engine(spark_session,
     a, b = _both([path])
     _same(a, b)
     assert b.ledger["rows_kept"] == 3 and b.ledger["duplicates_removed"] == 0
+
+
+def test_year_month_day_columns_are_shaped_by_both_engines(spark_session, tmp_path):
+    """A date in year, month and day columns is joined when the file is shaped: the plan of a record file
+    (clean/records.py, one for both engines) hands it over, as it does long and wide tables."""
+    path = tmp_path / "ymd.csv"
+    path.write_text("年,月,日,报警类别\n2023,1,21,刑事\n2023,1,21,治安\n2023,1,22,刑事\n", "utf-8")
+    schema = {"columns": {"year": "年", "month": "月", "day": "日", "category": "报警类别"}}
+    a, b = _both([path], schema=schema)
+    _same(a, b)
+    assert b.daily.groupby("date")["count"].sum().tolist() == [2, 1]

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stats_lib.clean.display import show_headers
-from stats_lib.clean.shape import FilePart, detect_shape
-from stats_lib.errors import InputError
+from stats_lib.clean.records import NotRecords, record_plan
+from stats_lib.clean.shape import FilePart
 from stats_lib.ingest.limits import check_gzip, regular_file
 from stats_lib.ingest.readers import (
     combine_headers,
@@ -27,7 +26,7 @@ from stats_lib.ingest.readers import (
     sniff_delimiter,
     unique_names,
 )
-from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
+from stats_lib.ingest.schema import Schema
 
 __all__ = ["Unsupported", "ReadPlan", "Digest", "is_text", "is_parquet", "plan_text", "plan_parquet", "digest",
            "shaped_plan"]
@@ -105,29 +104,13 @@ def _open_bytes(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def _common_plan(fi: int, path: Path, headers: list[str], schema: Schema, encoding: str | None,
-                 notes: list[str]) -> tuple[dict, str | None, dict]:
-    cols = map_columns(headers, schema, str(path))
-    if "year" in cols:  # year/month/day columns are joined into a date when the file is shaped
-        raise Unsupported(f"{path.name} has a 'year' column")
-    if "time" not in cols:
-        expected = ", ".join(AUTO_COLUMNS["time"][:8])
-        raise InputError(f"{path}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
-                         f"in the schema); columns found: {show_headers(headers)}")
-    shape = detect_shape(headers, cols, schema, [])
-    if shape != "records":
-        raise Unsupported(f"{path.name} is a {shape} table")
-    for role in ("hour", "address", "count"):
-        if role in cols:
-            raise Unsupported(f"{path.name} has a '{role}' column")
-    used = set(cols.values())
-    info = {"path": str(path), "sha256": "", "encoding": encoding, "shape": shape, "sheet": None,
-            "columns": {k: v for k, v in cols.items() if k != "date_only"}, "time_column": cols["time"],
-            "sensitive_columns_dropped": [h for h in headers if is_sensitive(h) and h not in used],
-            "notes": list(notes)}
-    kind = None if "kind" in cols else detect_kind(headers, schema)
-    info["kind"] = kind or f"column {cols['kind']}"
-    return cols, kind, info
+def _records(path: Path, headers: list[str], schema: Schema, encoding: str | None,
+             notes: list[str]) -> tuple[dict, str | None, dict]:
+    """:func:`stats_lib.clean.records.record_plan`, with a file that needs shaping as :class:`Unsupported`."""
+    try:
+        return record_plan(str(path), headers, schema, encoding, notes)
+    except NotRecords as exc:
+        raise Unsupported(f"{path.name}: {exc}") from None
 
 
 def _has_blank_line(block: bytes) -> bool:
@@ -244,7 +227,7 @@ def plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> ReadPlan:
     notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
     names, _ = combine_headers([header], len(header))
     headers = unique_names(names, notes)
-    cols, kind, info = _common_plan(fi, path, headers, schema, enc, notes)
+    cols, kind, info = _records(path, headers, schema, enc, notes)
     if gz or enc not in ("utf-8", "utf-8-sig"):
         read_path = tmp / f"input{fi}.csv"
         _transcode(path, enc, read_path)
@@ -285,7 +268,7 @@ def plan_parquet(fi: int, path: Path, schema: Schema) -> ReadPlan:
     headers = [str(n) for n in arrow_schema.names]
     if len(set(headers)) != len(headers):
         raise Unsupported(f"{path.name} has duplicate column names")
-    cols, kind, info = _common_plan(fi, path, headers, schema, None, [])
+    cols, kind, info = _records(path, headers, schema, None, [])
     types = {}
     for f in arrow_schema:
         t = f.type

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stats_lib.clean.shape import detect_shape, show_headers
+from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.errors import InputError
 from stats_lib.ingest.readers import (
     combine_headers,
@@ -28,7 +28,7 @@ from stats_lib.ingest.readers import (
     sniff_delimiter,
     unique_names,
 )
-from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
+from stats_lib.ingest.schema import Schema
 
 __all__ = ["Source", "Fallback", "is_uri", "plan_file", "plan_table", "digest"]
 
@@ -81,27 +81,13 @@ def is_uri(name: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", name)) and not name.lower().startswith("file:")
 
 
-def _common(fi: int, name: str, headers: list[str], schema: Schema, encoding: str | None,
-            notes: list[str]) -> tuple[dict, str | None, dict]:
-    cols = map_columns(headers, schema, name)
-    if "time" not in cols:
-        expected = ", ".join(AUTO_COLUMNS["time"][:8])
-        raise InputError(f"{name}: no date/time column found (expected one of {expected} …, or 'columns: time:' "
-                         f"in the schema); columns found: {show_headers(headers)}")
-    shape = detect_shape(headers, cols, schema, [])
-    if shape != "records":
-        raise Fallback(f"a {shape} table")
-    for role in ("hour", "address", "count"):
-        if role in cols:
-            raise Fallback(f"a '{role}' column")
-    used = set(cols.values())
-    info = {"path": name, "sha256": "", "encoding": encoding, "shape": shape, "sheet": None,
-            "columns": {k: v for k, v in cols.items() if k != "date_only"}, "time_column": cols["time"],
-            "sensitive_columns_dropped": [h for h in headers if is_sensitive(h) and h not in used],
-            "notes": list(notes)}
-    kind = None if "kind" in cols else detect_kind(headers, schema)
-    info["kind"] = kind or f"column {cols['kind']}"
-    return cols, kind, info
+def _records(name: str, headers: list[str], schema: Schema, encoding: str | None,
+             notes: list[str]) -> tuple[dict, str | None, dict]:
+    """:func:`stats_lib.clean.records.record_plan`, with a file that needs shaping as :class:`Fallback`."""
+    try:
+        return record_plan(name, headers, schema, encoding, notes)
+    except NotRecords as exc:
+        raise Fallback(str(exc)) from None
 
 
 def _head_local(path: Path) -> bytes:
@@ -137,7 +123,7 @@ def _plan_text(fi: int, name: str, head: bytes, schema: Schema) -> Source:
     notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
     names, _ = combine_headers([rows[h]], len(rows[h]))
     headers = unique_names(names, notes)
-    cols, kind, info = _common(fi, name, headers, schema, enc, notes)
+    cols, kind, info = _records(name, headers, schema, enc, notes)
     return Source(fi=fi, name=name, fmt="csv", headers=headers, cols=cols, kind=kind, info=info,
                   csv={"delim": delim, "skip": h, "width": len(rows[h]), "encoding": _JAVA[enc.lower()]})
 
@@ -178,7 +164,7 @@ def _plan_typed(fi: int, name: str, fmt: str, types: dict[str, str], schema: Sch
     headers = list(types)
     if len(set(headers)) != len(headers):
         raise Fallback("duplicate column names")
-    cols, kind, info = _common(fi, name, headers, schema, None, [])
+    cols, kind, info = _records(name, headers, schema, None, [])
     for role, col in cols.items():
         if role == "date_only":
             continue
