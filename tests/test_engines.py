@@ -283,3 +283,35 @@ def test_the_engine_on_dates_without_times_and_on_errors(tmp_path):
 def test_an_unknown_engine_is_a_parameter_error(tmp_path):
     with pytest.raises(ParameterError, match="engine: expected duckdb or spark, got 'pandas'"):
         load([_write_csv(tmp_path / "mess.csv")], as_of=AS_OF, engine="pandas")
+
+
+def test_blank_rows_and_rows_empty_in_every_column_read(tmp_path):
+    """A row of empty cells is left out; a row empty in the columns read but not in another (here only the
+    caller's name) is a data row without a date. DuckDB first looks only at the columns it reads and, for
+    such a file, loads it again looking at every column: the result must equal the shaped path's and the
+    counts worked out by hand."""
+    text = ("接警单编号,报警时间,报警类别,管辖单位,报警人\n"
+            "B1,2023-01-22 08:15:00,纠纷,东城区,张三\n"      # line 2
+            ",,,,\n"                                          # line 3: blank, left out
+            "B2,2023-01-22 09:15:00,求助,西城区,李四\n"      # line 4
+            ",,,,王五\n"                                      # line 5: no date (only a name)
+            "B3,2023-01-23 10:00:00,纠纷,东城区,赵六\n")     # line 6
+    direct = load([_write_text(tmp_path / "rows.csv", text)], as_of=AS_OF)
+    shaped = load([_write_text(tmp_path / "shaped.csv", text + "\n")], as_of=AS_OF)
+    led = direct.ledger
+    assert (led["rows_read"], led["rows_kept"], led["rows_rejected"]) == (4, 3, 1)
+    assert led["rejected_by_reason"] == {"missing_date": 1}
+    assert direct.rejects["line"].astype(int).tolist() == [5]
+    assert "王五" not in direct.rejects.to_string()
+    assert int(direct.daily["count"].sum()) == 3
+    rejects = direct.rejects.assign(file=direct.rejects["file"].str.replace("rows.csv", "shaped.csv"))
+    _same_result(replace(direct, rejects=rejects), shaped)
+    # without the name, the same file has no such row: nothing is loaded twice, and the answer is the same
+    plain = load([_write_text(tmp_path / "plain.csv", text.replace(",,,,王五\n", ""))], as_of=AS_OF)
+    assert (plain.ledger["rows_read"], plain.ledger["rows_kept"]) == (3, 3)
+    pd.testing.assert_frame_equal(plain.daily, direct.daily)
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

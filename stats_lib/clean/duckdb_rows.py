@@ -68,7 +68,25 @@ def _strip_sql(expr: str) -> str:
     return f"CASE WHEN {expr} = '' OR ({ends}) THEN {expr} ELSE trim({expr}, {_lit(_PY_WHITESPACE)}) END"
 
 
-def _file_sql(f: ReadPlan, schema: Schema, with_hash: bool = True) -> str:
+def _csv_source(f: ReadPlan) -> str:
+    """SQL reading a CSV file's data rows as text columns ``c0``, ``c1`` … in file order."""
+    columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(f.csv_options["width"])) + "}"
+    return (f"read_csv({_lit(str(f.read_path))}, columns={columns}, header=true, skip={f.csv_options['skip']}, "
+            f"delim={_lit(f.csv_options['delim'])}, quote='\"', escape='\"', auto_detect=false)")
+
+
+def _all_empty(columns: list[str], negate: bool = False) -> str:
+    """SQL that is true when every one of ``columns`` (text expressions) is empty (``negate``: not all)."""
+    test = "(" + " AND ".join(f"{e} = ''" for e in columns) + ")"
+    return f"NOT {test}" if negate else test
+
+
+def _read_columns(f: ReadPlan) -> list[str]:
+    """The text expressions of the columns a CSV file's rows are read from (the mapped ones)."""
+    return [_text_expr(f, h) for h in dict.fromkeys(f.cols.values())]
+
+
+def _file_sql(f: ReadPlan, schema: Schema, with_hash: bool = True, every_column: bool = False) -> str:
     """SQL of one file: one row per data row with the canonical raw columns.
 
     Columns: ``fi``, ``line`` (as the pandas readers number it), ``kraw`` (kind column or NULL),
@@ -83,13 +101,14 @@ def _file_sql(f: ReadPlan, schema: Schema, with_hash: bool = True) -> str:
         return _text_expr(f, c[role]) if role in c else "''"
 
     if f.fmt == "csv":
-        names = [f"c{j}" for j in range(f.csv_options["width"])]
-        columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-        src = (f"read_csv({_lit(str(f.read_path))}, columns={columns}, header=true, skip={f.csv_options['skip']}, "
-               f"delim={_lit(f.csv_options['delim'])}, quote='\"', escape='\"', auto_detect=false)")
+        src = _csv_source(f)
         line = "0"  # numbered from the row's place in the table it is stored in (see _run)
-        all_cols = [f"coalesce({n}, '')" for n in names]
-        nonblank = "NOT (" + " AND ".join(f"{e} = ''" for e in all_cols) + ")"
+        all_cols = [f"coalesce(c{j}, '')" for j in range(f.csv_options["width"])]
+        # blank rows are left out; checking every column makes DuckDB build every text of the file (free
+        # text too), so without a row hash only the columns read decide, and a row empty in all of them
+        # is left undecided (NULL) for load_csv to settle from the whole row
+        nonblank = (_all_empty(all_cols, negate=True) if with_hash or every_column
+                    else f"CASE WHEN NOT {_all_empty(_read_columns(f))} THEN true END")
     else:
         src = f"read_parquet({_lit(str(f.read_path))}, file_row_number=true, binary_as_string=true)"
         line = "file_row_number + 1"
@@ -126,7 +145,8 @@ _COLUMNS = "fi, line, kraw, id, id_raw, t_txt, t_ts, t_raw, f_full, f_day, cat, 
 _READ_EXTRA = "1::BIGINT AS cnt, NULL::VARCHAR AS r0, NULL::BOOLEAN AS h0, NULL::TINYINT AS pf"
 
 
-def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed: set[int]) -> list[int]:
+def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed: set[int],
+             every_column: frozenset[int] = frozenset()) -> list[int]:
     """Parse the CSV files once, in parallel, into the table ``src_csv``; return each file's line bias.
 
     The table lives in a DuckDB database file in the temporary folder, so it is stored compressed,
@@ -143,6 +163,9 @@ def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed:
     schema : a validated schema.
     as_of : the as-of date (times after it keep their text, to be rejected in Python).
     hashed : files whose rows all get a whole-row hash.
+    every_column : files whose blank rows are found by looking at every column. For the others only the
+        columns read are looked at (building the text of every column, free text included, costs a
+        third of the load); when a file has rows empty in all of those, it is loaded again this way.
 
     Returns
     -------
@@ -165,9 +188,12 @@ def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed:
                    CASE WHEN coalesce(f_full, f_day) IS NULL OR coalesce(f_full, f_day) >= TIMESTAMP '{limit}'
                         THEN t_txt END AS t_keep,
                    f_full, f_day, cat, sub, dist, rh
-            FROM ({_file_sql(f, schema, f.fi in hashed or "id" not in f.cols)})""")
+            FROM ({_file_sql(f, schema, f.fi in hashed or "id" not in f.cols, f.fi in every_column)})""")
         bias[f.fi] = f.csv_options["skip"] + 2 - offset
         offset = con.execute("SELECT count(*) FROM src_csv").fetchone()[0]
+    undecided = {fi for (fi,) in con.execute("SELECT DISTINCT fi FROM src_csv WHERE nonblank IS NULL").fetchall()}
+    if undecided:
+        return load_csv(con, plans, schema, as_of, hashed, every_column | undecided)
     return bias
 
 
