@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from stats_lib.report import charts
+from stats_lib.report import chart_native
 from stats_lib.report.masking import hidden
 from stats_lib.report.section_types import Table
 from stats_lib.report.words import (
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
 
 __all__ = ["flagged", "TITLES", "FEST_ZH", "FEST_EN", "LUNAR_DAYS", "KIND_EN", "NIGHT_SLUGS", "is_zh", "tr", "section_title", "cell_count", "pct_text", "change_text", "sig_text", "share_text", "group_label", "comparison_frame", "comparison_data", "comparison_table", "sig_note", "lengths_differ",
-           "table_note", "ctx_date", "day_name", "close_figure", "group_rows", "total_row", "charts_module", "window_text", "bar_input", "native_data", "native_bar", "paren", "change_words", "key_day_label", "int_or_none"]
+           "table_note", "ctx_date", "day_name", "close_figure", "group_rows", "total_row", "window_text", "bar_input", "native_data", "native_bar", "paren", "change_words", "key_day_label", "int_or_none"]
 
 TITLES = {
     "overview": ("一、总体情况", "1. Overview"),
@@ -278,11 +278,6 @@ def total_row(cmp) -> pd.Series:
     return cmp.table.iloc[-1]
 
 
-def charts_module():
-
-    return charts
-
-
 def window_text(w, ctx: Context) -> str:
     """``2023年1月21日（除夕）至2月5日（元宵节）`` — the window's dates with their festival names."""
     def one(d: dt.date, year: bool, hour: int | None) -> str:
@@ -315,9 +310,8 @@ def bar_input(cmp, ctx: Context) -> pd.DataFrame:
 
 
 def native_data(kind: str, categories, series: dict, ctx: Context) -> dict:
-    """Data for an editable PowerPoint chart; masked counts become empty points (charts.native_bar/line)."""
-    c = charts_module()
-    make = c.native_bar if kind == "bar" else c.native_line
+    """Data for an editable PowerPoint chart; masked counts become empty points (chart_native.native_bar/line)."""
+    make = chart_native.native_bar if kind == "bar" else chart_native.native_line
     return make([str(x) for x in categories], series, lang=ctx.lang, mask_below=ctx.mask_below)
 
 

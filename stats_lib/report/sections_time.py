@@ -12,7 +12,6 @@ from scipy import stats
 from stats_lib.report.cells import (
     NIGHT_SLUGS,
     cell_count,
-    charts_module,
     ctx_date,
     day_name,
     flagged,
@@ -24,6 +23,9 @@ from stats_lib.report.cells import (
     sig_text,
     tr,
 )
+from stats_lib.report.chart_native import native_line
+from stats_lib.report.charts import holiday_days
+from stats_lib.report.charts_time import daily_trend, hourly_profile
 from stats_lib.report.section_types import Chart, Section, Table
 from stats_lib.report.words import fmt_count, join_names, masked
 from stats_lib.tables import coverage
@@ -88,7 +90,7 @@ def daily(ctx: Context) -> Section:
     anomalies = flagged(ctx, total_only=True)
     chart_title = tr(ctx, f"每日{ctx.kind}：本期与{ctx.baseline_name}", f"Daily {ctx.kind_en.lower()} vs {ctx.baseline_phrase}")
     labels = [ctx.baseline_name] if len(bases) == 1 else [str(w.start.year) for w in ctx.baseline.windows]
-    fig = charts_module().daily_trend(current, bases, holidays=ctx.holidays, anomalies=anomalies, title=chart_title,
+    fig = daily_trend(current, bases, holidays=ctx.holidays, anomalies=anomalies, title=chart_title,
                                 baseline_labels=labels, lang=ctx.lang, mask_below=mb, source=ctx.source_line)
     cats = [ctx_date(d.date(), ctx) for d in current.index]
     series = {tr(ctx, "本期", "Current"): [float(v) for v in current]}
@@ -113,7 +115,7 @@ def daily(ctx: Context) -> Section:
 
 
 def _daily_caption(ctx: Context, current: pd.Series, anomalies: pd.DataFrame, labels: list[str]) -> str:
-    """The daily chart's caption, said from what :func:`charts.daily_trend` draws (and only that)."""
+    """The daily chart's caption, said from what :func:`charts_time.daily_trend` draws (and only that)."""
     zh = [f"蓝色粗线为本期；灰线为{'、'.join(labels)}（按对比方式逐日对齐）"]
     en = [f"Blue: the period; grey: {', '.join(labels)}, aligned day by day"]
     if len(current) >= 7:
@@ -182,7 +184,7 @@ def hourly(ctx: Context) -> Section:
                           f"{ctx.baseline_name}同时段日均{base_mean}起。",
                           f"The busiest hour is {peak:02d}:00-{peak + 1:02d}:00 ({now_mean} a day), against "
                           f"{base_mean} a day in the same hour in {ctx.baseline_phrase}.")]
-    fig = charts_module().hourly_profile(cur, base, title=tr(ctx, "各时段日均：本期与" + ctx.baseline_name,
+    fig = hourly_profile(cur, base, title=tr(ctx, "各时段日均：本期与" + ctx.baseline_name,
                                                        f"Mean per day by hour vs {ctx.baseline_phrase}"),
                                    baseline_label=ctx.baseline_name, lang=ctx.lang, source=ctx.source_line)
     hours = [tr(ctx, f"{i}时", f"{i:02d}h") for i in range(24)]
@@ -192,7 +194,7 @@ def hourly(ctx: Context) -> Section:
     series = {tr(ctx, "本期", "Current"): [None if v * ndays["cur"] < mb else round(float(v), 2) for v in cur],
               ctx.baseline_name: [None if v * ndays["base"] < mb else round(float(v), 2) for v in base]}
     charts = [Chart("hourly", tr(ctx, "时段分布", "Time of day"), fig,
-                    charts_module().native_line(hours, series, lang=ctx.lang))]
+                    native_line(hours, series, lang=ctx.lang))]
     hdata = pd.DataFrame({tr(ctx, "时", "Hour"): list(range(24)), **series})
     hourly_table = Table("hourly-series", tr(ctx, "各时段日均", "Mean per day by hour"), hdata, workbook_only=True,
                          data=hdata, formats={c: "0.00" for c in series})
@@ -226,7 +228,7 @@ def hourly(ctx: Context) -> Section:
         else:
             sent += tr(ctx, "。", ".")
         paragraphs.append(sent)
-        nfig = charts_module().hourly_profile(now, before, midnight=True, lang=ctx.lang, mask_below=ctx.mask_below,
+        nfig = hourly_profile(now, before, midnight=True, lang=ctx.lang, mask_below=ctx.mask_below,
                                         title=tr(ctx, f"{label}夜逐小时{ctx.kind}（18时至次日6时）",
                                                  f"{label} night by hour (18:00 to 06:00)"),
                                         current_label=tr(ctx, f"{d.year}年{label}", f"{label} {d.year}"),
@@ -318,7 +320,7 @@ def key_days(ctx: Context) -> Section:
                          "pct_change": [(a / b - 1) * 100 if not pd.isna(b) and min(a, b) >= ctx.min_base else np.nan
                                         for a, b in zip(kd["current"], kd["baseline"])],
                          "significant": kd["p_adjusted"].to_numpy() < 0.05})
-    fig = charts_module().holiday_days(plot, title=tr(ctx, "重点时段：本期与去年农历同期", "Key days vs the same lunar days last year"),
+    fig = holiday_days(plot, title=tr(ctx, "重点时段：本期与去年农历同期", "Key days vs the same lunar days last year"),
                                  baseline_label=tr(ctx, "去年农历同期", "Last year"), lang=ctx.lang,
                                  mask_below=ctx.mask_below, source=ctx.source_line)
     native = native_data("bar", plot["day"], {tr(ctx, "本期", "Current"): list(plot["current"]),
