@@ -37,7 +37,7 @@ from stats_lib.report.narrative import zero_sentence
 from stats_lib.report.words import baseline_name as comparison_baseline_name
 from stats_lib.report.words import fmt_p, sentence_label
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
-from stats_lib.stats.compare import compare
+from stats_lib.stats.compare import Comparison, compare
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, Window, as_date, last_complete_day
@@ -65,14 +65,14 @@ class Context:
     kind: str
     daily: pd.DataFrame
     hourly: pd.DataFrame | None
-    ledger: dict
-    total: object
-    by_category: object
-    by_district: object
-    valid: object = None
-    cases: object = None
-    cases_total: object = None
-    focus: object = None
+    ledger: dict[str, object]
+    total: Comparison
+    by_category: Comparison
+    by_district: Comparison
+    valid: Comparison | None = None
+    cases: Comparison | None = None
+    cases_total: Comparison | None = None
+    focus: Comparison | None = None
     focus_by: str = ""
     anomalies: pd.DataFrame | None = None
     anomaly_tail: float = FALSE_FLAGS_PER_BRIEFING
@@ -87,12 +87,12 @@ class Context:
     ledger_text: str = ""
     test_text: str = ""
     compare_notes: tuple[str, ...] = ()
-    festival_days: dict = field(default_factory=dict)
+    festival_days: dict[dt.date, str] = field(default_factory=dict)
     holidays: pd.DataFrame | None = None
-    key_days: tuple = ()
-    nights: tuple = ()
+    key_days: tuple[tuple[str, dt.date, dt.date], ...] = ()
+    nights: tuple[tuple[dt.date, str, dt.date], ...] = ()
     zero_text: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, str | int | None] = field(default_factory=dict)
     taxonomy: str = "default"
     region: str = "CN"
 
@@ -180,10 +180,10 @@ def _check_names(daily: pd.DataFrame, column: str, values: tuple[str, ...], what
         raise ParameterError(f"{what}: not in the data: {', '.join(unknown)}; the data has: {listing}")
 
 
-def _festival_days(years: range) -> dict:
+def _festival_days(years: range) -> dict[dt.date, str]:
     """{date: name} of the festivals (除夕, 春节, 元宵 …) and of 初二 … 初七, over ``years``."""
 
-    out: dict = {}
+    out: dict[dt.date, str] = {}
     for y in years:
         try:
             f = festivals(y)
@@ -196,7 +196,7 @@ def _festival_days(years: range) -> dict:
     return out
 
 
-def _key_days(window: Window, cutoff: dt.date) -> tuple:
+def _key_days(window: Window, cutoff: dt.date) -> tuple[tuple[str, dt.date, dt.date], ...]:
     """(name, date, same lunar day last year) for the festival days inside the window, in date order."""
 
     rows = []
