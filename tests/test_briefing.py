@@ -208,7 +208,8 @@ def test_cases_by_offence(ctx_full):
 
 # -------------------------------------------------------------------------------------------- daily
 def test_daily_series_and_chart(ctx, daily):
-    cur, bases = sections.daily_series(ctx)
+    series = sections.daily_series(ctx)
+    cur, bases = series.current, series.baselines
     by_day = daily.groupby("date")["count"].sum()
     assert len(cur) == 16 and len(bases) == 1 and len(bases[0]) == 16
     assert cur[pd.Timestamp("2023-01-28")] == by_day[pd.Timestamp("2023-01-28")]
@@ -247,7 +248,8 @@ def test_hourly_needs_record_level_data(ctx):
 def test_hourly_profile_and_nights(ctx_full, daily):
     h = _hourly(daily)
     sec = b.hourly(ctx_full)
-    cur, base = sections.hourly_profiles(ctx_full)
+    prof = sections.hourly_profiles(ctx_full)
+    cur, base = prof.current, prof.baseline
     win = h[h["date"].between(pd.Timestamp(START), pd.Timestamp(END))]
     assert cur[5] == pytest.approx(win.loc[win["hour"] == 5, "count"].sum() / 16)
     bwin = h[h["date"].between(pd.Timestamp(B_START), pd.Timestamp(B_END))]

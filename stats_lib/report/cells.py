@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.report import chart_native
+from stats_lib.report.comparison_table import length_heads
 from stats_lib.report.masking import hidden
 from stats_lib.report.section_types import Table
 from stats_lib.report.words import (
@@ -20,7 +21,6 @@ from stats_lib.report.words import (
     date_text,
     fmt_count,
     fmt_signed,
-    length_heads,
     length_note,
     masked,
     pct_phrase,
@@ -134,7 +134,8 @@ def _with_lengths(rec: dict, r: pd.Series, ctx: Context, *, current: str, base: 
 
     ``per_day`` (the 日均 column) becomes 本期日均; a hidden count hides its daily mean too.
     """
-    d1, m1, d2, m2 = length_heads("zh" if is_zh(ctx) else "en")
+    h = length_heads("zh" if is_zh(ctx) else "en")
+    d1, m1, d2, m2 = h.current_days, h.current_mean, h.baseline_days, h.baseline_mean
     hidden_cell = "*" if as_text else None
     out: dict = {}
     for k, v in rec.items():
@@ -221,8 +222,9 @@ def comparison_data(rows: list[tuple[str, pd.Series]], ctx: Context, first: str,
                tr(ctx, "增减", "Change"): "+#,##0.#;-#,##0.#;0", pct: "+0.0%;-0.0%;0.0%",
                tr(ctx, "占比", "Share"): "0.0%"}
     if unequal:
-        d1, m1, d2, m2 = length_heads("zh" if is_zh(ctx) else "en")
-        formats.update({d1: "#,##0.#", m1: "#,##0.0", d2: "#,##0.#", m2: "#,##0.0"})
+        h = length_heads("zh" if is_zh(ctx) else "en")
+        formats.update({h.current_days: "#,##0.#", h.current_mean: "#,##0.0", h.baseline_days: "#,##0.#",
+                        h.baseline_mean: "#,##0.0"})
     return pd.DataFrame(out), formats
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,14 +34,38 @@ from stats_lib.tables import coverage
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
 
-__all__ = ["daily_series", "daily", "extreme_days", "TIED_DAYS_SHOWN", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
+__all__ = ["DailySeries", "daily_series", "daily", "extreme_days", "TIED_DAYS_SHOWN", "HourlyProfiles", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
 
 
-def daily_series(ctx: Context) -> tuple[pd.Series, list[pd.Series]]:
+@dataclass(frozen=True)
+class DailySeries:
+    """Daily totals of the main kind (:func:`daily_series`): int64 counts indexed by ``datetime64`` date.
+
+    Attributes
+    ----------
+    current : Series
+        The window's, one value a day.
+    baselines : tuple of Series
+        Each baseline window's, in the order of ``ctx.baseline.windows``.
+    """
+
+    current: pd.Series
+    baselines: tuple[pd.Series, ...]
+
+
+def daily_series(ctx: Context) -> DailySeries:
     """Daily totals of the main kind: the window's (indexed by date) and each baseline window's.
 
-    Days without records count as zero. Returns ``(current, [baseline_1, ...])``; each a Series of
-    int64 counts indexed by ``datetime64`` date over that window's days.
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context (its ``daily`` table, ``kind``, ``window`` and ``baseline``).
+
+    Returns
+    -------
+    DailySeries
+        ``current`` and ``baselines``: int64 counts (records a day; days without records count as zero)
+        indexed by ``datetime64`` date over each window's days.
     """
     d = ctx.daily[ctx.daily["kind"] == ctx.kind]
     per_day = d.groupby("date")["count"].sum()
@@ -49,7 +74,7 @@ def daily_series(ctx: Context) -> tuple[pd.Series, list[pd.Series]]:
         idx = pd.date_range(w.start, w.end, freq="D")
         return per_day.reindex(idx, fill_value=0).astype("int64").rename_axis("date")
 
-    return window_series(ctx.window), [window_series(b) for b in ctx.baseline.windows]
+    return DailySeries(window_series(ctx.window), tuple(window_series(b) for b in ctx.baseline.windows))
 
 
 #: Tied days named one by one up to this many; beyond it the first of them and how many there are.
@@ -78,7 +103,8 @@ def extreme_days(current: pd.Series, ctx: Context, which: str) -> str:
 def daily(ctx: Context) -> Section:
     """三、每日走势: daily counts vs the aligned baseline window(s), 7-day mean, holidays shaded, anomalies."""
     title = section_title(ctx, "daily")
-    current, bases = daily_series(ctx)
+    series = daily_series(ctx)
+    current, bases = series.current, series.baselines
     if int(current.sum()) == 0:
         return Section("daily", title, (tr(ctx, "统计时段内没有数据。", "There are no records in the period."),))
     mb = ctx.mask_below
@@ -132,10 +158,36 @@ def _daily_caption(ctx: Context, current: pd.Series, anomalies: pd.DataFrame, la
     return tr(ctx, "；".join(zh) + "。", "; ".join(en) + ".")
 
 
-def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series] | None:
+@dataclass(frozen=True)
+class HourlyProfiles:
+    """Mean count per day in each hour (:func:`hourly_profiles`): float Series indexed by hour 0-23.
+
+    Attributes
+    ----------
+    current : Series
+        The window's (records in that hour over the window, divided by its days).
+    baseline : Series
+        The baseline windows' together (divided by their days together).
+    """
+
+    current: pd.Series
+    baseline: pd.Series
+
+
+def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> HourlyProfiles | None:
     """Mean count per day in each hour (0-23): the window's and the baseline windows'.
 
-    Returns ``(current, baseline)``, float Series indexed 0-23, or None without an hourly table.
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context (``kind``, ``window``, ``baseline`` and, unless given, ``hourly``).
+    hourly : DataFrame, optional
+        An hourly table to use instead of ``ctx.hourly`` (columns ``date``, ``hour``, ``kind``, ``count``).
+
+    Returns
+    -------
+    HourlyProfiles or None
+        ``current`` and ``baseline`` (records per day in each hour), or None without an hourly table.
     """
     h = ctx.hourly if hourly is None else hourly
     if h is None or h.empty:
@@ -150,7 +202,7 @@ def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> tuple[p
         s = h[mask].groupby("hour")["count"].sum().reindex(range(24), fill_value=0).astype(float)
         return s / max(days, 1)
 
-    return profile([ctx.window]), profile(ctx.baseline.windows)
+    return HourlyProfiles(profile([ctx.window]), profile(ctx.baseline.windows))
 
 
 def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = None) -> pd.Series:
@@ -173,7 +225,7 @@ def hourly(ctx: Context) -> Section:
         return Section("hourly", title, (tr(ctx, "时段分布需要逐条记录数据（含报警时间）；本次输入为按日汇总数据。",
                                             "The time-of-day profile needs record-level data with times; the input "
                                             "here is daily totals."),))
-    cur, base = prof
+    cur, base = prof.current, prof.baseline
     if cur.sum() == 0:
         return Section("hourly", title, (tr(ctx, "统计时段内没有逐时数据。", "No hourly records in the period."),))
     peak = int(cur.idxmax())
