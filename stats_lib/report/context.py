@@ -259,7 +259,8 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         A named period (``春节以来``, ``since-spring-festival``) instead of ``start``/``end``; when
         given it takes precedence over ``start``/``end``.
     as_of : str, optional
-        The data cut-off (default today, Asia/Shanghai); records after it are left out.
+        The data cut-off (default the last complete day: yesterday in Asia/Shanghai); records after it
+        are left out.
     baseline : str or Baseline, optional
         ``calendar``, ``lunar``, ``weekday``, ``holiday``, ``previous`` or ``avgN`` (None: the
         calendar's default mode), or an already resolved :class:`~stats_lib.windows.Baseline`.
