@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from stats_lib.briefing.render import params_from_cli, render
-from stats_lib.calendar.baselines import baseline_windows, calendar_report, format_calendar, resolve_window
+from stats_lib.calendar.baselines import calendar_report, format_calendar, reporting_window
 from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.clean.engine import DEFAULT_ENGINE, ENGINES
 from stats_lib.errors import InputError, ParameterError, StatsLibError
@@ -24,7 +24,7 @@ from stats_lib.safe import csv_bytes
 from stats_lib.stats.compare import compare
 from stats_lib.stats.forecast import forecast
 from stats_lib.stats.forecast_backtest import backtest
-from stats_lib.windows import as_date, last_complete_day
+from stats_lib.windows import as_date
 
 __all__ = ["main"]
 
@@ -158,19 +158,15 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
-def _window_from_args(args: argparse.Namespace):
-
-    as_of = args.as_of or last_complete_day().isoformat()  # a day still running is never reported as whole
-    return resolve_window(start=args.start, end=args.end, period=args.period, year=args.year, as_of=as_of)
-
-
 def _cmd_compare(args: argparse.Namespace) -> int:
 
-    window = _window_from_args(args)
-    if args.as_of and window.end > as_date(args.as_of, what="--as-of"):
+    # without --as-of, the last complete day: a day still running is never reported as whole
+    as_of = as_date(args.as_of, what="--as-of") if args.as_of else None
+    reporting = reporting_window(args.start, args.end, args.period, args.year, baseline=args.baseline, as_of=as_of)
+    window, baseline = reporting.window, reporting.baseline
+    if args.as_of and window.end > reporting.as_of:
         raise ParameterError(f"--as-of {args.as_of}: the window ends {window.end}, after the data's cut-off; end the "
                              "window by that day or leave --as-of out")
-    baseline = baseline_windows(window, args.baseline)
     data = load_data(args.data, schema=args.schema, as_of=args.as_of)
     by = [b.strip() for b in args.by.split(",")] if args.by else None
     result = compare(data.daily, window, baseline, by=by, hourly=data.hourly, kind=args.kind,

@@ -31,6 +31,8 @@ class InputError(StatsLibError):
     """
 
     exit_code = 2
+    #: The parameter the error is about when the raiser knows it and the message may not say (``"baseline"``).
+    parameter: str = ""
 
 
 class SchemaError(InputError):

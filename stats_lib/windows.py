@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from stats_lib.errors import ParameterError
 
-__all__ = ["Window", "Baseline", "BASELINE_MODES", "as_date", "today_shanghai", "last_complete_day"]
+__all__ = ["Window", "Baseline", "ReportingWindow", "BASELINE_MODES", "as_date", "today_shanghai", "last_complete_day"]
 
 #: Baseline modes accepted everywhere a baseline is named; ``avgN`` (``avg2`` … ``avg9``) also.
 BASELINE_MODES = ("calendar", "lunar", "weekday", "holiday", "previous")
@@ -148,6 +148,33 @@ class Baseline:
     def as_dict(self) -> dict:
         """JSON-ready ``{"mode", "windows": [...], "notes": [...]}``."""
         return {"mode": self.mode, "windows": [w.as_dict() for w in self.windows], "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class ReportingWindow:
+    """The window a report covers, resolved once: the window, its baseline and the data's cut-off day.
+
+    :func:`stats_lib.calendar.reporting_window` resolves it from the parameters (dates or a named
+    period, a baseline mode, ``as_of``); the CLI, the parameter check and the briefing all use it.
+
+    Attributes
+    ----------
+    window : Window
+        The window reported on.
+    baseline : Baseline
+        The windows it is compared with.
+    as_of : datetime.date
+        The data's cut-off day: records after it are left out.
+    """
+
+    window: Window
+    baseline: Baseline
+    as_of: dt.date
+
+    @property
+    def cutoff(self) -> dt.date:
+        """The last day counted: the window's end, or ``as_of`` when that is earlier."""
+        return min(self.window.end, self.as_of)
 
 
 def today_shanghai() -> dt.date:

@@ -19,6 +19,7 @@ from scipy import stats
 
 from stats_lib import briefing as b
 from stats_lib.briefing import notebook
+from stats_lib.calendar import reporting_window
 from stats_lib.report import sections
 from stats_lib.tables import Cleaned, normalise_daily, normalise_hourly
 from stats_lib.windows import Baseline, Window
@@ -208,7 +209,8 @@ def test_cases_by_offence(ctx_full):
 
 # -------------------------------------------------------------------------------------------- daily
 def test_daily_series_and_chart(ctx, daily):
-    cur, bases = sections.daily_series(ctx)
+    series = sections.daily_series(ctx)
+    cur, bases = series.current, series.baselines
     by_day = daily.groupby("date")["count"].sum()
     assert len(cur) == 16 and len(bases) == 1 and len(bases[0]) == 16
     assert cur[pd.Timestamp("2023-01-28")] == by_day[pd.Timestamp("2023-01-28")]
@@ -247,7 +249,8 @@ def test_hourly_needs_record_level_data(ctx):
 def test_hourly_profile_and_nights(ctx_full, daily):
     h = _hourly(daily)
     sec = b.hourly(ctx_full)
-    cur, base = sections.hourly_profiles(ctx_full)
+    prof = sections.hourly_profiles(ctx_full)
+    cur, base = prof.current, prof.baseline
     win = h[h["date"].between(pd.Timestamp(START), pd.Timestamp(END))]
     assert cur[5] == pytest.approx(win.loc[win["hour"] == 5, "count"].sum() / 16)
     bwin = h[h["date"].between(pd.Timestamp(B_START), pd.Timestamp(B_END))]
@@ -297,6 +300,14 @@ def test_key_days_against_same_lunar_days(ctx, daily):
     assert sec.title == "六、重点时段"
     frame = sec.tables[0].frame
     assert list(frame["时段"])[:2] == ["除夕", "初一"] and frame.iloc[-1]["时段"] == "元宵节"
+
+
+def test_prepare_takes_a_resolved_reporting_window(ctx, daily):
+    reporting = reporting_window(START.isoformat(), END.isoformat(), baseline=LUNAR, as_of="2023-02-10")
+    got = b.prepare(Cleaned(daily=daily, hourly=None), reporting=reporting)
+    assert got.reporting is reporting and (got.window, got.baseline, got.cutoff) == (ctx.window, LUNAR, END)
+    assert (ctx.reporting.as_of, ctx.cutoff) == (END, END)
+    assert b.overview(got).text == b.overview(ctx).text and got.narrative == ctx.narrative
 
 
 # ---------------------------------------------------------------------------------------- anomalies

@@ -16,11 +16,13 @@ from stats_lib.calendar.baselines import (
     calendar_report,
     day_attributes,
     format_calendar,
+    reporting_window,
     resolve_period,
     resolve_window,
 )
 from stats_lib.cli import main
-from stats_lib.errors import ParameterError
+from stats_lib.errors import CalendarError, ParameterError
+from stats_lib.windows import Baseline, ReportingWindow, last_complete_day
 
 D = dt.date
 
@@ -233,3 +235,36 @@ def test_lunar_window_across_a_leap_month_gets_a_baseline_of_the_same_length():
     s2, e2 = LunarDate.from_solar_date(2024, 3, 20), LunarDate.from_solar_date(2024, 3, 30)
     assert plain.start == LunarDate(2023, s2.month, s2.day).to_solar_date()
     assert plain.end == LunarDate(2023, e2.month, e2.day).to_solar_date()
+
+
+# ------------------------------------------------------------------------------------------ reporting window
+
+
+def test_reporting_window_resolves_window_baseline_and_cutoff_as_the_parts_do():
+    got = reporting_window("2023-01-21", "2023-02-05", baseline="lunar", as_of="2023-01-30", lang="en")
+    window = resolve_window("2023-01-21", "2023-02-05")
+    assert got == ReportingWindow(window, baseline_windows(window, "lunar", lang="en"), D(2023, 1, 30))
+    assert got.cutoff == D(2023, 1, 30)  # as_of before the window's end
+    assert reporting_window("2023-01-21", "2023-02-05", as_of=D(2023, 3, 1)).cutoff == D(2023, 2, 5)
+    assert reporting_window(period="春节以来", as_of="2023-02-05").window == resolve_period("春节以来", as_of="2023-02-05")
+
+
+def test_reporting_window_defaults_and_a_given_baseline():
+    got = reporting_window("2023-01-21", "2023-02-05")
+    assert got.as_of == last_complete_day() and got.baseline.mode == "lunar"  # the window lies within 春运
+    given = Baseline("previous", (Window(D(2023, 1, 5), D(2023, 1, 20)),))
+    assert reporting_window("2023-01-21", "2023-02-05", baseline=given).baseline is given
+
+
+def test_reporting_window_raises_the_errors_of_its_parts():
+    with pytest.raises(ParameterError, match="^as_of: expected a date"):
+        reporting_window("2023-01-21", "2023-02-05", as_of="x")
+    with pytest.raises(ParameterError, match="before start") as exc:
+        reporting_window("2023-02-05", "2023-01-21")
+    assert exc.value.parameter == ""
+    with pytest.raises(ParameterError, match="^baseline 'yearly' is unknown") as exc:
+        reporting_window("2023-01-21", "2023-02-05", baseline="yearly")
+    assert exc.value.parameter == "baseline"
+    with pytest.raises(CalendarError, match="^year 1899") as exc:
+        reporting_window("1901-01-21", "1901-02-05", baseline="lunar", as_of="1901-03-01")
+    assert exc.value.parameter == "baseline"

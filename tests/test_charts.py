@@ -1,4 +1,4 @@
-"""Tests of stats_lib.charts: slide-sized figures, the labels a reader sees, masking, native chart data."""
+"""Tests of the charts (report.charts, charts_time, chart_native): slide-sized figures, labels, masking, native data."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from stats_lib.errors import InputError
-from stats_lib.report import charts
+from stats_lib.report import chart_base, chart_native, charts, charts_time
 
 
 def _png_size(fig) -> tuple[int, int]:
@@ -74,11 +74,11 @@ def _all_charts(current, days, category_table):
     base = pd.Series(np.arange(16) + 700, index=pd.date_range("2022-01-31", periods=16))
     hours = pd.Series(np.arange(24) * 2 + 10, index=range(24))
     return {
-        "daily": charts.daily_trend(current, [base], holidays=[("2023-01-21", "2023-01-27", "春节")]),
+        "daily": charts_time.daily_trend(current, [base], holidays=[("2023-01-21", "2023-01-27", "春节")]),
         "category": charts.category_bars(category_table),
         "district": charts.district_bars(category_table.rename(columns={"group": "group"})),
-        "hourly": charts.hourly_profile(hours, hours * 0.8),
-        "midnight": charts.hourly_profile(hours, hours * 0.8, midnight=True),
+        "hourly": charts_time.hourly_profile(hours, hours * 0.8),
+        "midnight": charts_time.hourly_profile(hours, hours * 0.8, midnight=True),
         "days": charts.holiday_days(pd.DataFrame({"day": ["除夕", "初一"], "current": [845, 611],
                                                   "baseline": [902, 640]})),
         "en": charts.category_bars(category_table, lang="en"),
@@ -100,8 +100,8 @@ def test_every_chart_is_a_1920x1080_slide_without_warnings(strict, current, days
 def test_figure_size_matches_the_collector():
     from stats_lib.briefing import collect
 
-    assert charts.SLIDE_SIZE_IN == collect.SLIDE_SIZE_IN and charts.SLIDE_DPI == collect.SLIDE_DPI
-    assert (charts.SLIDE_SIZE_IN[0] * charts.SLIDE_DPI, charts.SLIDE_SIZE_IN[1] * charts.SLIDE_DPI) == (1920, 1080)
+    assert chart_base.SLIDE_SIZE_IN == collect.SLIDE_SIZE_IN and chart_base.SLIDE_DPI == collect.SLIDE_DPI
+    assert (chart_base.SLIDE_SIZE_IN[0] * chart_base.SLIDE_DPI, chart_base.SLIDE_SIZE_IN[1] * chart_base.SLIDE_DPI) == (1920, 1080)
 
 
 def test_sizes_are_readable_at_slide_size(current, days, category_table):
@@ -119,7 +119,7 @@ def test_charts_do_not_touch_pyplot():
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    charts.hourly_profile(pd.Series(range(24), index=range(24)))
+    charts_time.hourly_profile(pd.Series(range(24), index=range(24)))
     assert plt.get_fignums() == before
 
 
@@ -170,7 +170,7 @@ def test_daily_trend_lines_holidays_and_anomalies(current, days):
     base = pd.Series(np.arange(16) + 700.0, index=pd.date_range("2022-01-31", periods=16))
     hol = pd.DataFrame({"date": days, "holiday": ["春节"] * 7 + [""] * 8 + ["元宵节"]})
     anomalies = pd.DataFrame({"date": ["2023-01-28"], "flag": ["high"]})
-    fig = charts.daily_trend(current, [base], holidays=hol, anomalies=anomalies, source="测试")
+    fig = charts_time.daily_trend(current, [base], holidays=hol, anomalies=anomalies, source="测试")
     texts = _texts(fig)
     (line,) = _by_gid(fig, "current")
     assert list(line.get_ydata()) == list(current.to_numpy())
@@ -196,13 +196,13 @@ def test_daily_trend_lines_holidays_and_anomalies(current, days):
 
 def test_daily_trend_masks_small_point_labels(days):
     cur = pd.Series([2, 8, 4, 12] * 4, index=days)
-    texts = _texts(charts.daily_trend(cur, None, mask_below=5, rolling=None))
+    texts = _texts(charts_time.daily_trend(cur, None, mask_below=5, rolling=None))
     assert "2" not in texts and "4" not in texts
     assert texts.count("8") == 4 and texts.count("12") == 4 and texts.count("*") >= 8
 
 
 def test_daily_trend_english_and_span_list(current):
-    fig = charts.daily_trend(current, holidays=[("2023-01-21", "2023-01-27", "Spring Festival")], lang="en")
+    fig = charts_time.daily_trend(current, holidays=[("2023-01-21", "2023-01-27", "Spring Festival")], lang="en")
     texts = _texts(fig)
     assert "Spring Festival" in texts and "Current period" in texts and "7-day mean" in texts
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][0] == "21 Jan"
@@ -210,7 +210,7 @@ def test_daily_trend_english_and_span_list(current):
 
 def test_daily_trend_rejects_empty():
     with pytest.raises(InputError):
-        charts.daily_trend(pd.Series([], dtype=float))
+        charts_time.daily_trend(pd.Series([], dtype=float))
 
 
 # --------------------------------------------------------------------------- districts, hours, days
@@ -228,8 +228,8 @@ def test_district_bars_order_highlight_mask_and_top():
     colours = [b.get_facecolor()[:3] for b in bars]
     from matplotlib.colors import to_rgb
 
-    assert colours[0] == pytest.approx(to_rgb(charts.OKABE_ITO["blue"]))  # significant fall
-    assert colours[1] == pytest.approx(to_rgb(charts.OKABE_ITO["vermillion"]))  # significant rise
+    assert colours[0] == pytest.approx(to_rgb(chart_base.OKABE_ITO["blue"]))  # significant fall
+    assert colours[1] == pytest.approx(to_rgb(chart_base.OKABE_ITO["vermillion"]))  # significant rise
     texts = _texts(fig)
     assert f"500（▲{(500 - 430) / 430 * 100:+.1f}%）" in texts
     assert any("另有1项未显示" in t for t in texts)
@@ -244,7 +244,7 @@ def test_district_bars_mask_hides_count_and_change():
 def test_hourly_profile_midnight_order_and_labels():
     hours = pd.Series(np.arange(24) * 10.0, index=range(24))
     base = pd.Series(np.full(24, 5.0), index=range(24))
-    fig = charts.hourly_profile(hours, base, midnight=True, baseline_label="平日同时段均值", mask_below=15)
+    fig = charts_time.hourly_profile(hours, base, midnight=True, baseline_label="平日同时段均值", mask_below=15)
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks == [f"{h}时" for h in (18, 19, 20, 21, 22, 23, 0, 1, 2, 3, 4, 5, 6)]
     (line,) = _by_gid(fig, "current-0")
@@ -260,7 +260,7 @@ def test_hourly_profile_midnight_order_and_labels():
 
 def test_hourly_profile_several_nights_full_day():
     hours = pd.Series(np.arange(24.0), index=range(24))
-    fig = charts.hourly_profile({"除夕": hours, "元宵": hours * 2}, lang="en")
+    fig = charts_time.hourly_profile({"除夕": hours, "元宵": hours * 2}, lang="en")
     assert len(_by_gid(fig, "current-0")) == 1 and len(_by_gid(fig, "current-1")) == 1
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks[0] == "00:00" and ticks[-1] == "22:00" and len(ticks) == 12
@@ -284,15 +284,15 @@ def test_holiday_days_labels():
 
 
 def test_native_bar_and_line():
-    got = charts.native_bar(["刑事", "火灾"], {"本期": [1234, 3], "去年同期": [1000.0, float("nan")]}, mask_below=5)
+    got = chart_native.native_bar(["刑事", "火灾"], {"本期": [1234, 3], "去年同期": [1000.0, float("nan")]}, mask_below=5)
     assert got == {"type": "bar", "categories": ["刑事", "火灾"],
                    "series": {"本期": [1234.0, None], "去年同期": [1000.0, None]}}
     days = pd.date_range("2023-01-31", periods=2)
-    line = charts.native_line(days, {"本期": pd.Series([5, 6])})
+    line = chart_native.native_line(days, {"本期": pd.Series([5, 6])})
     assert line == {"type": "line", "categories": ["1月31日", "2月1日"], "series": {"本期": [5.0, 6.0]}}
-    assert charts.native_line(days, {"x": [1, 2]}, lang="en")["categories"] == ["31 Jan", "1 Feb"]
+    assert chart_native.native_line(days, {"x": [1, 2]}, lang="en")["categories"] == ["31 Jan", "1 Feb"]
     with pytest.raises(InputError, match="3 values for 2 categories"):
-        charts.native_bar(["a", "b"], {"s": [1, 2, 3]})
+        chart_native.native_bar(["a", "b"], {"s": [1, 2, 3]})
 
 
 def test_footer_wraps_long_notes():

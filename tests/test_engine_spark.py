@@ -147,15 +147,15 @@ def test_blank_and_ragged_lines_are_shaped_on_the_driver(spark_session, tmp_path
     good = _frame().to_csv(index=False, lineterminator="\n")
     blank = tmp_path / "blank.csv"
     blank.write_text(good.replace("\n", "\n\n", 3), "utf-8")
-    assert digest(blank)[1] is True
+    assert digest(blank).on_driver is True
     ragged = tmp_path / "ragged.csv"
     ragged.write_text(good + "A99,2023-01-27 10:00:00,纠纷\n", "utf-8")
     quoted = tmp_path / "quoted.csv"
     quoted.write_text(good + 'A98,2023-01-27 11:00:00,"纠\n纷",,西城区,x\n', "utf-8")
-    assert digest(quoted)[1] is True and digest(ragged)[1] is False
+    assert digest(quoted).on_driver is True and digest(ragged).on_driver is False
     single = tmp_path / "single.csv"     # one column: a split quoted field would still look like two good rows
     single.write_text('报警时间\n2023-01-22 08:00\n"2023-01-22\n09:00"\n2023-01-23 10:00\n', "utf-8")
-    assert digest(single)[1] is True
+    assert digest(single).on_driver is True
     for path in (blank, ragged, quoted, single):
         _same(*_both([path], allow_empty=True))
 

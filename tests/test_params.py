@@ -9,7 +9,13 @@ import zoneinfo
 import pytest
 import yaml
 
-from stats_lib.briefing.params import PARAMETERS, load_params_file, params_from_cli, validate_params
+from stats_lib.briefing.params import (
+    PARAMETERS,
+    load_params_file,
+    params_from_cli,
+    resolve_plan,
+    validate_params,
+)
 from stats_lib.errors import ParameterError
 
 
@@ -161,3 +167,12 @@ def test_bad_params_file(tmp_path, datafile, text, word):
 def test_missing_params_file(tmp_path):
     with pytest.raises(ParameterError, match="params_file"):
         load_params_file(tmp_path / "absent.yaml")
+
+
+def test_resolve_plan_gives_the_reporting_window_and_names_the_parameter():
+    plan = resolve_plan({"start": "2023-01-21", "end": "2023-02-05", "baseline": "lunar", "as_of": "2023-03-01"})
+    assert (plan.window.start, plan.baseline.mode, plan.as_of) == (dt.date(2023, 1, 21), "lunar", dt.date(2023, 3, 1))
+    with pytest.raises(ParameterError, match=r"^baseline: year 1899: the lunar calendar"):
+        resolve_plan({"start": "1901-01-21", "end": "1901-02-05", "baseline": "lunar", "as_of": "1901-03-01"})
+    with pytest.raises(ParameterError, match=r"^window: end 2023-01-21 is before start"):
+        resolve_plan({"start": "2023-02-05", "end": "2023-01-21", "as_of": "2023-03-01"})

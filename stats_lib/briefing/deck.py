@@ -14,6 +14,7 @@ one text slide).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from stats_lib.briefing.workbook import numberlike
 from stats_lib.errors import RenderError
 from stats_lib.safe import safe_cell
 
-__all__ = ["write_pptx", "CJK_FONT", "ROWS_PER_SLIDE", "MAX_TABLE_SLIDES"]
+__all__ = ["write_pptx", "CJK_FONT", "ROWS_PER_SLIDE", "MAX_TABLE_SLIDES", "TableLayout", "table_layout"]
 
 #: Font named in every text run of the deck (East Asian and Latin), present with Windows and WPS.
 CJK_FONT = "Microsoft YaHei"
@@ -236,12 +237,45 @@ def _native_slide(prs, layouts: _Layouts, item: dict, notes: list[str]) -> None:
     _notes(slide, notes)
 
 
-def table_layout(headers: list[str], text: pd.DataFrame, avail: float = 12.33) -> tuple[int, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class TableLayout:
+    """The layout of a slide table (:func:`table_layout`).
+
+    Attributes
+    ----------
+    font_size : int
+        Font size in points (10 to 16).
+    widths : ndarray
+        Column widths in inches, one per column.
+    heights : ndarray
+        Row heights in inches, the header row first.
+    """
+
+    font_size: int
+    widths: np.ndarray
+    heights: np.ndarray
+
+
+def table_layout(headers: list[str], text: pd.DataFrame, avail: float = 12.33) -> TableLayout:
     """Font size (pt), column widths (in) and row heights (in, header first) of a slide table.
 
     The size is the largest from 16 pt down to 10 pt at which every column fits its longest text on one
     line (a display column, half a CJK character, is about 0.55 em; a cell has 0.22 in of margins); below
     that, the narrower half of the columns keep their width and the wide ones share the rest and wrap.
+
+    Parameters
+    ----------
+    headers : list of str
+        The column heads.
+    text : DataFrame
+        The cells as they will be shown (text), one column per head.
+    avail : float
+        The width available, in inches.
+
+    Returns
+    -------
+    TableLayout
+        ``font_size`` (pt), ``widths`` (in) and ``heights`` (in, header first).
     """
     ncols = max(len(headers), 1)
     units = np.array([max([display_width(h)] + [display_width(v) for v in text[i]]) for i, h in enumerate(headers)],
@@ -263,7 +297,7 @@ def table_layout(headers: list[str], text: pd.DataFrame, avail: float = 12.33) -
     line = size * 1.25 / 72
     heights = np.array([0.14 + line * max([math.ceil(display_width(v) * size * 0.55 / 72 / max(col_in[j] - margin, 0.1))
                                            for j, v in enumerate(row)] + [1]) for row in cells])
-    return size, col_in, heights
+    return TableLayout(size, col_in, heights)
 
 
 def _table_slides(prs, layouts: _Layouts, title: str, df: pd.DataFrame, lang: str, notes: list[str]) -> None:
@@ -281,7 +315,8 @@ def _table_slides(prs, layouts: _Layouts, title: str, df: pd.DataFrame, lang: st
                          for i in range(df.shape[1])})
     numeric = [numberlike(df.iloc[:, i]) for i in range(df.shape[1])]  # right-aligned
     avail_w = (layouts.width - _EMU) / _EMU
-    size, col_in, heights = table_layout(headers, text, avail_w)
+    layout = table_layout(headers, text, avail_w)
+    size, col_in, heights = layout.font_size, layout.widths, layout.heights
     room = (layouts.height / _EMU) - 1.25 - 0.5
     chunks, first, used = [], 0, heights[0]
     for r in range(len(text)):
@@ -399,7 +434,8 @@ def write_pptx(output_dir: str | Path, pptx_path: str | Path, *, title: str | No
     """
     from pptx import Presentation
 
-    base, index = load_index(output_dir)
+    loaded = load_index(output_dir)
+    base, index = loaded.folder, loaded.index
     if template is not None:
         try:
             prs = Presentation(str(template))

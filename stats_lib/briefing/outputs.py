@@ -10,6 +10,7 @@ import json
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 from stats_lib.briefing.collect import Collector
 from stats_lib.errors import RenderError
 
-__all__ = ["TEXT", "texts", "display_width", "inside", "load_index", "read_table", "is_missing", "cell_text",
+__all__ = ["TEXT", "texts", "display_width", "inside", "OutputIndex", "load_index", "read_table", "is_missing", "cell_text",
            "has_fractions", "sections"]
 
 _HEX_DIGEST = re.compile(r"^[0-9a-f]{40,128}$")
@@ -61,8 +62,34 @@ def inside(base: Path, rel: str, what: str) -> Path:
     return path
 
 
-def load_index(output_dir: str | Path) -> tuple[Path, dict]:
-    """Read ``output_dir/outputs.json``; return ``(folder, index)``.
+@dataclass(frozen=True)
+class OutputIndex:
+    """A render's ``outputs.json`` as read by :func:`load_index`.
+
+    Attributes
+    ----------
+    folder : Path
+        The output folder; the items' file names are relative to it.
+    index : dict
+        The parsed ``outputs.json``; ``index["items"]`` lists what the notebook registered.
+    """
+
+    folder: Path
+    index: dict
+
+
+def load_index(output_dir: str | Path) -> OutputIndex:
+    """Read ``output_dir/outputs.json``.
+
+    Parameters
+    ----------
+    output_dir : str or Path
+        The folder the notebook's :class:`Collector` wrote to.
+
+    Returns
+    -------
+    OutputIndex
+        ``folder`` (``output_dir`` as a Path) and ``index`` (the parsed JSON object, with an ``items`` list).
 
     Raises
     ------
@@ -79,7 +106,7 @@ def load_index(output_dir: str | Path) -> tuple[Path, dict]:
         raise RenderError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(index, dict) or not isinstance(index.get("items"), list):
         raise RenderError(f"{path}: expected an object with an 'items' list")
-    return base, index
+    return OutputIndex(base, index)
 
 
 def read_table(base: Path, item: dict, key: str = "json") -> pd.DataFrame:

@@ -7,7 +7,7 @@ the parameter (exit code 2). Only plain JSON values reach the notebook: ``str``,
 can run code in the kernel.
 
 Dates stay ISO strings (``YYYY-MM-DD``, optionally with an hour: ``2023-01-27T12``); the notebook and
-the render resolve the window from them with :func:`stats_lib.calendar.resolve_window`.
+the render resolve the window from them with :func:`stats_lib.calendar.reporting_window`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from stats_lib.calendar.baselines import baseline_windows, resolve_window
+from stats_lib.calendar.baselines import reporting_window
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
-from stats_lib.windows import BASELINE_MODES, last_complete_day, today_shanghai
+from stats_lib.windows import BASELINE_MODES, ReportingWindow, last_complete_day, today_shanghai
 
 __all__ = [
     "PARAMETERS",
@@ -255,14 +255,21 @@ def validate_params(params: Mapping[str, object], *, base: str | Path | None = N
     return out
 
 
-def resolve_plan(params: Mapping[str, object]):
-    """Resolve the window and baseline of validated parameters.
+def resolve_plan(params: Mapping[str, object]) -> ReportingWindow:
+    """Resolve the window, baseline and cut-off day of validated parameters.
+
+    Parameters
+    ----------
+    params : mapping
+        Parameters as :func:`validate_params` returns them: ``start``/``end`` or ``period``/``year``,
+        ``baseline`` and ``as_of`` (None: the last complete day).
 
     Returns
     -------
-    tuple of (Window, Baseline)
-        The window from ``start``/``end`` or ``period``/``year`` (against ``as_of``) and the
-        baseline windows of ``baseline`` (None: the calendar module's default mode).
+    ReportingWindow
+        The window from ``start``/``end`` or ``period``/``year`` (against ``as_of``), the baseline
+        windows of ``baseline`` (None: the calendar module's default mode) and ``as_of``; see
+        :func:`stats_lib.calendar.reporting_window`.
 
     Raises
     ------
@@ -273,15 +280,10 @@ def resolve_plan(params: Mapping[str, object]):
 
     what = "period" if params.get("period") is not None else "start/end"
     try:
-        window = resolve_window(start=params.get("start"), end=params.get("end"), period=params.get("period"),
-                                year=params.get("year"), as_of=params.get("as_of"))
+        return reporting_window(params.get("start"), params.get("end"), params.get("period"), params.get("year"),
+                                baseline=params.get("baseline"), as_of=params.get("as_of"))
     except InputError as exc:
-        raise _named(exc, what) from None
-    try:
-        baseline = baseline_windows(window, params.get("baseline"))
-    except InputError as exc:
-        raise _named(exc, "baseline") from None
-    return window, baseline
+        raise _named(exc, exc.parameter or what) from None
 
 
 def _named(exc: Exception, name: str) -> ParameterError:

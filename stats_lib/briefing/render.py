@@ -369,7 +369,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     params = validate_params(params, check_window=False)
     if template is not None and not Path(template).is_file():
         raise ParameterError(f"template: no such file: {template}")
-    window, baseline = resolve_plan(params)
+    plan = resolve_plan(params)
+    window, baseline = plan.window, plan.baseline
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
     if not nb_path.is_file():
         raise ParameterError(f"notebook: no such file: {nb_path}")

@@ -16,6 +16,7 @@ quote prefix (never as a formula, and without a visible apostrophe).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ import pandas as pd
 from stats_lib.briefing.outputs import cell_text, display_width, is_missing, load_index, read_table, texts
 from stats_lib.safe import safe_cell
 
-__all__ = ["write_xlsx", "sheet_name", "numberlike", "typed_column"]
+__all__ = ["write_xlsx", "sheet_name", "numberlike", "TypedColumn", "typed_column"]
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMBER = re.compile(r"^\s*[+\-\u2212]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+\-]?\d+)?\s*$")
@@ -53,21 +54,47 @@ def sheet_name(title: str, taken: set[str], n: int = 1, lang: str = "zh") -> str
     return candidate
 
 
-def typed_column(col: pd.Series) -> tuple[pd.Series, str | None]:
+@dataclass(frozen=True)
+class TypedColumn:
+    """A column as the workbook stores it (:func:`typed_column`).
+
+    Attributes
+    ----------
+    values : Series
+        The column: numbers where the text read as numbers (percentages as fractions), else the column given.
+    number_format : str or None
+        Its Excel number format (``#,##0``, ``0.0%``, ``+#,##0;-#,##0;#,##0`` …), or None for General.
+    """
+
+    values: pd.Series
+    number_format: str | None
+
+
+def typed_column(col: pd.Series) -> TypedColumn:
     """A column as the workbook stores it, and its number format.
 
     Integer columns get ``#,##0``; text columns whose every value (masks ``*``/``—`` apart) reads as a
     number (``1,234``, ``−5``, ``+3.1%``) become numbers, percentages as fractions with a percent format.
     Other columns are returned unchanged with no format.
+
+    Parameters
+    ----------
+    col : Series
+        A column of a table to write.
+
+    Returns
+    -------
+    TypedColumn
+        ``values`` (``col`` itself when unchanged) and ``number_format``.
     """
     if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
         if pd.api.types.is_integer_dtype(col.dtype):
-            return col, "#,##0"
-        return col, None
+            return TypedColumn(col, "#,##0")
+        return TypedColumn(col, None)
     text = col.astype(object).where(col.notna(), "").astype(str).str.strip()
     values = text[~text.isin(_MASKS)]
     if values.empty or not col.map(lambda v: v is None or isinstance(v, str) or is_missing(v)).all():
-        return col, None
+        return TypedColumn(col, None)
     clean = values.str.replace(",", "", regex=False).str.replace("\u2212", "-", regex=False)
     if values.str.fullmatch(_PERCENT).all():
         numbers = pd.to_numeric(clean.str.rstrip("%").str.strip(), errors="coerce") / 100
@@ -82,17 +109,17 @@ def typed_column(col: pd.Series) -> tuple[pd.Series, str | None]:
         if values.str.contains(r"[eE]", regex=True).any():
             fmt = None  # scientific notation (tiny p-values): Excel's General format shows it
     else:
-        return col, None
+        return TypedColumn(col, None)
     out = col.astype(object).copy()
     out.loc[numbers.index] = numbers.astype(object)
-    return out, fmt
+    return TypedColumn(out, fmt)
 
 
 def numberlike(col: pd.Series) -> bool:
     """True for a numeric column, or a text column of numbers (``1,234``, ``+3.1%``) with masks."""
     if pd.api.types.is_bool_dtype(col.dtype):
         return False
-    return pd.api.types.is_numeric_dtype(col.dtype) or typed_column(col)[0] is not col
+    return pd.api.types.is_numeric_dtype(col.dtype) or typed_column(col).values is not col
 
 
 def _value(value):
@@ -135,7 +162,8 @@ def _write_sheet(ws, df: pd.DataFrame, formats: dict | None, lang: str) -> None:
     columns, fmts = [], []
     for i in range(df.shape[1]):
         name = str(df.columns[i])
-        col, fmt = typed_column(df.iloc[:, i]) if formats is None else (df.iloc[:, i], formats.get(name))
+        typed = typed_column(df.iloc[:, i]) if formats is None else TypedColumn(df.iloc[:, i], formats.get(name))
+        col, fmt = typed.values, typed.number_format
         columns.append(col.tolist())
         fmts.append(fmt)
     for row in zip(*columns):
@@ -193,7 +221,8 @@ def write_xlsx(output_dir: str | Path, xlsx_path: str | Path, lang: str = "zh") 
     from openpyxl import Workbook
 
     t = texts(lang)
-    base, index = load_index(output_dir)
+    loaded = load_index(output_dir)
+    base, index = loaded.folder, loaded.index
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()

@@ -10,6 +10,7 @@ from stats_lib.calendar.baselines import (
     calendar_report,
     day_attributes,
     format_calendar,
+    reporting_window,
     resolve_window,
 )
 from stats_lib.calendar.lunar import festivals, spring_festival
@@ -17,6 +18,6 @@ from stats_lib.calendar.official import official_periods, workdays
 from stats_lib.calendar.periods import resolve_period
 from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, region_holidays
 
-__all__ = ["baseline_windows", "resolve_window", "day_attributes", "calendar_report", "format_calendar",
+__all__ = ["baseline_windows", "reporting_window", "resolve_window", "day_attributes", "calendar_report", "format_calendar",
            "festivals", "spring_festival", "official_periods", "workdays", "resolve_period",
            "LUNAR_REGIONS", "region_holidays", "region_day_attributes"]

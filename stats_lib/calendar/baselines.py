@@ -5,6 +5,7 @@ of :mod:`stats_lib.lunar`, :mod:`stats_lib.holidays` and :mod:`stats_lib.periods
 
 - :func:`baseline_windows`: the windows a comparison sets the current one against, in one of the
   modes ``calendar``, ``lunar``, ``weekday``, ``holiday``, ``previous`` or ``avgN``;
+- :func:`reporting_window`: a report's window, baseline and cut-off day resolved together;
 - :func:`day_attributes`: one row per day (weekday, official holiday, make-up working day, lunar
   date, days from 春节, festival) that a notebook joins to the daily table;
 - :func:`calendar_report` and :func:`format_calendar`: what ``briefing calendar YEAR`` prints.
@@ -48,24 +49,12 @@ from stats_lib.calendar.periods import (
     today_shanghai,
     two_sessions_unsure,
 )
-from stats_lib.errors import CalendarError, ParameterError
-from stats_lib.windows import BASELINE_MODES, Baseline, Window, as_date
+from stats_lib.errors import CalendarError, InputError, ParameterError
+from stats_lib.windows import BASELINE_MODES, Baseline, ReportingWindow, Window, as_date, last_complete_day
 
-__all__ = [
-    "festivals",
-    "official_periods",
-    "workdays",
-    "periods",
-    "resolve_period",
-    "resolve_window",
-    "today_shanghai",
-    "baseline_windows",
-    "day_attributes",
-    "calendar_report",
-    "format_calendar",
-    "Window",
-    "Baseline",
-]
+__all__ = ["festivals", "official_periods", "workdays", "periods", "resolve_period", "resolve_window",
+           "today_shanghai", "baseline_windows", "reporting_window", "day_attributes", "calendar_report",
+           "format_calendar", "Window", "Baseline", "ReportingWindow"]
 
 _AVG = re.compile(r"^avg(\d+)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -279,6 +268,46 @@ def _resolve(window: Window, mode: str | None, years: int, lang: str, arrangemen
         notes.append(_t(lang, f"本期{window.days}天，基期{base}天，长度不同，按日均比较",
                         f"current window {window.days} days, baseline {base} days: compare daily means"))
     return Baseline(mode=used, windows=wins, notes=tuple([head, *notes]))
+
+
+def reporting_window(start: object = None, end: object = None, period: str | None = None, year: int | None = None,
+                     *, baseline: str | Baseline | None = None, as_of: object = None, lang: str = "zh",
+                     arrangements: str | os.PathLike | None = None) -> ReportingWindow:
+    """Resolve the window of a report, its baseline and the data's cut-off day, in one place.
+
+    Parameters
+    ----------
+    start, end, period, year
+        The window: dates, or a named period (see :func:`resolve_window`).
+    baseline : str or Baseline, optional
+        A mode for :func:`baseline_windows` (None: its default), or an already resolved baseline.
+    as_of : date or ISO string, optional
+        The cut-off day (default the last complete day in Asia/Shanghai); open-ended periods end on it.
+    lang : {"zh", "en"}
+        Language of the baseline's ``notes``.
+
+    Returns
+    -------
+    ReportingWindow
+        ``window``, ``baseline`` and ``as_of`` (and the ``cutoff`` they give).
+
+    Raises
+    ------
+    ParameterError, CalendarError
+        As :func:`resolve_window` and :func:`baseline_windows`, with their messages; an error of the
+        baseline has ``parameter == "baseline"``.
+    """
+    day = as_date(as_of, what="as_of") if as_of not in (None, "") else last_complete_day()
+    window = resolve_window(start=start, end=end, period=period, year=year, as_of=day.isoformat(),
+                            arrangements=arrangements)
+    if isinstance(baseline, Baseline):
+        return ReportingWindow(window, baseline, day)
+    try:
+        base = baseline_windows(window, baseline, lang=lang, arrangements=arrangements)
+    except InputError as exc:
+        exc.parameter = "baseline"
+        raise
+    return ReportingWindow(window, base, day)
 
 
 # ------------------------------------------------------------------------------------------ day attributes

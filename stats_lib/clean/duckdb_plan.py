@@ -18,9 +18,9 @@ import numpy as np
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.clean.shape import FilePart
+from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.limits import check_gzip, regular_file
 from stats_lib.ingest.readers import (
-    combine_headers,
     detect_encoding,
     header_row,
     sniff_delimiter,
@@ -225,7 +225,7 @@ def plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> ReadPlan:
         raise Unsupported(f"{path.name}: no header row found")
     header = rows[h]
     notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
-    names, _ = combine_headers([header], len(header))
+    names = combine_headers([header], len(header)).names
     headers = unique_names(names, notes)
     cols, kind, info = _records(path, headers, schema, enc, notes)
     if gz or enc not in ("utf-8", "utf-8-sig"):

@@ -409,7 +409,7 @@ def clean(files: Sequence[str | Path], schema: Schema, as_of: dt.date, dedupe: s
         with ThreadPoolExecutor(max_workers=2) as pool:
             digests = {fi: pool.submit(digest, p) for fi, p in local.items()}
             while True:
-                for fi in [fi for fi in digests if fi in srcs and srcs[fi].fmt == "csv" and digests[fi].result()[1]]:
+                for fi in [fi for fi in digests if fi in srcs and srcs[fi].fmt == "csv" and digests[fi].result().on_driver]:
                     driver.add(fi)  # Spark skips blank lines, the readers number them
                     srcs.pop(fi)
                 parts = {fi: shape_file(read_table(names[fi], schema), schema, as_of, fi) for fi in sorted(driver)}
@@ -432,7 +432,7 @@ def clean(files: Sequence[str | Path], schema: Schema, as_of: dt.date, dedupe: s
                         driver.add(fi)
             for fi, fut in digests.items():
                 if fi in srcs:
-                    srcs[fi].info["sha256"] = fut.result()[0]
+                    srcs[fi].info["sha256"] = fut.result().sha256
         collected = _collected(srcs, parts, one, daily, hourly, schema, len(names))
         result = assemble(collected, schema, as_of, dedupe, "spark")
     if result.ledger["rows_read"] == 0:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.errors import InputError
+from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.readers import (
-    combine_headers,
     detect_encoding,
     header_row,
     sniff_delimiter,
@@ -30,7 +30,7 @@ from stats_lib.ingest.readers import (
 )
 from stats_lib.ingest.schema import Schema
 
-__all__ = ["Source", "Fallback", "is_uri", "plan_file", "plan_table", "digest"]
+__all__ = ["Source", "Fallback", "is_uri", "plan_file", "plan_table", "SparkDigest", "digest"]
 
 _TEXT = (".csv", ".tsv", ".txt", ".tab")
 _SAMPLE = 1 << 20
@@ -121,7 +121,7 @@ def _plan_text(fi: int, name: str, head: bytes, schema: Schema) -> Source:
     if h >= len(rows):
         raise Fallback("no header row")
     notes: list[str] = [f"{h} title row(s) above the header skipped"] if h else []
-    names, _ = combine_headers([rows[h]], len(rows[h]))
+    names = combine_headers([rows[h]], len(rows[h])).names
     headers = unique_names(names, notes)
     cols, kind, info = _records(name, headers, schema, enc, notes)
     return Source(fi=fi, name=name, fmt="csv", headers=headers, cols=cols, kind=kind, info=info,
@@ -255,10 +255,29 @@ def _driver_lines(stream) -> bool:
     return bool(carry) and (not carry.strip(bytes(range(33))) or bool(_ODD_QUOTES.search(carry)))
 
 
-def digest(path: Path) -> tuple[str, bool]:
+@dataclass(frozen=True)
+class SparkDigest:
+    """Result of :func:`digest`: the SHA-256 (hex) of a local file and whether the driver must shape it."""
+
+    sha256: str
+    on_driver: bool
+
+
+def digest(path: Path) -> SparkDigest:
     """SHA-256 of a local file's bytes and whether the driver must shape it: a blank line (Spark skips blank
     lines, the readers count them) or a quoted field over a line break; the file is read in blocks (flat
-    memory)."""
+    memory).
+
+    Parameters
+    ----------
+    path : Path
+        A local file, plain or gzip-compressed.
+
+    Returns
+    -------
+    SparkDigest
+        ``sha256`` (hex, of the file's bytes as stored) and ``on_driver`` (True: shape it on the driver).
+    """
     sha = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(_BLOCK):
@@ -271,4 +290,4 @@ def digest(path: Path) -> tuple[str, bool]:
                 blank = _driver_lines(inner)
         else:
             blank = _driver_lines(fh)
-    return sha.hexdigest(), blank
+    return SparkDigest(sha256=sha.hexdigest(), on_driver=blank)

@@ -3,17 +3,18 @@
 :func:`header_key` is the comparison key of a header; :func:`is_date_header` and :func:`is_time_header`
 tell a date column (日期, Date, DATE OCC) from a time-of-day column (时间, Time, TIME OCC), and
 :func:`pair_date_time` pairs them; the constants below decide the kind (警情 or 案件) and the roles
-found by header suffix.
+found by header suffix. :func:`combine_headers` makes column names of a header of several rows.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from stats_lib.ingest.taxonomy import match_key
 
 __all__ = ["CASE_HEADERS", "WEAK_CASE_HEADERS", "CALL_WORDS", "ROLE_SUFFIXES", "header_key", "is_date_header",
-           "is_time_header", "pair_date_time"]
+           "is_time_header", "pair_date_time", "header_cells", "HeaderNames", "combine_headers"]
 
 #: Headers that mark a file as cases (案件) when the schema does not say: strong ones always ...
 CASE_HEADERS = ("案件编号", "案由", "案件类别", "案件类型", "案件性质")
@@ -73,3 +74,56 @@ def pair_date_time(found: dict[str, str], used: set[str], free: list[str], off: 
             found["hour"] = times[0]
             found["date_only"] = time
             used.add(times[0])
+
+
+def header_cells(row: list[str], width: int) -> list[str]:
+    """The first ``width`` cells of a header row as stripped text, padded with ''."""
+    return [(str(row[j]) if j < len(row) else "").strip() for j in range(width)]
+
+
+@dataclass(frozen=True)
+class HeaderNames:
+    """Column names from one or more header rows (:func:`combine_headers`).
+
+    Attributes
+    ----------
+    names : list of str
+        One name per column, the levels joined with '/'.
+    levels : list of list of str
+        The parts of each name, or ``[]`` for a one-row header.
+    """
+
+    names: list[str]
+    levels: list[list[str]]
+
+
+def combine_headers(rows: list[list[str]], width: int) -> HeaderNames:
+    """Column names from one or more header rows: upper levels forward-filled over merged cells
+    (only where a lower level names the column), levels joined with '/'.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The header rows, split into cells.
+    width : int
+        Number of columns.
+
+    Returns
+    -------
+    HeaderNames
+        ``names``: one per column; ``levels``: the parts of each name, or ``[]`` for a one-row header.
+    """
+    levels = [header_cells(row, width) for row in rows]
+    for i, cells in enumerate(levels[:-1]):
+        for j in range(1, width):
+            if not cells[j] and any(lv[j] for lv in levels[i + 1:]):
+                cells[j] = cells[j - 1]
+    names, per_col = [], []
+    for j in range(width):
+        parts: list[str] = []
+        for cells in levels:
+            if cells[j] and cells[j] not in parts:
+                parts.append(cells[j])
+        per_col.append(parts)
+        names.append("/".join(parts))
+    return HeaderNames(names, per_col if len(levels) > 1 else [])

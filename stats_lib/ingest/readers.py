@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.errors import InputError
+from stats_lib.ingest.headers import combine_headers, header_cells
 from stats_lib.ingest.limits import (
     check_workbook,
     field_counts,
@@ -34,7 +35,7 @@ from stats_lib.ingest.limits import (
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES",
-           "sniff_delimiter", "header_row", "combine_headers", "unique_names"]
+           "sniff_delimiter", "header_row", "unique_names"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _SAMPLE = 1 << 20
@@ -199,55 +200,21 @@ def header_row(rows: list[list[str]], schema: Schema) -> int:
     return 0
 
 
-def _cells(row: list[str], width: int) -> list[str]:
-    return [(str(row[j]) if j < len(row) else "").strip() for j in range(width)]
-
-
 def _header_levels(rows: list[list[str]], h: int, width: int, schema: Schema) -> int:
     """Number of header rows starting at ``h``: more than one when the header has gaps (merged cells)
     that the next rows fill while the date column stays empty."""
-    top = _cells(rows[h], width)
+    top = header_cells(rows[h], width)
     wanted = _wanted_keys(schema)
     j0 = next((j for j, c in enumerate(top) if header_key(c) in wanted), 0)
     n = 1
     while h + n < len(rows) and n < 4:
-        row = _cells(rows[h + n], width)
+        row = header_cells(rows[h + n], width)
         gaps = [j for j in range(width) if not top[j]]
         if row[j0] or not gaps or not any(row[j] for j in gaps):
             break
         top = [top[j] or row[j] for j in range(width)]
         n += 1
     return n
-
-
-def combine_headers(rows: list[list[str]], width: int) -> tuple[list[str], list[list[str]]]:
-    """Column names from one or more header rows: upper levels forward-filled over merged cells
-    (only where a lower level names the column), levels joined with '/'.
-
-    Parameters
-    ----------
-    rows : the header rows, split into cells.
-    width : number of columns.
-
-    Returns
-    -------
-    tuple of (names, levels)
-        ``names``: one per column; ``levels``: the parts of each name, or ``[]`` for a one-row header.
-    """
-    levels = [_cells(row, width) for row in rows]
-    for i, cells in enumerate(levels[:-1]):
-        for j in range(1, width):
-            if not cells[j] and any(lv[j] for lv in levels[i + 1:]):
-                cells[j] = cells[j - 1]
-    names, per_col = [], []
-    for j in range(width):
-        parts: list[str] = []
-        for cells in levels:
-            if cells[j] and cells[j] not in parts:
-                parts.append(cells[j])
-        per_col.append(parts)
-        names.append("/".join(parts))
-    return names, (per_col if len(levels) > 1 else [])
 
 
 def unique_names(names: list[str], notes: list[str]) -> list[str]:
@@ -284,7 +251,8 @@ def _finish(path: Path, grid: pd.DataFrame, first_line: int, schema: Schema, not
     header_rows = grid.iloc[h:h + n_levels].to_numpy().tolist()
     if not header_rows:
         raise InputError(f"{path}: no header row found")
-    names, levels = combine_headers(header_rows, width)
+    header = combine_headers(header_rows, width)
+    names, levels = header.names, header.levels
     if h:
         notes.append(f"{h} title row(s) above the header skipped")
     body = grid.iloc[h + n_levels:].copy()

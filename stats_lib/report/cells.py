@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from stats_lib.report import charts
+from stats_lib.report import chart_native
+from stats_lib.report.comparison_table import length_heads
 from stats_lib.report.masking import hidden
 from stats_lib.report.section_types import Table
 from stats_lib.report.words import (
@@ -20,7 +21,6 @@ from stats_lib.report.words import (
     date_text,
     fmt_count,
     fmt_signed,
-    length_heads,
     length_note,
     masked,
     pct_phrase,
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
 
 __all__ = ["flagged", "TITLES", "FEST_ZH", "FEST_EN", "LUNAR_DAYS", "KIND_EN", "NIGHT_SLUGS", "is_zh", "tr", "section_title", "cell_count", "pct_text", "change_text", "sig_text", "share_text", "group_label", "comparison_frame", "comparison_data", "comparison_table", "sig_note", "lengths_differ",
-           "table_note", "ctx_date", "day_name", "close_figure", "group_rows", "total_row", "charts_module", "window_text", "bar_input", "native_data", "native_bar", "paren", "change_words", "key_day_label", "int_or_none"]
+           "table_note", "ctx_date", "day_name", "close_figure", "group_rows", "total_row", "window_text", "bar_input", "native_data", "native_bar", "paren", "change_words", "key_day_label", "int_or_none"]
 
 TITLES = {
     "overview": ("一、总体情况", "1. Overview"),
@@ -134,7 +134,8 @@ def _with_lengths(rec: dict, r: pd.Series, ctx: Context, *, current: str, base: 
 
     ``per_day`` (the 日均 column) becomes 本期日均; a hidden count hides its daily mean too.
     """
-    d1, m1, d2, m2 = length_heads("zh" if is_zh(ctx) else "en")
+    h = length_heads("zh" if is_zh(ctx) else "en")
+    d1, m1, d2, m2 = h.current_days, h.current_mean, h.baseline_days, h.baseline_mean
     hidden_cell = "*" if as_text else None
     out: dict = {}
     for k, v in rec.items():
@@ -221,8 +222,9 @@ def comparison_data(rows: list[tuple[str, pd.Series]], ctx: Context, first: str,
                tr(ctx, "增减", "Change"): "+#,##0.#;-#,##0.#;0", pct: "+0.0%;-0.0%;0.0%",
                tr(ctx, "占比", "Share"): "0.0%"}
     if unequal:
-        d1, m1, d2, m2 = length_heads("zh" if is_zh(ctx) else "en")
-        formats.update({d1: "#,##0.#", m1: "#,##0.0", d2: "#,##0.#", m2: "#,##0.0"})
+        h = length_heads("zh" if is_zh(ctx) else "en")
+        formats.update({h.current_days: "#,##0.#", h.current_mean: "#,##0.0", h.baseline_days: "#,##0.#",
+                        h.baseline_mean: "#,##0.0"})
     return pd.DataFrame(out), formats
 
 
@@ -278,11 +280,6 @@ def total_row(cmp) -> pd.Series:
     return cmp.table.iloc[-1]
 
 
-def charts_module():
-
-    return charts
-
-
 def window_text(w, ctx: Context) -> str:
     """``2023年1月21日（除夕）至2月5日（元宵节）`` — the window's dates with their festival names."""
     def one(d: dt.date, year: bool, hour: int | None) -> str:
@@ -315,9 +312,8 @@ def bar_input(cmp, ctx: Context) -> pd.DataFrame:
 
 
 def native_data(kind: str, categories, series: dict, ctx: Context) -> dict:
-    """Data for an editable PowerPoint chart; masked counts become empty points (charts.native_bar/line)."""
-    c = charts_module()
-    make = c.native_bar if kind == "bar" else c.native_line
+    """Data for an editable PowerPoint chart; masked counts become empty points (chart_native.native_bar/line)."""
+    make = chart_native.native_bar if kind == "bar" else chart_native.native_line
     return make([str(x) for x in categories], series, lang=ctx.lang, mask_below=ctx.mask_below)
 
 

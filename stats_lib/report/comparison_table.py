@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -14,7 +15,6 @@ from stats_lib.report.words import (
     fmt_int,
     fmt_mean,
     fmt_pct,
-    length_heads,
     length_note,
     pct_phrase,
     signed_pct,
@@ -24,7 +24,35 @@ from stats_lib.report.words import (
 from stats_lib.safe import md_cell
 from stats_lib.stats.compare import TOTAL, Comparison
 
-__all__ = ["format_table", "comparison_csv"]
+__all__ = ["format_table", "comparison_csv", "LengthHeads", "length_heads"]
+
+
+@dataclass(frozen=True)
+class LengthHeads:
+    """Column heads of the two windows' lengths and daily means (:func:`length_heads`), in the report language."""
+
+    current_days: str
+    current_mean: str
+    baseline_days: str
+    baseline_mean: str
+
+
+def length_heads(lang: str = "zh") -> LengthHeads:
+    """Column heads of the two lengths and daily means: 本期天数, 本期日均, 对比期天数, 对比期日均.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        Language of the heads (``Days``, ``Per day``, ``Baseline days``, ``Baseline per day``).
+
+    Returns
+    -------
+    LengthHeads
+        ``current_days``, ``current_mean``, ``baseline_days`` and ``baseline_mean``.
+    """
+    if lang == "en":
+        return LengthHeads("Days", "Per day", "Baseline days", "Baseline per day")
+    return LengthHeads("本期天数", "本期日均", "对比期天数", "对比期日均")
 
 
 #: Column names of the grouping dimensions: (Chinese, English).
@@ -62,8 +90,8 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     tot = result.table.iloc[-1]
     unequal = unequal_lengths(tot["current_days"], tot["baseline_days"])
     if unequal:
-        d1, m1, d2, m2 = length_heads(lang)
-        head = head[:2] + [d1, m1, head[2], d2, m2] + head[3:]
+        h = length_heads(lang)
+        head = head[:2] + [h.current_days, h.current_mean, head[2], h.baseline_days, h.baseline_mean] + head[3:]
     lines = [
         (f"Window: {result.window.label('en')} ({fmt_int(result.window.exposure_days)} days)" if en
          else f"统计时段：{result.window.label()}（{fmt_int(result.window.exposure_days)}天）"),
@@ -156,7 +184,8 @@ def comparison_csv(result: Comparison, lang: str = "zh", *, mask_below: int | No
     share_h, sig_h = ("Share (%)", "Significance") if en else ("占比（%）", "显著性")
     tot = result.table[result.table["group"] == TOTAL]
     unequal = len(tot) > 0 and unequal_lengths(tot["current_days"].iloc[0], tot["baseline_days"].iloc[0])
-    days_h, _, bdays_h, bmean_h = length_heads(lang)
+    heads = length_heads(lang)
+    days_h, bdays_h, bmean_h = heads.current_days, heads.baseline_days, heads.baseline_mean
     rows = []
     for r in result.table.to_dict("records"):
         total = r["group"] == TOTAL

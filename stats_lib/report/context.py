@@ -21,13 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stats_lib.calendar.baselines import (
-    baseline_windows,
-    day_attributes,
-    festivals,
-    official_periods,
-    resolve_window,
-)
+from stats_lib.calendar.baselines import day_attributes, festivals, official_periods, reporting_window
 from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, region_holidays
 from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
@@ -37,10 +31,10 @@ from stats_lib.report.narrative import zero_sentence
 from stats_lib.report.words import baseline_name as comparison_baseline_name
 from stats_lib.report.words import fmt_p, sentence_label
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
-from stats_lib.stats.compare import compare
+from stats_lib.stats.compare import Comparison, compare
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
-from stats_lib.windows import Baseline, Window, as_date, last_complete_day
+from stats_lib.windows import Baseline, ReportingWindow, Window
 
 __all__ = ["Context", "prepare", "baseline_name", "LUNAR_REGIONS", "region_holidays"]
 
@@ -55,24 +49,24 @@ class Context:
 
     The comparisons (``total``, ``by_category`` …) are :class:`stats_lib.compare.Comparison`
     results on the main kind (``警情`` when the data has incidents, else ``案件``); ``None`` where
-    the data has nothing to compare (for example no case data → ``cases`` is None).
+    the data has nothing to compare (for example no case data → ``cases`` is None). ``reporting``
+    holds the window, its baseline and the data's cut-off day; ``window``, ``baseline`` and ``cutoff``
+    read them from it.
     """
 
     lang: str
-    window: Window
-    baseline: Baseline
-    cutoff: dt.date
+    reporting: ReportingWindow
     kind: str
     daily: pd.DataFrame
     hourly: pd.DataFrame | None
-    ledger: dict
-    total: object
-    by_category: object
-    by_district: object
-    valid: object = None
-    cases: object = None
-    cases_total: object = None
-    focus: object = None
+    ledger: dict[str, object]
+    total: Comparison
+    by_category: Comparison
+    by_district: Comparison
+    valid: Comparison | None = None
+    cases: Comparison | None = None
+    cases_total: Comparison | None = None
+    focus: Comparison | None = None
     focus_by: str = ""
     anomalies: pd.DataFrame | None = None
     anomaly_tail: float = FALSE_FLAGS_PER_BRIEFING
@@ -87,14 +81,29 @@ class Context:
     ledger_text: str = ""
     test_text: str = ""
     compare_notes: tuple[str, ...] = ()
-    festival_days: dict = field(default_factory=dict)
+    festival_days: dict[dt.date, str] = field(default_factory=dict)
     holidays: pd.DataFrame | None = None
-    key_days: tuple = ()
-    nights: tuple = ()
+    key_days: tuple[tuple[str, dt.date, dt.date], ...] = ()
+    nights: tuple[tuple[dt.date, str, dt.date], ...] = ()
     zero_text: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, str | int | None] = field(default_factory=dict)
     taxonomy: str = "default"
     region: str = "CN"
+
+    @property
+    def window(self) -> Window:
+        """The window reported on."""
+        return self.reporting.window
+
+    @property
+    def baseline(self) -> Baseline:
+        """The baseline windows the comparisons set the window against."""
+        return self.reporting.baseline
+
+    @property
+    def cutoff(self) -> dt.date:
+        """The last day counted: the window's end, or ``as_of`` when that is earlier."""
+        return self.reporting.cutoff
 
     @property
     def lunar(self) -> bool:
@@ -180,10 +189,10 @@ def _check_names(daily: pd.DataFrame, column: str, values: tuple[str, ...], what
         raise ParameterError(f"{what}: not in the data: {', '.join(unknown)}; the data has: {listing}")
 
 
-def _festival_days(years: range) -> dict:
+def _festival_days(years: range) -> dict[dt.date, str]:
     """{date: name} of the festivals (除夕, 春节, 元宵 …) and of 初二 … 初七, over ``years``."""
 
-    out: dict = {}
+    out: dict[dt.date, str] = {}
     for y in years:
         try:
             f = festivals(y)
@@ -196,7 +205,7 @@ def _festival_days(years: range) -> dict:
     return out
 
 
-def _key_days(window: Window, cutoff: dt.date) -> tuple:
+def _key_days(window: Window, cutoff: dt.date) -> tuple[tuple[str, dt.date, dt.date], ...]:
     """(name, date, same lunar day last year) for the festival days inside the window, in date order."""
 
     rows = []
@@ -229,12 +238,12 @@ def _holidays(window: Window, lang: str = "zh") -> pd.DataFrame | None:
 
 def prepare(data=None, schema: str | None = None, start: str | None = None, end: str | None = None,
             period: str | None = None, year: int | None = None, as_of: str | None = None,
-            baseline: str | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
+            baseline: str | Baseline | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
             categories: Sequence[str] | None = None, mask_below: int | None = None,
             output_dir: str | None = None, region: str = "CN", *, forecast_start: str | None = None,
             forecast_end: str | None = None, forecast_period: str | None = None,
             forecast_year: int | None = None, min_base: int = 5,
-            tail: float = FALSE_FLAGS_PER_BRIEFING) -> Context:
+            tail: float = FALSE_FLAGS_PER_BRIEFING, reporting: ReportingWindow | None = None) -> Context:
     """Load the data, resolve the window and baseline, and compute every comparison of the briefing once.
 
     Parameters
@@ -250,10 +259,11 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         A named period (``春节以来``, ``since-spring-festival``) instead of ``start``/``end``; when
         given it takes precedence over ``start``/``end``.
     as_of : str, optional
-        The data cut-off (default today, Asia/Shanghai); records after it are left out.
-    baseline : str, optional
+        The data cut-off (default the last complete day: yesterday in Asia/Shanghai); records after it
+        are left out.
+    baseline : str or Baseline, optional
         ``calendar``, ``lunar``, ``weekday``, ``holiday``, ``previous`` or ``avgN`` (None: the
-        calendar's default mode).
+        calendar's default mode), or an already resolved :class:`~stats_lib.windows.Baseline`.
     lang : {"zh", "en"}
         Report language.
     districts, categories : list of str or str, optional
@@ -275,6 +285,9 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     tail : float
         Expected number of false anomaly flags in the whole briefing, all series and days together
         (default 0.2; each series-day is tested at ``tail / (series x days)``, Bonferroni).
+    reporting : ReportingWindow, optional
+        The window, baseline and cut-off already resolved (:func:`stats_lib.calendar.reporting_window`);
+        when given, ``start``, ``end``, ``period``, ``year``, ``as_of`` and ``baseline`` are not used.
 
     Returns
     -------
@@ -294,9 +307,9 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
         raise ParameterError(f"mask_below: expected a whole number >= 1, got {mask_below!r}")
     if period:
         start = end = None
-    as_of_date = as_date(as_of, what="as_of") if as_of else _today()
-    window = resolve_window(start=start, end=end, period=period, year=year, as_of=as_of_date.isoformat())
-    base = baseline if isinstance(baseline, Baseline) else baseline_windows(window, baseline, lang=lang)
+    if reporting is None:
+        reporting = reporting_window(start, end, period, year, baseline=baseline, as_of=as_of, lang=lang)
+    window, base, as_of_date = reporting.window, reporting.baseline, reporting.as_of
     cleaned = _load(data, schema)
 
     dsel = (districts,) if isinstance(districts, str) else tuple(districts or ())
@@ -316,7 +329,7 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     if not kinds:
         raise InputError("data: no incidents or cases left (check the districts/categories and the as_of date)")
     kind = "警情" if "警情" in kinds else sorted(kinds)[0]
-    cutoff = min(window.end, as_of_date)
+    cutoff = reporting.cutoff
 
     # the data's coverage: the ledger's days, else the whole daily table's (never the filtered rows)
     full = coverage(cleaned.daily, cleaned.ledger)
@@ -332,7 +345,7 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     lunar = region in LUNAR_REGIONS
     hol = _holidays(window, lang) if region == "CN" else region_holidays(window, region, lang)
     ctx = Context(
-        lang=lang, window=window, baseline=base, cutoff=cutoff, kind=kind, daily=d, hourly=h,
+        lang=lang, reporting=reporting, kind=kind, daily=d, hourly=h,
         ledger=dict(cleaned.ledger or {}), taxonomy=str((cleaned.ledger or {}).get("taxonomy") or "default"),
         anomalies=anomalies_df, anomaly_tail=tail,
         anomaly_note=anomaly_note[1] if lang == "en" else anomaly_note[0], mask_below=mask_below,
@@ -347,11 +360,6 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     words = _words(ctx)
     zero = _zero(ctx)
     return _replace(ctx, nights=nights, zero_text=zero, **words)
-
-
-def _today() -> dt.date:
-    """The default as-of date: the last complete day (yesterday in Asia/Shanghai)."""
-    return last_complete_day()
 
 
 def _replace(ctx: Context, **changes) -> Context:

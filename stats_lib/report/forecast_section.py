@@ -20,7 +20,8 @@ from stats_lib.calendar.lunar import shift_lunar_years
 from stats_lib.calendar.periods import period_title
 from stats_lib.errors import CalendarError
 from stats_lib.report.cells import TITLES, section_title
-from stats_lib.report.charts import OKABE_ITO, SLIDE_DPI, SLIDE_SIZE_IN, native_line
+from stats_lib.report.chart_base import OKABE_ITO, SLIDE_DPI, SLIDE_SIZE_IN
+from stats_lib.report.chart_native import native_line
 from stats_lib.report.fonts import bold_weight
 from stats_lib.report.forecast_text import busiest_hours, forecast_sentences, group_label
 from stats_lib.report.section_types import Chart, Section, Table

@@ -25,7 +25,6 @@ from stats_lib.report.cells import (
     bar_input,
     cell_count,
     change_words,
-    charts_module,
     comparison_data,
     comparison_frame,
     comparison_table,
@@ -43,6 +42,7 @@ from stats_lib.report.cells import (
     tr,
     window_text,
 )
+from stats_lib.report.charts import category_bars, district_bars
 from stats_lib.report.forecast_section import holiday_forecast
 from stats_lib.report.masking import RULE_EN, RULE_ZH
 from stats_lib.report.section_types import Chart, Section, Table, table_html
@@ -176,7 +176,7 @@ def _category_chart(ctx: Context) -> Chart | None:
     frame = _top_with_other(bar_input(ctx.by_category, ctx), ctx)
     title = tr(ctx, f"分类{ctx.kind}：本期与{ctx.baseline_name}", f"{ctx.kind_en} by category vs {ctx.baseline_phrase}")
     many = len(frame) > 10 or frame["group"].astype(str).str.len().max() > 12
-    draw = charts_module().district_bars if many else charts_module().category_bars
+    draw = district_bars if many else category_bars
     fig = draw(frame, title=title, baseline_label=ctx.baseline_name, lang=ctx.lang, mask_below=ctx.mask_below,
                source=ctx.source_line, **({"drop_total": False} if many else {}))
     native = native_bar(frame, ctx)
@@ -205,7 +205,7 @@ def districts(ctx: Context) -> Section:
     if ctx.zero_text and not ctx.mask_below:
         paragraphs.append(ctx.zero_text)
     bar = bar_input(ctx.by_district, ctx)
-    fig = charts_module().district_bars(bar, title=tr(ctx, f"各辖区{ctx.kind}：本期与{ctx.baseline_name}",
+    fig = district_bars(bar, title=tr(ctx, f"各辖区{ctx.kind}：本期与{ctx.baseline_name}",
                                                 f"{ctx.kind_en} by district vs {ctx.baseline_phrase}"),
                                   baseline_label=ctx.baseline_name, lang=ctx.lang, mask_below=ctx.mask_below,
                                   source=ctx.source_line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,7 +13,6 @@ from scipy import stats
 from stats_lib.report.cells import (
     NIGHT_SLUGS,
     cell_count,
-    charts_module,
     ctx_date,
     day_name,
     flagged,
@@ -24,6 +24,9 @@ from stats_lib.report.cells import (
     sig_text,
     tr,
 )
+from stats_lib.report.chart_native import native_line
+from stats_lib.report.charts import holiday_days
+from stats_lib.report.charts_time import daily_trend, hourly_profile
 from stats_lib.report.section_types import Chart, Section, Table
 from stats_lib.report.words import fmt_count, join_names, masked
 from stats_lib.tables import coverage
@@ -31,14 +34,38 @@ from stats_lib.tables import coverage
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context
 
-__all__ = ["daily_series", "daily", "extreme_days", "TIED_DAYS_SHOWN", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
+__all__ = ["DailySeries", "daily_series", "daily", "extreme_days", "TIED_DAYS_SHOWN", "HourlyProfiles", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
 
 
-def daily_series(ctx: Context) -> tuple[pd.Series, list[pd.Series]]:
+@dataclass(frozen=True)
+class DailySeries:
+    """Daily totals of the main kind (:func:`daily_series`): int64 counts indexed by ``datetime64`` date.
+
+    Attributes
+    ----------
+    current : Series
+        The window's, one value a day.
+    baselines : tuple of Series
+        Each baseline window's, in the order of ``ctx.baseline.windows``.
+    """
+
+    current: pd.Series
+    baselines: tuple[pd.Series, ...]
+
+
+def daily_series(ctx: Context) -> DailySeries:
     """Daily totals of the main kind: the window's (indexed by date) and each baseline window's.
 
-    Days without records count as zero. Returns ``(current, [baseline_1, ...])``; each a Series of
-    int64 counts indexed by ``datetime64`` date over that window's days.
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context (its ``daily`` table, ``kind``, ``window`` and ``baseline``).
+
+    Returns
+    -------
+    DailySeries
+        ``current`` and ``baselines``: int64 counts (records a day; days without records count as zero)
+        indexed by ``datetime64`` date over each window's days.
     """
     d = ctx.daily[ctx.daily["kind"] == ctx.kind]
     per_day = d.groupby("date")["count"].sum()
@@ -47,7 +74,7 @@ def daily_series(ctx: Context) -> tuple[pd.Series, list[pd.Series]]:
         idx = pd.date_range(w.start, w.end, freq="D")
         return per_day.reindex(idx, fill_value=0).astype("int64").rename_axis("date")
 
-    return window_series(ctx.window), [window_series(b) for b in ctx.baseline.windows]
+    return DailySeries(window_series(ctx.window), tuple(window_series(b) for b in ctx.baseline.windows))
 
 
 #: Tied days named one by one up to this many; beyond it the first of them and how many there are.
@@ -76,7 +103,8 @@ def extreme_days(current: pd.Series, ctx: Context, which: str) -> str:
 def daily(ctx: Context) -> Section:
     """三、每日走势: daily counts vs the aligned baseline window(s), 7-day mean, holidays shaded, anomalies."""
     title = section_title(ctx, "daily")
-    current, bases = daily_series(ctx)
+    series = daily_series(ctx)
+    current, bases = series.current, series.baselines
     if int(current.sum()) == 0:
         return Section("daily", title, (tr(ctx, "统计时段内没有数据。", "There are no records in the period."),))
     mb = ctx.mask_below
@@ -88,7 +116,7 @@ def daily(ctx: Context) -> Section:
     anomalies = flagged(ctx, total_only=True)
     chart_title = tr(ctx, f"每日{ctx.kind}：本期与{ctx.baseline_name}", f"Daily {ctx.kind_en.lower()} vs {ctx.baseline_phrase}")
     labels = [ctx.baseline_name] if len(bases) == 1 else [str(w.start.year) for w in ctx.baseline.windows]
-    fig = charts_module().daily_trend(current, bases, holidays=ctx.holidays, anomalies=anomalies, title=chart_title,
+    fig = daily_trend(current, bases, holidays=ctx.holidays, anomalies=anomalies, title=chart_title,
                                 baseline_labels=labels, lang=ctx.lang, mask_below=mb, source=ctx.source_line)
     cats = [ctx_date(d.date(), ctx) for d in current.index]
     series = {tr(ctx, "本期", "Current"): [float(v) for v in current]}
@@ -113,7 +141,7 @@ def daily(ctx: Context) -> Section:
 
 
 def _daily_caption(ctx: Context, current: pd.Series, anomalies: pd.DataFrame, labels: list[str]) -> str:
-    """The daily chart's caption, said from what :func:`charts.daily_trend` draws (and only that)."""
+    """The daily chart's caption, said from what :func:`charts_time.daily_trend` draws (and only that)."""
     zh = [f"蓝色粗线为本期；灰线为{'、'.join(labels)}（按对比方式逐日对齐）"]
     en = [f"Blue: the period; grey: {', '.join(labels)}, aligned day by day"]
     if len(current) >= 7:
@@ -130,10 +158,36 @@ def _daily_caption(ctx: Context, current: pd.Series, anomalies: pd.DataFrame, la
     return tr(ctx, "；".join(zh) + "。", "; ".join(en) + ".")
 
 
-def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series] | None:
+@dataclass(frozen=True)
+class HourlyProfiles:
+    """Mean count per day in each hour (:func:`hourly_profiles`): float Series indexed by hour 0-23.
+
+    Attributes
+    ----------
+    current : Series
+        The window's (records in that hour over the window, divided by its days).
+    baseline : Series
+        The baseline windows' together (divided by their days together).
+    """
+
+    current: pd.Series
+    baseline: pd.Series
+
+
+def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> HourlyProfiles | None:
     """Mean count per day in each hour (0-23): the window's and the baseline windows'.
 
-    Returns ``(current, baseline)``, float Series indexed 0-23, or None without an hourly table.
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context (``kind``, ``window``, ``baseline`` and, unless given, ``hourly``).
+    hourly : DataFrame, optional
+        An hourly table to use instead of ``ctx.hourly`` (columns ``date``, ``hour``, ``kind``, ``count``).
+
+    Returns
+    -------
+    HourlyProfiles or None
+        ``current`` and ``baseline`` (records per day in each hour), or None without an hourly table.
     """
     h = ctx.hourly if hourly is None else hourly
     if h is None or h.empty:
@@ -148,7 +202,7 @@ def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> tuple[p
         s = h[mask].groupby("hour")["count"].sum().reindex(range(24), fill_value=0).astype(float)
         return s / max(days, 1)
 
-    return profile([ctx.window]), profile(ctx.baseline.windows)
+    return HourlyProfiles(profile([ctx.window]), profile(ctx.baseline.windows))
 
 
 def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = None) -> pd.Series:
@@ -171,7 +225,7 @@ def hourly(ctx: Context) -> Section:
         return Section("hourly", title, (tr(ctx, "时段分布需要逐条记录数据（含报警时间）；本次输入为按日汇总数据。",
                                             "The time-of-day profile needs record-level data with times; the input "
                                             "here is daily totals."),))
-    cur, base = prof
+    cur, base = prof.current, prof.baseline
     if cur.sum() == 0:
         return Section("hourly", title, (tr(ctx, "统计时段内没有逐时数据。", "No hourly records in the period."),))
     peak = int(cur.idxmax())
@@ -182,7 +236,7 @@ def hourly(ctx: Context) -> Section:
                           f"{ctx.baseline_name}同时段日均{base_mean}起。",
                           f"The busiest hour is {peak:02d}:00-{peak + 1:02d}:00 ({now_mean} a day), against "
                           f"{base_mean} a day in the same hour in {ctx.baseline_phrase}.")]
-    fig = charts_module().hourly_profile(cur, base, title=tr(ctx, "各时段日均：本期与" + ctx.baseline_name,
+    fig = hourly_profile(cur, base, title=tr(ctx, "各时段日均：本期与" + ctx.baseline_name,
                                                        f"Mean per day by hour vs {ctx.baseline_phrase}"),
                                    baseline_label=ctx.baseline_name, lang=ctx.lang, source=ctx.source_line)
     hours = [tr(ctx, f"{i}时", f"{i:02d}h") for i in range(24)]
@@ -192,7 +246,7 @@ def hourly(ctx: Context) -> Section:
     series = {tr(ctx, "本期", "Current"): [None if v * ndays["cur"] < mb else round(float(v), 2) for v in cur],
               ctx.baseline_name: [None if v * ndays["base"] < mb else round(float(v), 2) for v in base]}
     charts = [Chart("hourly", tr(ctx, "时段分布", "Time of day"), fig,
-                    charts_module().native_line(hours, series, lang=ctx.lang))]
+                    native_line(hours, series, lang=ctx.lang))]
     hdata = pd.DataFrame({tr(ctx, "时", "Hour"): list(range(24)), **series})
     hourly_table = Table("hourly-series", tr(ctx, "各时段日均", "Mean per day by hour"), hdata, workbook_only=True,
                          data=hdata, formats={c: "0.00" for c in series})
@@ -226,7 +280,7 @@ def hourly(ctx: Context) -> Section:
         else:
             sent += tr(ctx, "。", ".")
         paragraphs.append(sent)
-        nfig = charts_module().hourly_profile(now, before, midnight=True, lang=ctx.lang, mask_below=ctx.mask_below,
+        nfig = hourly_profile(now, before, midnight=True, lang=ctx.lang, mask_below=ctx.mask_below,
                                         title=tr(ctx, f"{label}夜逐小时{ctx.kind}（18时至次日6时）",
                                                  f"{label} night by hour (18:00 to 06:00)"),
                                         current_label=tr(ctx, f"{d.year}年{label}", f"{label} {d.year}"),
@@ -318,7 +372,7 @@ def key_days(ctx: Context) -> Section:
                          "pct_change": [(a / b - 1) * 100 if not pd.isna(b) and min(a, b) >= ctx.min_base else np.nan
                                         for a, b in zip(kd["current"], kd["baseline"])],
                          "significant": kd["p_adjusted"].to_numpy() < 0.05})
-    fig = charts_module().holiday_days(plot, title=tr(ctx, "重点时段：本期与去年农历同期", "Key days vs the same lunar days last year"),
+    fig = holiday_days(plot, title=tr(ctx, "重点时段：本期与去年农历同期", "Key days vs the same lunar days last year"),
                                  baseline_label=tr(ctx, "去年农历同期", "Last year"), lang=ctx.lang,
                                  mask_below=ctx.mask_below, source=ctx.source_line)
     native = native_data("bar", plot["day"], {tr(ctx, "本期", "Current"): list(plot["current"]),

@@ -46,7 +46,7 @@ __all__ = ["MINUS", "MASK", "TOTAL_LABEL", "UNKNOWN", "fmt_int", "fmt_pct", "sig
            "change_word", "category_label", "small_words", "direction_word", "avg_years", "is_missing", "masked",
            "fmt_count", "fmt_mean", "fmt_signed", "fmt_p", "REASONS", "reason_label", "sentence_label",
            "offence_label", "plural", "count_phrase", "date_text", "festival_label", "kind_label", "NOUNS_EN",
-           "OFFENCES_EN", "FESTIVALS", "not_significant_words", "unequal_lengths", "length_heads",
+           "OFFENCES_EN", "FESTIVALS", "not_significant_words", "unequal_lengths",
            "length_note", "dimension_words", "join_names", "others_words", "OTHERS_NAMED"]
 
 #: The minus sign of printed numbers (U+2212), as in published tables.
@@ -312,13 +312,6 @@ def unequal_lengths(current_days: object, baseline_days: object) -> bool:
     if is_missing(current_days) or is_missing(baseline_days):
         return False
     return abs(float(current_days) - float(baseline_days)) > 1e-9  # type: ignore[arg-type]
-
-
-def length_heads(lang: str = "zh") -> tuple[str, str, str, str]:
-    """Column heads of the two lengths and daily means: (本期天数, 本期日均, 对比期天数, 对比期日均)."""
-    if lang == "en":
-        return "Days", "Per day", "Baseline days", "Baseline per day"
-    return "本期天数", "本期日均", "对比期天数", "对比期日均"
 
 
 def length_note(current_days: object, baseline_days: object, lang: str = "zh") -> str:

@@ -40,7 +40,7 @@ from stats_lib.stats.forecast_model import draw_counts, draw_rates, fit_series
 from stats_lib.tables import Cleaned, read_cleaned
 from stats_lib.windows import Window, as_date
 
-__all__ = ["Forecast", "forecast", "forecast_window", "daily_input", "TOTAL", "LEVELS"]
+__all__ = ["Forecast", "forecast", "forecast_window", "DailyInput", "daily_input", "TOTAL", "LEVELS"]
 
 #: ``group`` of the rows of a kind's total.
 TOTAL = "合计"
@@ -91,16 +91,48 @@ class Forecast:
     fits: dict = field(default_factory=dict, repr=False)
 
 
-def daily_input(data: object) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+@dataclass(frozen=True)
+class DailyInput:
+    """The tables a forecast reads (:func:`daily_input`).
+
+    Attributes
+    ----------
+    daily : DataFrame
+        The canonical daily table: ``date`` (datetime64), ``kind``, ``category``, ``district`` (str) and
+        ``count`` (records that day).
+    hourly : DataFrame or None
+        The canonical hourly table of a cleaned folder or :class:`Cleaned`; None for a bare daily frame.
+    """
+
+    daily: pd.DataFrame
+    hourly: pd.DataFrame | None
+
+
+def daily_input(data: object) -> DailyInput:
     """The daily (and hourly) table from a :class:`Cleaned`, a cleaned folder or a daily frame.
 
-    A frame needs ``date`` and ``count``; missing ``kind``, ``category``, ``district`` are filled with ''.
-    Raises :class:`InputError` when the frame lacks ``date`` or ``count``.
+    Parameters
+    ----------
+    data : Cleaned, str, path or DataFrame
+        A cleaned result or folder, or a daily frame with ``date`` and ``count`` (missing ``kind``,
+        ``category``, ``district`` are filled with '').
+
+    Returns
+    -------
+    DailyInput
+        ``daily`` and ``hourly`` (None for a daily frame).
+
+    Raises
+    ------
+    ParameterError
+        ``data`` is none of these.
+    InputError
+        The frame lacks ``date`` or ``count``.
     """
     if isinstance(data, (str, os.PathLike, Path)):
         data = read_cleaned(data)
     if isinstance(data, Cleaned):
-        return data.daily, data.hourly
+        return DailyInput(data.daily, data.hourly)
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"data: expected a cleaned folder, a Cleaned or a daily DataFrame, got {type(data).__name__}")
     missing = [c for c in ("date", "count") if c not in data.columns]
@@ -110,7 +142,7 @@ def daily_input(data: object) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     for c in ("kind", "category", "district"):
         out[c] = out[c].fillna("").astype(str) if c in out.columns else ""
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
-    return out, None
+    return DailyInput(out, None)
 
 
 def forecast_window(start: object = None, end: object = None, period: str | None = None, year: int | None = None,
@@ -268,7 +300,8 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
         raise ParameterError(f"by: expected category or district, got {', '.join(map(str, bad))}")
     if not isinstance(n_sims, int) or not 100 <= n_sims <= 100_000:
         raise ParameterError(f"n_sims: expected a whole number from 100 to 100000, got {n_sims!r}")
-    daily, hourly = daily_input(data)
+    tables = daily_input(data)
+    daily, hourly = tables.daily, tables.hourly
     window, notes = forecast_window(start, end, period, year, arrangements, lang)
     if daily.empty:
         raise InputError("daily table: no rows to forecast from")

@@ -138,7 +138,7 @@ def backtest(data: object, *, kind: str | None = None, by: tuple[str, ...] = LEV
     ParameterError
         No window with enough history (a year before the origin).
     """
-    daily, _ = daily_input(data)
+    daily = daily_input(data).daily
     kinds = sorted(daily["kind"].unique())
     kind = kind if kind is not None else ("警情" if "警情" in kinds else kinds[0])
     if kind not in kinds:
