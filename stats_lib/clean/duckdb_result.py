@@ -138,14 +138,22 @@ def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan],
 
     Parameters
     ----------
-    con : a connection holding ``agg`` and ``combos`` (closed here, once the tables are built).
-    stats : :func:`stats_lib.clean.duckdb_scan.ledger_aggregates`.
-    one : :func:`stats_lib.clean.duckdb_scan.rows_apart`.
-    plans : the plans of the input files.
-    schema : a validated schema.
-    as_of : the as-of date.
-    dedupe : ``"exact"`` or None.
-    parts : the shaped files (their rejects and total checks), or None when DuckDB read the files.
+    con
+        A connection holding ``agg`` and ``combos`` (closed here, once the tables are built).
+    stats
+        :func:`stats_lib.clean.duckdb_scan.ledger_aggregates`.
+    one
+        :func:`stats_lib.clean.duckdb_scan.rows_apart`.
+    plans
+        The plans of the input files.
+    schema
+        A validated schema.
+    as_of
+        The as-of date.
+    dedupe
+        ``"exact"`` or None.
+    parts
+        The shaped files (their rejects and total checks), or None when DuckDB read the files.
 
     Returns
     -------

@@ -138,15 +138,21 @@ def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed:
 
     Parameters
     ----------
-    con : a DuckDB connection.
-    plans : the files (only the CSV ones are loaded).
-    schema : a validated schema.
-    as_of : the as-of date (times after it keep their text, to be rejected in Python).
-    hashed : files whose rows all get a whole-row hash.
+    con
+        A DuckDB connection.
+    plans
+        The files (only the CSV ones are loaded).
+    schema
+        A validated schema.
+    as_of
+        The as-of date (times after it keep their text, to be rejected in Python).
+    hashed
+        Files whose rows all get a whole-row hash.
 
     Returns
     -------
-    list of int, one per plan: the line bias of each CSV file (0 for the others).
+    list of int
+        One per plan: the line bias of each CSV file (0 for the others).
     """
     con.execute("DROP TABLE IF EXISTS src_csv")
     limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
@@ -176,14 +182,19 @@ def source_sql(plans: list[ReadPlan], schema: Schema, bias: list[int], hashed: s
 
     Parameters
     ----------
-    plans : the files.
-    schema : a validated schema.
-    bias : the line bias of each CSV file (:func:`load_csv`).
-    hashed : Parquet files whose rows all get a whole-row hash.
+    plans
+        The files.
+    schema
+        A validated schema.
+    bias
+        The line bias of each CSV file (:func:`load_csv`).
+    hashed
+        Parquet files whose rows all get a whole-row hash.
 
     Returns
     -------
-    str, a ``SELECT`` giving the columns of ``src`` (see the module docstring).
+    str
+        A ``SELECT`` giving the columns of ``src`` (see the module docstring).
     """
     parts = []
     if any(f.fmt == "csv" for f in plans):
@@ -235,8 +246,10 @@ def load_shaped(con, parts: list[FilePart]) -> None:
 
     Parameters
     ----------
-    con : a DuckDB connection.
-    parts : the shaped files, in order.
+    con
+        A DuckDB connection.
+    parts
+        The shaped files, in order.
     """
     frames = []
     for part in parts:

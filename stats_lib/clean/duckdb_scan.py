@@ -45,7 +45,8 @@ def connect(tmp: Path):
 
     Parameters
     ----------
-    tmp : a temporary folder (the database file and the spill folder go there).
+    tmp
+        A temporary folder (the database file and the spill folder go there).
 
     Returns
     -------
@@ -113,10 +114,14 @@ def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> M
 
     Parameters
     ----------
-    con : a connection holding the view ``src``.
-    schema : a validated schema.
-    files : the plans of the input files.
-    as_of : the as-of date.
+    con
+        A connection holding the view ``src``.
+    schema
+        A validated schema.
+    files
+        The plans of the input files.
+    as_of
+        The as-of date.
 
     Returns
     -------
@@ -218,11 +223,16 @@ def scan_aggregates(con, schema: Schema, files: list[ReadPlan], as_of: dt.date, 
 
     Parameters
     ----------
-    con : a connection holding ``src`` and the tables of ``maps``.
-    schema : a validated schema (``day_start``).
-    files : the plans of the input files.
-    as_of : the as-of date.
-    maps : the result of :func:`scan_values`.
+    con
+        A connection holding ``src`` and the tables of ``maps``.
+    schema
+        A validated schema (``day_start``).
+    files
+        The plans of the input files.
+    as_of
+        The as-of date.
+    maps
+        The result of :func:`scan_values`.
     """
     limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     shift = schema.day_start_minutes
@@ -284,13 +294,15 @@ def ledger_aggregates(con) -> pd.DataFrame:
 
     Parameters
     ----------
-    con : a connection holding ``agg`` and ``combos``.
+    con
+        A connection holding ``agg`` and ``combos``.
 
     Returns
     -------
-    DataFrame: ``fi``, ``kind``, ``reason``, ``label`` (unmapped category), ``has_time``, ``unmatched``,
-    ``off`` (a time not at midnight), ``fw``, ``tr``, ``ws`` (flags), ``dmin``, ``dmax`` (dates),
-    ``first`` (position of the first row), ``n`` (rows) and ``c`` (sum of counts).
+    DataFrame
+        ``fi``, ``kind``, ``reason``, ``label`` (unmapped category), ``has_time``, ``unmatched``, ``off`` (a
+        time not at midnight), ``fw``, ``tr``, ``ws`` (flags), ``dmin``, ``dmax`` (dates), ``first``
+        (position of the first row), ``n`` (rows) and ``c`` (sum of counts).
     """
     return con.execute("""
         SELECT c.fi, c.kind, a.reason, c.label, a.has_time, c.unmatched, a.off, CASE WHEN a.pf IS NULL THEN c.fw ELSE (a.pf & 1) <> 0 END AS fw, CASE WHEN a.pf IS NULL THEN c.tr ELSE (a.pf & 2) <> 0 END AS tr, CASE WHEN a.pf IS NULL THEN c.ws ELSE (a.pf & 4) <> 0 END AS ws,
@@ -306,11 +318,13 @@ def rows_apart(con) -> pd.DataFrame:
 
     Parameters
     ----------
-    con : a connection holding ``agg`` and ``combos``.
+    con
+        A connection holding ``agg`` and ``combos``.
 
     Returns
     -------
-    DataFrame, one row per such input row, the columns of ``duckdb_result``'s ``_ONE_COLUMNS``.
+    DataFrame
+        One row per such input row, the columns of ``duckdb_result``'s ``_ONE_COLUMNS``.
     """
     return con.execute("""
         SELECT o.fi, o.line, o.id, o.id_raw, o.rh, c.kind, o.reason, o.cand, o.date, o.hour, o.has_time, o.off,
