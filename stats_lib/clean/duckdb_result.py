@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from stats_lib.clean.rules import (
 from stats_lib.clean.shape import RAW_COLUMNS, FilePart
 from stats_lib.ingest.schema import Schema
 from stats_lib.tables import Cleaned, empty_daily
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
 
 __all__ = ["assemble"]
 
@@ -132,7 +136,7 @@ def _frame(table, text: list[str]) -> pd.DataFrame:
     return frame
 
 
-def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan], schema: Schema, as_of: dt.date,
+def assemble(con: duckdb.DuckDBPyConnection, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan], schema: Schema, as_of: dt.date,
               dedupe: str | None, parts: list[FilePart] | None) -> Cleaned:
     """The cleaned tables, the ledger and the rejects, from the aggregates of the scans.
 

@@ -9,6 +9,7 @@ NULL for the rows DuckDB reads itself).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from stats_lib.ingest.readers import (
     to_text,
 )
 from stats_lib.ingest.schema import Schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
 
 __all__ = ["load_csv", "source_sql", "load_shaped"]
 
@@ -126,7 +130,7 @@ _COLUMNS = "fi, line, kraw, id, id_raw, t_txt, t_ts, t_raw, f_full, f_day, cat, 
 _READ_EXTRA = "1::BIGINT AS cnt, NULL::VARCHAR AS r0, NULL::BOOLEAN AS h0, NULL::TINYINT AS pf"
 
 
-def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed: set[int]) -> list[int]:
+def load_csv(con: duckdb.DuckDBPyConnection, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed: set[int]) -> list[int]:
     """Parse the CSV files once, in parallel, into the table ``src_csv``; return each file's line bias.
 
     The table lives in a DuckDB database file in the temporary folder, so it is stored compressed,
@@ -238,7 +242,7 @@ def _guard(schema: Schema) -> str:
     return f"BETWEEN TIMESTAMP '{low}' AND TIMESTAMP '{DATE_YEARS[1]}-12-31 23:59:59.999999'"
 
 
-def load_shaped(con, parts: list[FilePart]) -> None:
+def load_shaped(con: duckdb.DuckDBPyConnection, parts: list[FilePart]) -> None:
     """The canonical raw rows of the shaped files, as the table ``shaped`` (the columns of ``src``).
 
     ``line`` is the row's place among its file's rows (a wide table gives several rows per line of

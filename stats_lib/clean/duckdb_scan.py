@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from stats_lib.ingest.taxonomy import (
     normalise_values,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+
 __all__ = ["connect", "Maps", "COMBO_KEYS", "scan_values", "scan_aggregates", "ledger_aggregates", "rows_apart"]
 
 
@@ -40,7 +44,7 @@ def _threads() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 2)
 
 
-def connect(tmp: Path):
+def connect(tmp: Path) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection to a database file in ``tmp``, with the engine's memory limit and threads.
 
     Parameters
@@ -51,6 +55,7 @@ def connect(tmp: Path):
     Returns
     -------
     duckdb.DuckDBPyConnection
+        Open; the caller closes it.
     """
     import duckdb
 
@@ -107,7 +112,7 @@ def _unmapped_labels(uniq: pd.Series, category: pd.Series, kind: str, schema: Sc
     return lab
 
 
-def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> Maps:
+def scan_values(con: duckdb.DuckDBPyConnection, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> Maps:
     """First scan: repeated ids, the distinct raw values, the time values SQL did not parse.
 
     The parsing rules (:mod:`stats_lib.clean.rules`) and the taxonomy are applied to the distinct values.
@@ -213,7 +218,7 @@ def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> M
     return Maps(combos=combos, times=times, cand_ids=cand_ids, cand_hashes=cand_hashes, blank_ids=blank_ids)
 
 
-def scan_aggregates(con, schema: Schema, files: list[ReadPlan], as_of: dt.date, maps: Maps) -> None:
+def scan_aggregates(con: duckdb.DuckDBPyConnection, schema: Schema, files: list[ReadPlan], as_of: dt.date, maps: Maps) -> None:
     """Second scan: every aggregate the result needs, into the temporary table ``agg``.
 
     The rows are grouped by a 64-bit key of their raw values (file, kind column, category,
@@ -289,7 +294,7 @@ def scan_aggregates(con, schema: Schema, files: list[ReadPlan], as_of: dt.date, 
     con.execute(sql)
 
 
-def ledger_aggregates(con) -> pd.DataFrame:
+def ledger_aggregates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The ledger aggregates of the rows whose id does not repeat, by file, kind, reason, label and flags.
 
     Parameters
@@ -313,7 +318,7 @@ def ledger_aggregates(con) -> pd.DataFrame:
         GROUP BY ALL""").df()
 
 
-def rows_apart(con) -> pd.DataFrame:
+def rows_apart(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The rows rejected or whose id (or whole row) repeats, one row each, with their mapped values.
 
     Parameters
