@@ -20,7 +20,7 @@ _DANGEROUS_RE = r"^[ \t\n\r\f\v{]*[=+\-@\t\r]"
 _DANGEROUS = re.compile(_DANGEROUS_RE)
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     """Neutralise text that a spreadsheet would read as a formula.
 
     Parameters
@@ -41,8 +41,18 @@ def safe_cell(value):
 
 
 def md_cell(value: object) -> str:
-    """Text for one cell of a Markdown table: ``|`` and ``\\`` escaped, line breaks as spaces, so that a
-    value can never end its cell or its row."""
+    """Text for one cell of a Markdown table, which can never end its cell or its row.
+
+    Parameters
+    ----------
+    value : object
+        Any value; it is written with ``str``.
+
+    Returns
+    -------
+    str
+        The text with ``|`` and ``\\`` escaped and every run of white space (line breaks too) as one space.
+    """
     text = " ".join(str(value).split())
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
@@ -50,8 +60,18 @@ def md_cell(value: object) -> str:
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``df`` with :func:`safe_cell` applied to every text cell and column label.
 
-    Use it on every frame written to CSV. Numeric, boolean and date columns are unchanged; text
-    columns (``str`` or ``object`` dtype) have their dangerous strings prefixed with ``'``.
+    Use it on every frame written to CSV.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Any frame; it is not changed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same shape, columns and dtypes; numeric, boolean and date columns unchanged; in text columns
+        (``str`` or ``object`` dtype) and labels, dangerous strings prefixed with ``'``.
     """
     out = df.copy()
     out.columns = [safe_cell(c) for c in out.columns]
@@ -75,6 +95,13 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     text field keeps a carriage return or line feed inside a value from starting a new row whose
     first cell could be a formula.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table to write; its columns become the header row.
+    path : str or pathlib.Path
+        The file to write (replaced if it exists).
+
     Returns
     -------
     pathlib.Path
@@ -90,6 +117,11 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
     :func:`safe_frame`, every text field quoted, no index, ``\\n`` line ends: for a CSV that goes to
     standard output (``briefing compare --format csv``), which Excel on Chinese Windows then reads right.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; its columns become the header row.
 
     Returns
     -------

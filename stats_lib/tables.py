@@ -66,17 +66,41 @@ class Cleaned:
 
 
 def empty_daily() -> pd.DataFrame:
-    """Return an empty daily table with the canonical columns and dtypes."""
+    """Return an empty daily table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; the columns of :data:`DAILY_COLUMNS` with the canonical dtypes (see the module docstring).
+    """
     return normalise_daily(pd.DataFrame({c: [] for c in DAILY_COLUMNS}))
 
 
 def empty_hourly() -> pd.DataFrame:
-    """Return an empty hourly table with the canonical columns and dtypes."""
+    """Return an empty hourly table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; the columns of :data:`HOURLY_COLUMNS` with the canonical dtypes.
+    """
     return normalise_hourly(pd.DataFrame({c: [] for c in HOURLY_COLUMNS}))
 
 
 def normalise_daily(df: pd.DataFrame) -> pd.DataFrame:
-    """Return ``df`` with exactly the daily columns, canonical dtypes, sorted, index reset."""
+    """Return ``df`` with exactly the daily columns, canonical dtypes, sorted, index reset.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A daily table with at least the columns of :data:`DAILY_COLUMNS` (others are dropped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` (datetime64[ns]), ``kind``, ``category``, ``subcategory``, ``district`` (str, NaN as ``''``),
+        ``count`` (int64), sorted by the first five columns.
+    """
     out = df[DAILY_COLUMNS].copy()
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     for c in ("kind", "category", "subcategory", "district"):
@@ -86,7 +110,19 @@ def normalise_daily(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def normalise_hourly(df: pd.DataFrame) -> pd.DataFrame:
-    """Return ``df`` with exactly the hourly columns, canonical dtypes, sorted, index reset."""
+    """Return ``df`` with exactly the hourly columns, canonical dtypes, sorted, index reset.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        An hourly table with at least the columns of :data:`HOURLY_COLUMNS` (others are dropped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` (datetime64[ns]), ``hour`` (int64, 0-23), ``kind``, ``category``, ``district`` (str, NaN as
+        ``''``), ``count`` (int64), sorted by the first five columns.
+    """
     out = df[HOURLY_COLUMNS].copy()
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     out["hour"] = out["hour"].astype("int64")
@@ -97,7 +133,18 @@ def normalise_hourly(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_cleaned_dir(path: str | Path) -> bool:
-    """True when ``path`` is a folder written by ``briefing clean`` (it holds ``daily.parquet``)."""
+    """Tell whether ``path`` is a folder written by ``briefing clean``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder.
+
+    Returns
+    -------
+    bool
+        True when it is a folder holding ``daily.parquet``.
+    """
     p = Path(path)
     return p.is_dir() and (p / "daily.parquet").is_file()
 
@@ -105,7 +152,21 @@ def is_cleaned_dir(path: str | Path) -> bool:
 def read_cleaned(path: str | Path) -> Cleaned:
     """Read a folder written by ``briefing clean`` back into a :class:`Cleaned`.
 
-    Raises :class:`InputError` naming the folder when ``daily.parquet`` is missing or unreadable.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The folder: ``daily.parquet`` and, when present, ``hourly.parquet``, ``ledger.json``, ``rejects.csv``.
+
+    Returns
+    -------
+    Cleaned
+        The normalised daily and hourly tables (hourly None when absent), the ledger dict (empty when
+        absent) and the rejects (all columns as text).
+
+    Raises
+    ------
+    InputError
+        Naming the folder, when ``daily.parquet`` is missing or a file cannot be read.
     """
     p = Path(path)
     if not is_cleaned_dir(p):
@@ -128,6 +189,13 @@ def read_cleaned(path: str | Path) -> Cleaned:
 def check_daily(daily: object, what: str = "daily") -> None:
     """Raise unless ``daily`` is a frame with the daily table's columns.
 
+    Parameters
+    ----------
+    daily : object
+        The value given as the daily table.
+    what : str
+        Its name in the error message.
+
     Raises
     ------
     ParameterError
@@ -145,6 +213,18 @@ def check_daily(daily: object, what: str = "daily") -> None:
 
 def as_names(value: object, what: str) -> list[str] | None:
     """A filter value as a list of names: None stays None, a string becomes ``[value]``.
+
+    Parameters
+    ----------
+    value : object
+        None, one name, or an iterable of names.
+    what : str
+        The filter's name in the error message (``districts`` …).
+
+    Returns
+    -------
+    list of str or None
+        The names as strings; None for None or an empty iterable (no filter).
 
     Raises
     ------
@@ -165,11 +245,16 @@ def filter_rows(table: pd.DataFrame | None, *, districts: Sequence[str] | None =
                 categories: Sequence[str] | None = None, kinds: Sequence[str] | None = None) -> pd.DataFrame | None:
     """The rows of a daily or hourly table whose district, category and kind are among those given.
 
-    ``None`` for a filter keeps every value; ``table=None`` returns None (no hourly table).
+    Parameters
+    ----------
+    table : pandas.DataFrame or None
+        A daily or hourly table; None (no hourly table) returns None.
+    districts, categories, kinds : sequence of str, optional
+        The values to keep of ``district``, ``category`` and ``kind``; None keeps every value.
 
     Returns
     -------
-    DataFrame or None
+    pandas.DataFrame or None
         A view of ``table`` with the same columns.
     """
     if table is None:
@@ -185,7 +270,24 @@ def filter_rows(table: pd.DataFrame | None, *, districts: Sequence[str] | None =
 
 
 def check_filter_values(daily: pd.DataFrame, column: str, values: Sequence[str] | None, what: str) -> None:
-    """Raise :class:`ParameterError` naming ``what`` when a value of ``values`` is not in ``daily[column]``."""
+    """Raise when a filter names a value that is not in the data.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The daily table.
+    column : str
+        The column filtered (``district``, ``category``, ``kind``).
+    values : sequence of str or None
+        The values asked for; None checks nothing.
+    what : str
+        The filter's name in the error message.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``what``, the unknown values and up to 20 known ones.
+    """
     if values is None:
         return
     known = set(daily[column].unique())
@@ -201,16 +303,29 @@ def window_counts(daily: pd.DataFrame, window: Window, by: Sequence[str] = (), *
 
     Whole days come from the daily table; a first or last day cut at an hour comes from the hourly
     table (``hour >= start_hour`` on the first day, ``hour < end_hour`` on the last). With statistical
-    days that start at ``day_start_minutes`` after midnight (``day_start: "08:00"`` is 480), a window cut
-    at an hour is counted by clock time on the hourly table: a record of statistical day D at clock hour
-    h < 8 happened on D + 1 (the hourly table's ``hour`` is the clock hour). Day starts that are not whole
-    hours are counted by the hour the record falls in.
+    days that start at ``day_start_minutes`` after midnight, a window cut at an hour is counted by clock
+    time on the hourly table: a record of statistical day D at clock hour h < 8 happened on D + 1 (the
+    hourly table's ``hour`` is the clock hour). Day starts that are not whole hours are counted by the
+    hour the record falls in.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The daily table (:data:`DAILY_COLUMNS`).
+    window : Window
+        The days (and hour cuts) to count.
+    by : sequence of str
+        Columns to group by (``district``, ``category`` …); empty for the total.
+    hourly : pandas.DataFrame, optional
+        The hourly table, needed when ``window`` is cut at an hour.
+    day_start_minutes : int
+        Minutes after midnight at which a statistical day starts (``day_start: "08:00"`` is 480).
 
     Returns
     -------
-    Series
-        ``count`` indexed by the ``by`` columns (a one-element Series with index ``[TOTAL]`` when
-        ``by`` is empty).
+    pandas.Series
+        ``count`` (number of records) indexed by the ``by`` columns (a one-element Series with index
+        ``[TOTAL]`` named ``group`` when ``by`` is empty).
 
     Raises
     ------
@@ -265,17 +380,39 @@ class Coverage:
 
     Taken from the ledger (or from the whole daily table), never from filtered rows: inside the
     coverage a day without a row is a real zero; outside it there is no data.
+
+    Attributes
+    ----------
+    first, last : datetime.date
+        First and last day of the data, both inclusive.
     """
 
     first: dt.date
     last: dt.date
 
     def covers(self, window: Window) -> bool:
-        """True when every day of ``window`` lies inside the coverage."""
+        """Tell whether every day of ``window`` lies inside the coverage.
+
+        Parameters
+        ----------
+        window : Window
+            The window asked for.
+
+        Returns
+        -------
+        bool
+            True when ``first <= window.start`` and ``window.end <= last``.
+        """
         return self.first <= window.start and window.end <= self.last
 
     def label(self) -> str:
-        """``2021-01-01..2024-12-31``."""
+        """The coverage as text.
+
+        Returns
+        -------
+        str
+            ``2021-01-01..2024-12-31`` (ISO dates, both inclusive).
+        """
         return f"{self.first}..{self.last}"
 
 
@@ -284,10 +421,15 @@ def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
 
     Parameters
     ----------
-    daily : DataFrame
+    daily : pandas.DataFrame
         The whole daily table (not filtered rows).
     ledger : dict or object, optional
         The cleaning ledger (a dict or an object with ``date_min`` / ``date_max``).
+
+    Returns
+    -------
+    Coverage
+        First and last day covered.
 
     Raises
     ------
@@ -306,7 +448,22 @@ def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
 
 
 def check_coverage(cover: Coverage, windows: Sequence[Window], roles: Sequence[str]) -> None:
-    """Raise :class:`InputError` naming the first window (by its role) that ``cover`` does not cover."""
+    """Raise when the data do not cover a window.
+
+    Parameters
+    ----------
+    cover : Coverage
+        The days the data span.
+    windows : sequence of Window
+        The windows of a comparison.
+    roles : sequence of str
+        Each window's role in the message (``current``, ``baseline`` …).
+
+    Raises
+    ------
+    InputError
+        Naming the first window (by its role) that ``cover`` does not cover.
+    """
     for w, r in zip(windows, roles):
         if not cover.covers(w):
             raise InputError(

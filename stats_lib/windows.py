@@ -21,8 +21,22 @@ BASELINE_MODES = ("calendar", "lunar", "weekday", "holiday", "previous")
 def as_date(value: object, *, what: str = "date") -> dt.date:
     """Return ``value`` as a :class:`datetime.date`.
 
-    Accepts a date, a datetime, a pandas Timestamp or an ISO string ``YYYY-MM-DD``.
-    Raises :class:`stats_lib.errors.ParameterError` naming ``what`` otherwise.
+    Parameters
+    ----------
+    value : object
+        A date, a datetime (its date is taken), a pandas Timestamp or an ISO string ``YYYY-MM-DD``.
+    what : str
+        Name of the value in the error message (``start``, ``as_of`` …).
+
+    Returns
+    -------
+    datetime.date
+        The day.
+
+    Raises
+    ------
+    ParameterError
+        For anything else, naming ``what`` and the value given.
     """
 
     if isinstance(value, dt.datetime):
@@ -43,10 +57,25 @@ def as_date(value: object, *, what: str = "date") -> dt.date:
 class Window:
     """A window of days, ``start`` to ``end`` inclusive.
 
-    ``start_hour`` (0-23) cuts the first day: the window begins at ``start`` + ``start_hour`` hours.
-    ``end_hour`` (1-24) cuts the last day: the window ends before ``end`` + ``end_hour`` hours; 24
-    means the whole last day. ``name`` is the Chinese name of a named period (``春节以来``) and
-    ``slug`` its English slug (``since-spring-festival``); both are empty for a plain date range.
+    Attributes
+    ----------
+    start, end : datetime.date
+        First and last day, both inclusive (a date, datetime or ISO string is accepted and converted).
+    name : str
+        Chinese name of a named period (``春节以来``); empty for a plain date range.
+    slug : str
+        English slug of the named period (``since-spring-festival``); empty for a plain date range.
+    start_hour : int
+        0-23: the window begins at ``start`` + ``start_hour`` hours.
+    end_hour : int
+        1-24: the window ends before ``end`` + ``end_hour`` hours; 24 means the whole last day.
+    name_en : str
+        English name of the named period; empty when there is none.
+
+    Raises
+    ------
+    ParameterError
+        When ``end`` is before ``start``, a date cannot be read, or an hour is out of range.
     """
 
     start: dt.date
@@ -87,15 +116,44 @@ class Window:
         return self.start_hour == 0 and self.end_hour == 24
 
     def dates(self) -> list[dt.date]:
-        """Every day of the window, in order."""
+        """Every day of the window, in order.
+
+        Returns
+        -------
+        list of datetime.date
+            ``start`` … ``end``, ``days`` dates (a day cut at an hour is included).
+        """
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]
 
     def contains(self, day: dt.date) -> bool:
-        """True when ``day`` lies within the window."""
+        """Tell whether ``day`` lies within the window.
+
+        Parameters
+        ----------
+        day : datetime.date
+            The day (anything :func:`as_date` reads).
+
+        Returns
+        -------
+        bool
+            True when ``start <= day <= end`` (hour cuts are ignored: a cut day is in the window).
+        """
         return self.start <= as_date(day) <= self.end
 
     def label(self, lang: str = "zh") -> str:
-        """Human label of the window's dates: ``2023年1月21日至2月5日`` or ``21 Jan to 5 Feb 2023``."""
+        """Human label of the window's dates.
+
+        Parameters
+        ----------
+        lang : {"zh", "en"}
+            Language of the label.
+
+        Returns
+        -------
+        str
+            ``2023年1月21日至2月5日`` or ``21 Jan to 5 Feb 2023``; one date for a one-day window, with the
+            hours (``1月27日0时至2月2日12时``, ``27 Jan 00:00 to 2 Feb 2023 12:00``) for a window cut at an hour.
+        """
         s, e = self.start, self.end
         if lang == "en":
             left = f"{s.day} {s:%b}" + ("" if s.year == e.year else f" {s.year}")
@@ -113,7 +171,14 @@ class Window:
         return left if s == e and self.whole_days else f"{left}至{right}"
 
     def as_dict(self) -> dict:
-        """JSON-ready ``{"start", "end", "days"}`` (ISO dates, ``end`` inclusive) plus name, slug and hours."""
+        """The window as JSON-ready values.
+
+        Returns
+        -------
+        dict
+            ``{"start", "end", "days"}`` (ISO dates, ``end`` inclusive, ``days`` a count of days), plus ``name``
+            and ``slug`` when set and ``start_hour``/``end_hour`` when the window is cut at an hour.
+        """
         d = {"start": self.start.isoformat(), "end": self.end.isoformat(), "days": self.days}
         if self.name:
             d["name"] = self.name
@@ -129,10 +194,17 @@ class Window:
 class Baseline:
     """The windows a comparison sets the current window against.
 
-    ``mode`` is one of :data:`BASELINE_MODES` or ``avgN``; ``windows`` holds one window, or N for
-    ``avgN`` (most recent year first); ``notes`` are sentences a reader must see (for example that
-    29 February was mapped to 28 February, or that the two windows differ in length), in Chinese;
-    ``notes_en`` the same sentences in English (empty when whoever built the baseline gave none).
+    Attributes
+    ----------
+    mode : str
+        One of :data:`BASELINE_MODES` or ``avgN``.
+    windows : tuple of Window
+        One window, or N for ``avgN`` (most recent year first).
+    notes : tuple of str
+        Sentences a reader must see, in Chinese (for example that 29 February was mapped to 28 February,
+        or that the two windows differ in length).
+    notes_en : tuple of str
+        The same sentences in English (empty when whoever built the baseline gave none).
     """
 
     mode: str
@@ -146,7 +218,13 @@ class Baseline:
         return len(self.windows)
 
     def as_dict(self) -> dict:
-        """JSON-ready ``{"mode", "windows": [...], "notes": [...]}``."""
+        """The baseline as JSON-ready values.
+
+        Returns
+        -------
+        dict
+            ``{"mode", "windows": [Window.as_dict(), ...], "notes": [...]}`` (notes in Chinese).
+        """
         return {"mode": self.mode, "windows": [w.as_dict() for w in self.windows], "notes": list(self.notes)}
 
 
@@ -182,6 +260,11 @@ def today_shanghai() -> dt.date:
 
     The one definition of "today" in the package: default as-of dates, named periods of the current year
     and parameter defaults all call it.
+
+    Returns
+    -------
+    datetime.date
+        The date at UTC+8 now.
     """
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")).date()
 
@@ -193,5 +276,10 @@ def last_complete_day() -> dt.date:
     The default ``as_of`` of a briefing or a comparison: a run at 07:24 reports up to yesterday 24时, not
     a morning's 56 incidents as if they were a whole day. Data that end earlier end earlier; a window
     asked to end today is reported with the hour of its last record (see the briefing header).
+
+    Returns
+    -------
+    datetime.date
+        :func:`today_shanghai` minus one day.
     """
     return today_shanghai() - dt.timedelta(days=1)

@@ -207,6 +207,8 @@ def baseline_windows(window: Window, mode: str | None = None, years: int = 1, *,
         How many years back the single baseline lies (default 1).
     lang : {"zh", "en"}
         Language of the notes.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
 
     Returns
     -------
@@ -321,6 +323,13 @@ def _festival_days(year: int) -> tuple[tuple[pd.Timestamp, str], ...]:
 def day_attributes(start: object, end: object, arrangements: str | os.PathLike | None = None) -> pd.DataFrame:
     """Return calendar attributes of every day from ``start`` to ``end`` inclusive.
 
+    Parameters
+    ----------
+    start, end : date-like
+        First and last day, inclusive.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
     Returns
     -------
     DataFrame
@@ -337,6 +346,11 @@ def day_attributes(start: object, end: object, arrangements: str | os.PathLike |
         - ``days_from_spring_festival`` (int): days after (+) or before (-) the nearest 春节; a day
           exactly midway counts from the earlier one;
         - ``festival`` (str): 除夕, 春节, 元宵, 清明, 端午, 中秋 on those days, else ``''``.
+
+    Raises
+    ------
+    ParameterError
+        A bad date, or ``end`` before ``start``.
     """
     s, e = as_date(start, what="start"), as_date(end, what="end")
     if e < s:
@@ -434,6 +448,8 @@ def calendar_report(year: int, as_of: object = None, *, lang: str = "zh",
         31 December for a past year; a future year without ``as_of`` lists no open-ended period.
     lang : {"zh", "en"}
         Language of ``name`` and ``notes``.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
 
     Returns
     -------
@@ -462,7 +478,20 @@ def _pad(text: str, width: int) -> str:
 
 
 def format_calendar(report: dict, lang: str = "zh") -> str:
-    """Return ``report`` (from :func:`calendar_report`) as a readable text table with workdays and notes."""
+    """Return ``report`` (from :func:`calendar_report`) as a readable text table with workdays and notes.
+
+    Parameters
+    ----------
+    report : dict
+        What :func:`calendar_report` returns.
+    lang : {"zh", "en"}
+        Language of the headings (English notes are recomputed when ``report`` holds Chinese ones).
+
+    Returns
+    -------
+    str
+        Title, one line per period (name, slug, start, end, days), the make-up working days, the notes.
+    """
     en = lang == "en"
     notes = list(report.get("notes", []))
     if en and notes and all(_CJK.search(n) for n in notes):

@@ -56,7 +56,17 @@ FESTIVALS = {
 
 @dataclass(frozen=True)
 class LunarDay:
-    """A lunar date: lunar ``year`` (the year of its 春节), ``month`` 1-12, ``day`` 1-30, ``leap`` month flag."""
+    """A lunar date.
+
+    Attributes
+    ----------
+    year : int
+        Lunar year, named by the Gregorian year of its 春节.
+    month, day : int
+        Lunar month 1-12 and day 1-30.
+    leap : bool
+        True inside a leap month.
+    """
 
     year: int
     month: int
@@ -92,7 +102,23 @@ def _month_table(lunar_year: int) -> tuple[tuple[int, int, bool, int], ...]:
 
 
 def spring_festival(year: int) -> dt.date:
-    """Return the date of 春节 (lunar 1/1) that falls in Gregorian ``year`` (1900-2099)."""
+    """Return the date of 春节 (lunar 1/1) that falls in Gregorian ``year`` (1900-2099).
+
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+
+    Returns
+    -------
+    datetime.date
+        Lunar 1/1 (between 21 January and 20 February).
+
+    Raises
+    ------
+    CalendarError
+        ``year`` outside 1900-2099.
+    """
     return _lunar(_check_year(year, 1900, 2099), 1, 1)
 
 
@@ -113,6 +139,11 @@ def _festivals(year: int) -> tuple[tuple[str, dt.date], ...]:
 def festivals(year: int) -> dict[str, dt.date]:
     """Return the traditional festivals of Gregorian ``year`` (1950-2099).
 
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+
     Returns
     -------
     dict[str, datetime.date]
@@ -129,8 +160,23 @@ def festivals(year: int) -> dict[str, dt.date]:
 
 
 def lunar_date(day: object) -> LunarDay:
-    """Return the lunar date of one Gregorian day (1900-02-01 to 2099 lunar year end)."""
+    """Return the lunar date of one Gregorian day (1900-02-01 to 2099 lunar year end).
 
+    Parameters
+    ----------
+    day : date-like
+        The Gregorian day.
+
+    Returns
+    -------
+    LunarDay
+        Lunar year, month, day and leap flag.
+
+    Raises
+    ------
+    CalendarError
+        ``day`` is outside the lunar tables.
+    """
     d = as_date(day)
     table = _tables_for(d.year, d.year)
     i = int(np.searchsorted(table[0], d.toordinal(), side="right") - 1)
@@ -167,6 +213,11 @@ def lunar_attributes(dates: pd.Series | pd.DatetimeIndex) -> pd.DataFrame:
         One row per date, in the same order, with a default index and columns ``lunar_year`` (int,
         the Gregorian year of the lunar year's 春节), ``lunar_month`` (int 1-12), ``lunar_day``
         (int 1-30) and ``lunar_leap`` (bool, True inside a leap month).
+
+    Raises
+    ------
+    CalendarError
+        A date outside the lunar tables (1900-2099).
     """
     idx = pd.DatetimeIndex(dates)
     if len(idx) == 0:
@@ -191,6 +242,13 @@ class LunarShift(NamedTuple):
     """Result of :func:`shift_lunar_years`: the earlier ``day`` and the ``notes`` on any adjustment.
 
     A named tuple, so that ``day, notes = shift_lunar_years(...)`` and ``[0]`` keep working.
+
+    Attributes
+    ----------
+    day : datetime.date
+        The earlier Gregorian date.
+    notes : list of str
+        Adjustments made (leap month, a missing 30th), in the language asked for.
     """
 
     day: dt.date
@@ -201,6 +259,23 @@ def shift_lunar_years(day: dt.date, years: int = 1, *, leap_as_next: bool = Fals
                       lang: str = "zh") -> LunarShift:
     """Return the same lunar day ``years`` lunar years earlier, and notes on any adjustment.
 
+    The twelfth month's last day (除夕) maps to the earlier year's 除夕 whether that is the 29th or
+    the 30th; a 30th that does not exist in the earlier month maps to its 29th. A day in a leap
+    month maps to the leap month of the same number if the earlier year has one, else to the
+    ordinary month of that number, or, with ``leap_as_next``, to the month after it (used for the
+    end of a window that starts before the leap month, so that the window keeps its order).
+
+    Parameters
+    ----------
+    day : datetime.date
+        The Gregorian day.
+    years : int
+        Lunar years back (1 = last year).
+    leap_as_next : bool
+        Map a leap month the earlier year lacks to the month after it (for a window's end).
+    lang : {"zh", "en"}
+        Language of the notes.
+
     Returns
     -------
     LunarShift
@@ -210,13 +285,6 @@ def shift_lunar_years(day: dt.date, years: int = 1, *, leap_as_next: bool = Fals
     ------
     CalendarError
         The earlier year is outside 1900-2099 (the lunar tables of ``lunardate``).
-
-    The twelfth month's last day (除夕) maps to the earlier year's 除夕 whether that is the 29th or
-    the 30th; a 30th that does not exist in the earlier month maps to its 29th. A day in a leap
-    month maps to the leap month of the same number if the earlier year has one, else to the
-    ordinary month of that number, or, with ``leap_as_next``, to the month after it (used for the
-    end of a window that starts before the leap month, so that the window keeps its order).
-    Notes are short sentences, Chinese unless ``lang="en"``.
     """
     ld = lunar_date(day)
     target = ld.year - years

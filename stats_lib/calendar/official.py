@@ -1,7 +1,7 @@
 """Official public-holiday arrangements (法定节假日安排): holiday periods and make-up working days.
 
-Sources, in order of precedence
--------------------------------
+Sources, in order of precedence:
+
 1. A user YAML file (``arrangements=`` path, else the environment variable ``STATS_LIB_HOLIDAYS``):
    a year it lists replaces everything else for that year. Format (one key per year)::
 
@@ -19,10 +19,9 @@ Sources, in order of precedence
 2. ``stats_lib/data/holiday_corrections.yaml``: days where chinesecalendar is known to be wrong.
 3. chinesecalendar (2004-2026).
 
-A holiday *period* is the whole run of consecutive days off (statutory days, in-lieu days and the
-weekend days touching them that are not make-up working days). Two festivals in one run (中秋节、国庆节
-2023: 09-29 to 10-06) form one period; a period belongs to the year of its last day, so a New Year
-holiday from 2022-12-31 to 2023-01-02 is 2023's.
+A holiday *period* is the whole run of consecutive days off (statutory, in-lieu and touching weekend days
+that are not make-up working days). Two festivals in one run (中秋节、国庆节 2023: 09-29 to 10-06) form one
+period; a period belongs to the year of its last day (2022-12-31 to 2023-01-02 is 2023's New Year).
 """
 
 from __future__ import annotations
@@ -129,10 +128,7 @@ def _key(name: object, where: str) -> str:
 
 
 def _cc_data() -> tuple[dict[dt.date, str], dict[dt.date, str], range, dict[dt.date, tuple[str, ...]]]:
-    """chinesecalendar's statutory days and make-up working days (as our keys), corrected.
-
-    Also returns the ``joined`` corrections: a day -> the holiday keys its period is named after.
-    """
+    """chinesecalendar's days off and make-up days (our keys), corrected; ``joined``: day -> keys naming its period."""
     hol = {d: _CC_KEYS.get(v, v) for d, v in cc.holidays.items()}
     work = {d: _CC_KEYS.get(v, v) for d, v in cc.workdays.items()}
     text = resources.files("stats_lib").joinpath("data/holiday_corrections.yaml").read_text(encoding="utf-8")
@@ -266,12 +262,36 @@ def _official(arrangements: str | os.PathLike | None = None) -> _Official:
 
 # ------------------------------------------------------------------------------------------ public
 def covered_years(arrangements: str | os.PathLike | None = None) -> list[int]:
-    """Years whose official arrangement is known (chinesecalendar's years plus the user file's)."""
+    """Years whose official arrangement is known.
+
+    Parameters
+    ----------
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    list of int
+        chinesecalendar's years plus the user file's, ascending.
+    """
     return sorted(_official(arrangements).covered)
 
 
 def is_covered(year: int, arrangements: str | os.PathLike | None = None) -> bool:
-    """True when the official arrangement of ``year`` is known."""
+    """Tell whether the official arrangement of ``year`` is known.
+
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    bool
+        True when known (shipped with chinesecalendar or in the user file).
+    """
     return year in _official(arrangements).covered
 
 
@@ -343,7 +363,22 @@ def official_periods(year: int, arrangements: str | os.PathLike | None = None) -
 def workdays(year: int, arrangements: str | os.PathLike | None = None) -> list[dt.date]:
     """Return the make-up working days (调休上班日, usually weekend days) dated in ``year``, in order.
 
-    Raises :class:`CalendarError` when the arrangement of ``year`` is not known.
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    list of datetime.date
+        The days, in order.
+
+    Raises
+    ------
+    CalendarError
+        The arrangement of ``year`` is not known.
     """
     off = _require(year, arrangements)
     return [d for d in off.workdays if d.year == year]
@@ -352,8 +387,20 @@ def workdays(year: int, arrangements: str | os.PathLike | None = None) -> list[d
 def holiday_period(year: int, holiday: str, arrangements: str | os.PathLike | None = None) -> Window:
     """Return the period of ``year`` that contains the holiday ``holiday`` (a key, name or slug).
 
-    The window is named after that one holiday (``中秋假期``, ``mid-autumn-holiday``) even when
-    the period is joined with another; its dates are those of the whole joined period.
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+    holiday : str
+        Holiday key (``mid_autumn``), Chinese name or slug.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    Window
+        Named after that one holiday (``中秋假期``, ``mid-autumn-holiday``) even when the period is joined
+        with another; its dates (inclusive) are those of the whole joined period.
 
     Raises
     ------
@@ -372,10 +419,6 @@ def holiday_period(year: int, holiday: str, arrangements: str | os.PathLike | No
 def period_holidays(window: Window, arrangements: str | os.PathLike | None = None) -> tuple[str, ...]:
     """The holiday keys of the official period whose dates are those of ``window``, in order.
 
-    ``('mid_autumn', 'national_day')`` for 2023-09-29 to 2023-10-06 (a joined period),
-    ``('national_day',)`` for 2024-10-01 to 2024-10-07; ``()`` when no official period of the year of
-    ``window.end`` has exactly these dates, or that year's arrangement is not known.
-
     Parameters
     ----------
     window : Window
@@ -386,6 +429,9 @@ def period_holidays(window: Window, arrangements: str | os.PathLike | None = Non
     Returns
     -------
     tuple of str
+        ``('mid_autumn', 'national_day')`` for 2023-09-29 to 2023-10-06 (a joined period), ``('national_day',)``
+        for 2024-10-01 to 2024-10-07; ``()`` when no official period of the year of ``window.end`` has exactly
+        these dates, or that year's arrangement is not known.
     """
     off = _official(arrangements)
     for p in off.periods.get(window.end.year, ()):
@@ -396,6 +442,13 @@ def period_holidays(window: Window, arrangements: str | os.PathLike | None = Non
 
 def off_day_table(start: dt.date, end: dt.date, arrangements: str | os.PathLike | None = None) -> pd.DataFrame:
     """Official status of every day from ``start`` to ``end`` inclusive.
+
+    Parameters
+    ----------
+    start, end : datetime.date
+        First and last day, inclusive.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
 
     Returns
     -------
@@ -429,5 +482,16 @@ def off_day_table(start: dt.date, end: dt.date, arrangements: str | os.PathLike 
 
 
 def user_two_sessions(arrangements: str | os.PathLike | None = None) -> dict[int, tuple[dt.date, dt.date]]:
-    """The ``two_sessions`` entries of the user arrangement file (year -> (first day, last day))."""
+    """The ``two_sessions`` entries of the user arrangement file.
+
+    Parameters
+    ----------
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    dict of int to tuple of datetime.date
+        Year -> (first day, last day), inclusive; empty without a user file.
+    """
     return dict(_official(arrangements).two_sessions)

@@ -44,10 +44,17 @@ CHUNYUN_AFTER = 24
 
 @dataclass(frozen=True)
 class PeriodSpec:
-    """A named period: ``slug``, Chinese ``name``, ``name_en`` and its ``kind``.
+    """A named period.
 
-    ``kind`` is ``official`` (from the official arrangement; ``holiday`` names the holiday key),
-    ``lunar`` (from the lunar calendar), ``table`` (两会) or ``open`` (ends on ``as_of``).
+    Attributes
+    ----------
+    slug, name, name_en : str
+        English slug, Chinese name, English name.
+    kind : str
+        ``official`` (from the official arrangement), ``lunar`` (from the lunar calendar), ``table`` (两会)
+        or ``open`` (ends on ``as_of``).
+    holiday : str
+        The holiday key of an ``official`` period (``spring_festival``); ``''`` otherwise.
     """
 
     slug: str
@@ -98,7 +105,20 @@ def period_spec(name_or_slug: str) -> PeriodSpec:
     The name of a joined official period (``中秋、国庆假期``, ``mid-autumn-holiday+national-day-holiday``)
     gives the spec of its first holiday; both resolve to the same dates in that year.
 
-    Raises :class:`ParameterError` listing the valid names when the name is unknown.
+    Parameters
+    ----------
+    name_or_slug : str
+        ``春节假期``, ``spring-festival-holiday``, ``春节`` …
+
+    Returns
+    -------
+    PeriodSpec
+        The period's names, kind and holiday key.
+
+    Raises
+    ------
+    ParameterError
+        Listing the valid names when the name is unknown.
     """
     key = str(name_or_slug).strip()
     if "、" in key or "+" in key:  # a joined official period (中秋、国庆假期 or mid-autumn-holiday+…): its first part
@@ -126,7 +146,24 @@ def two_sessions(year: int, arrangements: str | os.PathLike | None = None) -> Wi
     """The 两会 window of ``year``: first opening (usually the CPPCC's) to last closing (the NPC's).
 
     From ``stats_lib/data/two_sessions.yaml`` (2019 on), or the ``two_sessions`` entry of the user
-    arrangement file, which wins. Raises :class:`CalendarError` for a year in neither.
+    arrangement file, which wins.
+
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    Window
+        Named 两会, both days inclusive.
+
+    Raises
+    ------
+    CalendarError
+        For a year in neither, saying how to add it.
     """
     user = hol.user_two_sessions(arrangements)
     spec = _BY_KEY["two-sessions"]
@@ -146,13 +183,35 @@ def two_sessions(year: int, arrangements: str | os.PathLike | None = None) -> Wi
 
 
 def two_sessions_unsure(year: int) -> bool:
-    """True when the shipped 两会 dates of ``year`` are marked ``unsure`` (not yet checked)."""
+    """Tell whether the shipped 两会 dates of ``year`` are marked ``unsure`` (not yet checked).
+
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+
+    Returns
+    -------
+    bool
+        True when marked unsure; False for a checked year or one not in the table.
+    """
     return _two_sessions_table().get(year, (None, None, False))[2]
 
 
 # ------------------------------------------------------------------------------------------ periods
 def chunyun(year: int) -> Window:
-    """春运 of ``year``: 15 days before 春节 to 24 days after it, 40 days."""
+    """春运 of ``year``: 15 days before 春节 to 24 days after it, 40 days.
+
+    Parameters
+    ----------
+    year : int
+        Gregorian year of the 春节.
+
+    Returns
+    -------
+    Window
+        Named 春运 (``chunyun``), 40 days inclusive.
+    """
     sf = spring_festival(year)
     spec = _BY_KEY["chunyun"]
     return Window(sf - dt.timedelta(days=CHUNYUN_BEFORE), sf + dt.timedelta(days=CHUNYUN_AFTER),
@@ -256,6 +315,15 @@ def periods(year: int, as_of: object = None, arrangements: str | os.PathLike | N
     year is not in the table, open-ended periods when ``year`` is after today and no ``as_of`` is
     given, and 春节以来 when ``as_of`` is before 春节 (see :func:`calendar_report` for the notes).
 
+    Parameters
+    ----------
+    year : int
+        Gregorian year.
+    as_of : date-like, optional
+        Last day of the open-ended periods.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
     Returns
     -------
     list[Window]
@@ -305,6 +373,7 @@ def period_title(window: Window, lang: str = "zh", *, year: bool = True,
     window : Window
         The window, named by :func:`resolve_period` (or :func:`official_periods`).
     lang : {"zh", "en"}
+        Language of the title.
     year : bool, default True
         Put the year first (the year of the window's last day: a period belongs to the year it ends in).
     arrangements : path, optional
@@ -313,6 +382,7 @@ def period_title(window: Window, lang: str = "zh", *, year: bool = True,
     Returns
     -------
     str
+        The title, ``''`` for a window without a name.
     """
     en = lang == "en"
     name = (window.name_en or window.slug.replace("-", " ").capitalize()) if en else window.name
@@ -377,10 +447,17 @@ def resolve_window(start: object = None, end: object = None, period: str | None 
     period : str, optional
         A named period (Chinese name or slug), resolved by :func:`resolve_period` with ``year``
         and ``as_of``.
+    year : int, optional
+        Year of ``period``.
+    as_of : date-like, optional
+        Last day of an open-ended period.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
 
     Returns
     -------
     Window
+        Dates inclusive, hour cuts as given; named for a period.
 
     Raises
     ------

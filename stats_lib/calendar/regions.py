@@ -25,6 +25,15 @@ LUNAR_REGIONS = frozenset({"CN", "HK", "MO", "TW", "SG"})
 def region_holidays(window: Window, region: str, lang: str = "zh") -> pd.DataFrame:
     """Public holiday of each day of ``window`` in ``region`` (``''`` on other days), from the ``holidays`` library.
 
+    Parameters
+    ----------
+    window : Window
+        The days.
+    region : str
+        ISO country code (``HK``, ``US`` …).
+    lang : str
+        Not used: names are English where the library has them.
+
     Returns
     -------
     DataFrame
@@ -53,6 +62,13 @@ def region_day_attributes(first: dt.date, last: dt.date, region: str) -> pd.Data
     None for ``CN`` (the calendar's official holidays and make-up working days). Elsewhere the public
     holidays of ``region`` from the ``holidays`` library, no make-up working days, and the lunar days
     (days from Spring Festival) only where the lunar festivals are public holidays (:data:`LUNAR_REGIONS`).
+
+    Parameters
+    ----------
+    first, last : datetime.date
+        First and last day, inclusive.
+    region : str
+        ISO country code; ``CN`` gives None.
 
     Returns
     -------

@@ -57,8 +57,10 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     paths : export files (CSV, TSV, ``.csv.gz``, Excel, Parquet), for example one per month. Files of
         different kinds (incidents and cases) may be cleaned together; the kind of each file comes from
         the schema's ``kind:``/``kind_column:`` or its headers.
-    schema : path of a schema YAML, a dict with its keys, or None (everything detected).
-    as_of : dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
+    schema
+        Path of a schema YAML, a dict with its keys, or None (everything detected).
+    as_of
+        Dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
     dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
         (otherwise they are counted in the ledger and kept).
     engine : the cleaning engine, a name of :data:`stats_lib.clean.engine.ENGINES` (``"duckdb"``, the
@@ -123,7 +125,8 @@ def load_data(paths: str | Path | Sequence[str | Path], schema: str | Path | dic
 
     Parameters
     ----------
-    paths : one cleaned folder (holding ``daily.parquet``), or raw export files for :func:`load`.
+    paths
+        One cleaned folder (holding ``daily.parquet``), or raw export files for :func:`load`.
 
     Returns
     -------
@@ -159,8 +162,10 @@ def write_cleaned(cleaned: Cleaned, out_dir: str | Path) -> None:
 
     Parameters
     ----------
-    cleaned : the result of :func:`load`.
-    out_dir : the output folder (created when missing).
+    cleaned
+        The result of :func:`load`.
+    out_dir
+        The output folder (created when missing).
 
     Raises
     ------

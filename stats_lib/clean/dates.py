@@ -102,14 +102,16 @@ def twelve_hour(hours: np.ndarray, marker: pd.Series | pd.DataFrame) -> np.ndarr
 
     Parameters
     ----------
-    hours : the hours as written (float, NaN allowed).
+    hours
+        The hours as written (float, NaN allowed).
     marker : the words beside each (``上午``, ``下午``, ``AM``, ``p.m.`` …; empty or NaN for none), or a
         frame of such columns, joined.
 
     Returns
     -------
-    ndarray of float: ``下午3`` and ``3 PM`` are 15, ``上午12``, ``凌晨12`` and ``12 AM`` are 0, ``中午12`` and
-    ``下午12`` are 12; hours without a marker unchanged.
+    ndarray of float
+        ``下午3`` and ``3 PM`` are 15, ``上午12``, ``凌晨12`` and ``12 AM`` are 0, ``中午12`` and ``下午12`` are 12;
+        hours without a marker unchanged.
     """
     if isinstance(marker, pd.DataFrame):  # several columns of words (上午 before, AM after): joined
         marker = marker.astype(object).fillna("").astype(str).agg("".join, axis=1)
@@ -131,11 +133,13 @@ def dotted_years(text: pd.Series) -> pd.Series:
 
     Parameters
     ----------
-    text : normalised text values.
+    text
+        Normalised text values.
 
     Returns
     -------
-    Series of str, same index.
+    Series of str
+        Same index.
     """
     def full(m: re.Match) -> str:
         y = int(m.group("y"))
@@ -155,7 +159,8 @@ def parse_clock(values: pd.Series) -> pd.Series:
 
     Returns
     -------
-    Series of float, same index: minutes 0-1439; NaN when blank or not a time of day.
+    Series of float
+        Same index: minutes 0-1439; NaN when blank or not a time of day.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         return (values.dt.hour * 60 + values.dt.minute).astype(float)
@@ -209,11 +214,13 @@ def period_of(bad: pd.Series) -> str | None:
 
     Parameters
     ----------
-    bad : distinct text values that did not parse as days (blank ones excluded).
+    bad
+        Distinct text values that did not parse as days (blank ones excluded).
 
     Returns
     -------
-    ``"month"``, ``"year"`` or None (when fewer than 90% of the values are of one kind).
+    ``"month"``
+        ``"month"``, ``"year"`` or None (when fewer than 90% of the values are of one kind).
     """
     text = bad.astype(str).str.strip()
     if not len(text):
@@ -234,14 +241,18 @@ def join_year(years: pd.Series, month_day: pd.Series | None = None, month: pd.Se
 
     Parameters
     ----------
-    years : the year column (``2021``; with ``roc=True`` a Republic-of-China year such as ``110``, + 1911).
-    month_day : ``0101``, ``1/1``, ``01-01`` or ``1月1日`` (with ``years``), or None.
-    month, day : month and day columns (when ``month_day`` is None).
+    years
+        The year column (``2021``; with ``roc=True`` a Republic-of-China year such as ``110``, + 1911).
+    month_day
+        ``0101``, ``1/1``, ``01-01`` or ``1月1日`` (with ``years``), or None.
+    month, day
+        Month and day columns (when ``month_day`` is None).
 
     Returns
     -------
-    Series of str, same index: ``YYYY-MM-DD``, or the raw values joined with ``|`` when a part does not
-    parse (so the date is rejected as ``bad_date`` with its raw text).
+    Series of str
+        Same index: ``YYYY-MM-DD``, or the raw values joined with ``|`` when a part does not parse (so the
+        date is rejected as ``bad_date`` with its raw text).
     """
     y = pd.to_numeric(years.astype(str).str.strip().str.replace(r"年度?$", "", regex=True).str.replace(
         r"\.0+$", "", regex=True), errors="coerce")

@@ -28,12 +28,15 @@ def show_headers(headers: list[str], limit: int = 12) -> str:
 
     Parameters
     ----------
-    headers : column names.
-    limit : how many to show.
+    headers
+        Column names.
+    limit
+        How many to show.
 
     Returns
     -------
-    str, ``(none)`` when there are none.
+    str
+        ``(none)`` when there are none.
     """
     if headers and not any(_header_like(h) for h in headers):
         return f"({len(headers)} columns; the first row does not look like a header, so it is not shown)"

@@ -66,12 +66,15 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
 
     Parameters
     ----------
-    values : Series of district (or, with ``district_pattern``, address) values.
-    schema : for ``district_pattern`` (a regular expression whose first group is the district).
+    values
+        Series of district (or, with ``district_pattern``, address) values.
+    schema
+        For ``district_pattern`` (a regular expression whose first group is the district).
 
     Returns
     -------
-    Series of str, same index; ``''`` when blank or when the pattern does not match.
+    Series of str
+        Same index; ``''`` when blank or when the pattern does not match.
     """
 
     schema = schema or Schema()

@@ -50,11 +50,13 @@ def is_text(path: Path) -> bool:
 
     Parameters
     ----------
-    path : a file name.
+    path
+        A file name.
 
     Returns
     -------
     bool
+        True for such a name (case-insensitive).
     """
     name = path.name.lower().removesuffix(".gz")
     return name.endswith(_TEXT_SUFFIXES)
@@ -65,11 +67,13 @@ def is_parquet(path: Path) -> bool:
 
     Parameters
     ----------
-    path : a file name.
+    path
+        A file name.
 
     Returns
     -------
     bool
+        True for such a name (case-insensitive).
     """
     return path.suffix.lower() in (".parquet", ".pq")
 
@@ -135,12 +139,15 @@ def digest(path: Path, find_blank_lines: bool) -> Digest:
 
     Parameters
     ----------
-    path : the file.
-    find_blank_lines : look for ``\\n\\n`` and ``\\n\\r\\n`` too (a CSV that DuckDB reads in place).
+    path
+        The file.
+    find_blank_lines
+        Look for ``\\n\\n`` and ``\\n\\r\\n`` too (a CSV that DuckDB reads in place).
 
     Returns
     -------
     Digest
+        ``sha256`` (hex) and ``blank_lines`` (bool).
     """
     sha = hashlib.sha256()
     blank, tail = False, b""
@@ -180,14 +187,19 @@ def plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> ReadPlan:
 
     Parameters
     ----------
-    fi : the file's index among the input files.
-    path : the file (gzip or not).
-    schema : a validated schema.
-    tmp : a folder for a UTF-8 copy (gzip and non-UTF-8 files are transcoded in a stream).
+    fi
+        The file's index among the input files.
+    path
+        The file (gzip or not).
+    schema
+        A validated schema.
+    tmp
+        A folder for a UTF-8 copy (gzip and non-UTF-8 files are transcoded in a stream).
 
     Returns
     -------
     ReadPlan
+        How the DuckDB engine reads the file, or why it cannot (hand it to the shaped path).
 
     Raises
     ------
@@ -243,13 +255,17 @@ def plan_parquet(fi: int, path: Path, schema: Schema) -> ReadPlan:
 
     Parameters
     ----------
-    fi : the file's index among the input files.
-    path : the file.
-    schema : a validated schema.
+    fi
+        The file's index among the input files.
+    path
+        The file.
+    schema
+        A validated schema.
 
     Returns
     -------
     ReadPlan
+        How the DuckDB engine reads the file, or why it cannot (hand it to the shaped path).
 
     Raises
     ------
@@ -298,12 +314,15 @@ def shaped_plan(fi: int, part: FilePart) -> ReadPlan:
 
     Parameters
     ----------
-    fi : the file's index among the input files.
-    part : the file shaped by :func:`stats_lib.clean.shape.shape_file`.
+    fi
+        The file's index among the input files.
+    part
+        The file shaped by :func:`stats_lib.clean.shape.shape_file`.
 
     Returns
     -------
-    ReadPlan with ``fmt="rows"``.
+    ReadPlan
+        ReadPlan with ``fmt="rows"``.
     """
     path = Path(part.info["path"])
     return ReadPlan(fi=fi, path=path, read_path=path, fmt="rows", headers=[], cols=dict(part.info["columns"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from stats_lib.clean.rules import (
 from stats_lib.clean.shape import RAW_COLUMNS, FilePart
 from stats_lib.ingest.schema import Schema
 from stats_lib.tables import Cleaned, empty_daily
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
 
 __all__ = ["assemble"]
 
@@ -132,20 +136,28 @@ def _frame(table, text: list[str]) -> pd.DataFrame:
     return frame
 
 
-def assemble(con, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan], schema: Schema, as_of: dt.date,
+def assemble(con: duckdb.DuckDBPyConnection, stats: pd.DataFrame, one: pd.DataFrame, plans: list[ReadPlan], schema: Schema, as_of: dt.date,
               dedupe: str | None, parts: list[FilePart] | None) -> Cleaned:
     """The cleaned tables, the ledger and the rejects, from the aggregates of the scans.
 
     Parameters
     ----------
-    con : a connection holding ``agg`` and ``combos`` (closed here, once the tables are built).
-    stats : :func:`stats_lib.clean.duckdb_scan.ledger_aggregates`.
-    one : :func:`stats_lib.clean.duckdb_scan.rows_apart`.
-    plans : the plans of the input files.
-    schema : a validated schema.
-    as_of : the as-of date.
-    dedupe : ``"exact"`` or None.
-    parts : the shaped files (their rejects and total checks), or None when DuckDB read the files.
+    con
+        A connection holding ``agg`` and ``combos`` (closed here, once the tables are built).
+    stats
+        :func:`stats_lib.clean.duckdb_scan.ledger_aggregates`.
+    one
+        :func:`stats_lib.clean.duckdb_scan.rows_apart`.
+    plans
+        The plans of the input files.
+    schema
+        A validated schema.
+    as_of
+        The as-of date.
+    dedupe
+        ``"exact"`` or None.
+    parts
+        The shaped files (their rejects and total checks), or None when DuckDB read the files.
 
     Returns
     -------

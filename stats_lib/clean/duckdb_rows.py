@@ -9,6 +9,7 @@ NULL for the rows DuckDB reads itself).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from stats_lib.ingest.readers import (
     to_text,
 )
 from stats_lib.ingest.schema import Schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
 
 __all__ = ["load_csv", "source_sql", "load_shaped"]
 
@@ -145,8 +149,8 @@ _COLUMNS = "fi, line, kraw, id, id_raw, t_txt, t_ts, t_raw, f_full, f_day, cat, 
 _READ_EXTRA = "1::BIGINT AS cnt, NULL::VARCHAR AS r0, NULL::BOOLEAN AS h0, NULL::TINYINT AS pf"
 
 
-def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed: set[int],
-             every_column: frozenset[int] = frozenset()) -> list[int]:
+def load_csv(con: duckdb.DuckDBPyConnection, plans: list[ReadPlan], schema: Schema, as_of: dt.date,
+             hashed: set[int], every_column: frozenset[int] = frozenset()) -> list[int]:
     """Parse the CSV files once, in parallel, into the table ``src_csv``; return each file's line bias.
 
     The table lives in a DuckDB database file in the temporary folder, so it is stored compressed,
@@ -158,18 +162,25 @@ def load_csv(con, plans: list[ReadPlan], schema: Schema, as_of: dt.date, hashed:
 
     Parameters
     ----------
-    con : a DuckDB connection.
-    plans : the files (only the CSV ones are loaded).
-    schema : a validated schema.
-    as_of : the as-of date (times after it keep their text, to be rejected in Python).
-    hashed : files whose rows all get a whole-row hash.
-    every_column : files whose blank rows are found by looking at every column. For the others only the
-        columns read are looked at (building the text of every column, free text included, costs a
-        third of the load); when a file has rows empty in all of those, it is loaded again this way.
+    con
+        A DuckDB connection.
+    plans
+        The files (only the CSV ones are loaded).
+    schema
+        A validated schema.
+    as_of
+        The as-of date (times after it keep their text, to be rejected in Python).
+    hashed
+        Files whose rows all get a whole-row hash.
+    every_column
+        Files whose blank rows are found by looking at every column. For the others only the columns
+        read are looked at (building the text of every column, free text included, costs a fifth of
+        the load); when a file has rows empty in all of those, it is loaded again this way.
 
     Returns
     -------
-    list of int, one per plan: the line bias of each CSV file (0 for the others).
+    list of int
+        One per plan: the line bias of each CSV file (0 for the others).
     """
     con.execute("DROP TABLE IF EXISTS src_csv")
     limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
@@ -202,14 +213,19 @@ def source_sql(plans: list[ReadPlan], schema: Schema, bias: list[int], hashed: s
 
     Parameters
     ----------
-    plans : the files.
-    schema : a validated schema.
-    bias : the line bias of each CSV file (:func:`load_csv`).
-    hashed : Parquet files whose rows all get a whole-row hash.
+    plans
+        The files.
+    schema
+        A validated schema.
+    bias
+        The line bias of each CSV file (:func:`load_csv`).
+    hashed
+        Parquet files whose rows all get a whole-row hash.
 
     Returns
     -------
-    str, a ``SELECT`` giving the columns of ``src`` (see the module docstring).
+    str
+        A ``SELECT`` giving the columns of ``src`` (see the module docstring).
     """
     parts = []
     if any(f.fmt == "csv" for f in plans):
@@ -253,7 +269,7 @@ def _guard(schema: Schema) -> str:
     return f"BETWEEN TIMESTAMP '{low}' AND TIMESTAMP '{DATE_YEARS[1]}-12-31 23:59:59.999999'"
 
 
-def load_shaped(con, parts: list[FilePart]) -> None:
+def load_shaped(con: duckdb.DuckDBPyConnection, parts: list[FilePart]) -> None:
     """The canonical raw rows of the shaped files, as the table ``shaped`` (the columns of ``src``).
 
     ``line`` is the row's place among its file's rows (a wide table gives several rows per line of
@@ -261,8 +277,10 @@ def load_shaped(con, parts: list[FilePart]) -> None:
 
     Parameters
     ----------
-    con : a DuckDB connection.
-    parts : the shaped files, in order.
+    con
+        A DuckDB connection.
+    parts
+        The shaped files, in order.
     """
     frames = []
     for part in parts:

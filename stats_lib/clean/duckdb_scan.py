@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from stats_lib.ingest.taxonomy import (
     normalise_values,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+
 __all__ = ["connect", "Maps", "COMBO_KEYS", "scan_values", "scan_aggregates", "ledger_aggregates", "rows_apart"]
 
 
@@ -40,16 +44,18 @@ def _threads() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 2)
 
 
-def connect(tmp: Path):
+def connect(tmp: Path) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection to a database file in ``tmp``, with the engine's memory limit and threads.
 
     Parameters
     ----------
-    tmp : a temporary folder (the database file and the spill folder go there).
+    tmp
+        A temporary folder (the database file and the spill folder go there).
 
     Returns
     -------
     duckdb.DuckDBPyConnection
+        Open; the caller closes it.
     """
     import duckdb
 
@@ -106,17 +112,21 @@ def _unmapped_labels(uniq: pd.Series, category: pd.Series, kind: str, schema: Sc
     return lab
 
 
-def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> Maps:
+def scan_values(con: duckdb.DuckDBPyConnection, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> Maps:
     """First scan: repeated ids, the distinct raw values, the time values SQL did not parse.
 
     The parsing rules (:mod:`stats_lib.clean.rules`) and the taxonomy are applied to the distinct values.
 
     Parameters
     ----------
-    con : a connection holding the view ``src``.
-    schema : a validated schema.
-    files : the plans of the input files.
-    as_of : the as-of date.
+    con
+        A connection holding the view ``src``.
+    schema
+        A validated schema.
+    files
+        The plans of the input files.
+    as_of
+        The as-of date.
 
     Returns
     -------
@@ -208,7 +218,7 @@ def scan_values(con, schema: Schema, files: list[ReadPlan], as_of: dt.date) -> M
     return Maps(combos=combos, times=times, cand_ids=cand_ids, cand_hashes=cand_hashes, blank_ids=blank_ids)
 
 
-def scan_aggregates(con, schema: Schema, files: list[ReadPlan], as_of: dt.date, maps: Maps) -> None:
+def scan_aggregates(con: duckdb.DuckDBPyConnection, schema: Schema, files: list[ReadPlan], as_of: dt.date, maps: Maps) -> None:
     """Second scan: every aggregate the result needs, into the temporary table ``agg``.
 
     The rows are grouped by a 64-bit key of their raw values (file, kind column, category,
@@ -218,11 +228,16 @@ def scan_aggregates(con, schema: Schema, files: list[ReadPlan], as_of: dt.date, 
 
     Parameters
     ----------
-    con : a connection holding ``src`` and the tables of ``maps``.
-    schema : a validated schema (``day_start``).
-    files : the plans of the input files.
-    as_of : the as-of date.
-    maps : the result of :func:`scan_values`.
+    con
+        A connection holding ``src`` and the tables of ``maps``.
+    schema
+        A validated schema (``day_start``).
+    files
+        The plans of the input files.
+    as_of
+        The as-of date.
+    maps
+        The result of :func:`scan_values`.
     """
     limit = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     shift = schema.day_start_minutes
@@ -279,18 +294,20 @@ def scan_aggregates(con, schema: Schema, files: list[ReadPlan], as_of: dt.date, 
     con.execute(sql)
 
 
-def ledger_aggregates(con) -> pd.DataFrame:
+def ledger_aggregates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The ledger aggregates of the rows whose id does not repeat, by file, kind, reason, label and flags.
 
     Parameters
     ----------
-    con : a connection holding ``agg`` and ``combos``.
+    con
+        A connection holding ``agg`` and ``combos``.
 
     Returns
     -------
-    DataFrame: ``fi``, ``kind``, ``reason``, ``label`` (unmapped category), ``has_time``, ``unmatched``,
-    ``off`` (a time not at midnight), ``fw``, ``tr``, ``ws`` (flags), ``dmin``, ``dmax`` (dates),
-    ``first`` (position of the first row), ``n`` (rows) and ``c`` (sum of counts).
+    DataFrame
+        ``fi``, ``kind``, ``reason``, ``label`` (unmapped category), ``has_time``, ``unmatched``, ``off`` (a
+        time not at midnight), ``fw``, ``tr``, ``ws`` (flags), ``dmin``, ``dmax`` (dates), ``first``
+        (position of the first row), ``n`` (rows) and ``c`` (sum of counts).
     """
     return con.execute("""
         SELECT c.fi, c.kind, a.reason, c.label, a.has_time, c.unmatched, a.off, CASE WHEN a.pf IS NULL THEN c.fw ELSE (a.pf & 1) <> 0 END AS fw, CASE WHEN a.pf IS NULL THEN c.tr ELSE (a.pf & 2) <> 0 END AS tr, CASE WHEN a.pf IS NULL THEN c.ws ELSE (a.pf & 4) <> 0 END AS ws,
@@ -301,16 +318,18 @@ def ledger_aggregates(con) -> pd.DataFrame:
         GROUP BY ALL""").df()
 
 
-def rows_apart(con) -> pd.DataFrame:
+def rows_apart(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The rows rejected or whose id (or whole row) repeats, one row each, with their mapped values.
 
     Parameters
     ----------
-    con : a connection holding ``agg`` and ``combos``.
+    con
+        A connection holding ``agg`` and ``combos``.
 
     Returns
     -------
-    DataFrame, one row per such input row, the columns of ``duckdb_result``'s ``_ONE_COLUMNS``.
+    DataFrame
+        One row per such input row, the columns of ``duckdb_result``'s ``_ONE_COLUMNS``.
     """
     return con.execute("""
         SELECT o.fi, o.line, o.id, o.id_raw, o.rh, c.kind, o.reason, o.cand, o.date, o.hour, o.has_time, o.off,

@@ -75,11 +75,13 @@ def get_engine(name: str) -> Engine:
 
     Parameters
     ----------
-    name : a key of :data:`ENGINES` (``"duckdb"``).
+    name
+        A key of :data:`ENGINES` (``"duckdb"``).
 
     Returns
     -------
     Engine
+        Its cleaning function (files, schema, as-of date, dedupe in; a Cleaned out).
 
     Raises
     ------

@@ -69,10 +69,14 @@ def clean(files: Sequence[str | Path], schema: Schema, as_of: dt.date, dedupe: s
 
     Parameters
     ----------
-    files : export files.
-    schema : a validated :class:`stats_lib.ingest.schema.Schema`.
-    as_of : dates after this day are rejected as ``future_date``.
-    dedupe : ``"exact"`` also drops exact duplicate rows that have no id; None keeps them.
+    files
+        Export files.
+    schema
+        A validated :class:`stats_lib.ingest.schema.Schema`.
+    as_of
+        Dates after this day are rejected as ``future_date``.
+    dedupe
+        ``"exact"`` also drops exact duplicate rows that have no id; None keeps them.
 
     Returns
     -------

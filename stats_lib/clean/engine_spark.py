@@ -372,10 +372,14 @@ def clean(files: Sequence[str | Path], schema: Schema, as_of: dt.date, dedupe: s
     ----------
     files : paths Spark can read (local, ``hdfs://``, ``s3a://`` …): CSV/TSV (gzip or not) and Parquet; local
         files of other kinds (Excel …) are shaped on the driver.
-    schema : the schema (column names as for files, also for tables).
-    as_of : later dates are rejected as ``future_date``.
-    dedupe : ``"exact"`` also drops exact duplicate rows without an id.
-    tables : tables of the session's catalog (``db.table``), after the files in file order.
+    schema
+        The schema (column names as for files, also for tables).
+    as_of
+        Later dates are rejected as ``future_date``.
+    dedupe
+        ``"exact"`` also drops exact duplicate rows without an id.
+    tables
+        Tables of the session's catalog (``db.table``), after the files in file order.
 
     Returns
     -------

@@ -50,14 +50,19 @@ def key_columns(frame: pd.DataFrame, candidates: list[str], by: pd.Series | None
 
     Parameters
     ----------
-    frame : the sheet's data rows (text or numbers).
-    candidates : the headers that would otherwise be categories.
-    by : the district of each row, when there is one (a code constant per district is a key).
-    ignore : headers the schema names as keys (``ignore_columns``).
+    frame
+        The sheet's data rows (text or numbers).
+    candidates
+        The headers that would otherwise be categories.
+    by
+        The district of each row, when there is one (a code constant per district is a key).
+    ignore
+        Headers the schema names as keys (``ignore_columns``).
 
     Returns
     -------
-    list of str, in the order of ``candidates``.
+    list of str
+        In the order of ``candidates``.
     """
     wanted = {header_key(c) for c in ignore}
     keys = [h for h in candidates if header_key(h) in wanted or is_key_header(h)]
@@ -84,13 +89,16 @@ def total_breaker(parts: pd.DataFrame, expected: pd.Series) -> str | None:
 
     Parameters
     ----------
-    parts : the category counts of each row (one column per category).
-    expected : the sheet's 合计 of each row.
+    parts
+        The category counts of each row (one column per category).
+    expected
+        The sheet's 合计 of each row.
 
     Returns
     -------
-    The column whose removal makes the check hold on most of the failing rows, or None when no single
-    column explains it.
+    The
+        The column whose removal makes the check hold on most of the failing rows, or None when no single
+        column explains it.
     """
     found = parts.sum(axis=1)
     bad = expected.notna() & (found != expected)
@@ -107,7 +115,10 @@ def count_like(values: pd.Series, counts: pd.Series) -> bool:
 
     Parameters
     ----------
-    values : the column's raw cells. counts : the same cells parsed as counts (NaN where not a count).
+    values
+        The column's raw cells.
+    counts
+        The same cells parsed as counts (NaN where not a count).
 
     Returns
     -------

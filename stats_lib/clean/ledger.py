@@ -121,9 +121,10 @@ class Ledger:
 
         Returns
         -------
-        dict: the keys of :class:`RowCounts`, then ``unmapped_categories``, ``total_mismatches``,
-        ``hour_unknown``, ``district_unmatched``, the settings, ``files``, ``by_kind`` and, unless
-        ``dedupe`` is ``"exact"``, ``exact_duplicates_kept``.
+        dict
+            The keys of :class:`RowCounts`, then ``unmapped_categories``, ``total_mismatches``,
+            ``hour_unknown``, ``district_unmatched``, the settings, ``files``, ``by_kind`` and, unless
+            ``dedupe`` is ``"exact"``, ``exact_duplicates_kept``.
         """
         out = {
             **self.counts.to_dict(),
@@ -147,7 +148,8 @@ class Ledger:
 
         Parameters
         ----------
-        data : the ledger as a dict.
+        data
+            The ledger as a dict.
 
         Returns
         -------
@@ -180,15 +182,20 @@ def ledger_settings(schema: Schema, as_of: dt.date, dedupe: str | None, engine: 
 
     Parameters
     ----------
-    schema : the schema used (``schema`` is None for the default one, else its source).
-    as_of : the as-of date.
-    dedupe : ``"exact"`` or None.
-    engine : the engine's name (``"duckdb"``).
+    schema
+        The schema used (``schema`` is None for the default one, else its source).
+    as_of
+        The as-of date.
+    dedupe
+        ``"exact"`` or None.
+    engine
+        The engine's name (``"duckdb"``).
 
     Returns
     -------
-    dict with the keys ``dedupe``, ``as_of`` (ISO date), ``day_start``, ``timezone``, ``taxonomy``,
-    ``schema`` and ``engine``, in that order.
+    dict
+        dict with the keys ``dedupe``, ``as_of`` (ISO date), ``day_start``, ``timezone``, ``taxonomy``,
+        ``schema`` and ``engine``, in that order.
     """
     return {
         "dedupe": dedupe,
@@ -223,13 +230,16 @@ def overlapping_files(keys: pd.DataFrame, paths: list[str], min_tuples: int = 5)
     ----------
     keys : one row per kept record: ``fi`` (file index) and ``key`` (a hash of its time, category,
         district and count).
-    paths : the file paths, by index.
-    min_tuples : files with fewer distinct tuples are not compared.
+    paths
+        The file paths, by index.
+    min_tuples
+        Files with fewer distinct tuples are not compared.
 
     Returns
     -------
-    list of dict ``{"files": [path_a, path_b], "shared": n, "share": fraction}``, one per pair whose shared
-    distinct tuples are at least :data:`OVERLAP_SHARE` of the smaller file's.
+    list
+        list of dict ``{"files": [path_a, path_b], "shared": n, "share": fraction}``, one per pair whose
+        shared distinct tuples are at least :data:`OVERLAP_SHARE` of the smaller file's.
     """
     sets = {int(fi): set(g) for fi, g in keys.groupby("fi")["key"]}
     out = []
@@ -258,12 +268,15 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
 
     Parameters
     ----------
-    ledger : the ledger of the run (``rows_read``, ``rows_kept``, ``rejected_by_reason``, ``files``).
-    rejects : the rejects table (``file``, ``line``, ``reason`` and the raw ``time``, ``count`` … values).
+    ledger
+        The ledger of the run (``rows_read``, ``rows_kept``, ``rejected_by_reason``, ``files``).
+    rejects
+        The rejects table (``file``, ``line``, ``reason`` and the raw ``time``, ``count`` … values).
 
     Returns
     -------
-    str or None
+    str
+        str or None
     """
     read, kept = ledger.get("rows_read", 0), ledger.get("rows_kept", 0)
     reasons = ledger.get("rejected_by_reason", {})
@@ -309,13 +322,16 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
 
     Parameters
     ----------
-    ledger : a cleaning ledger (``Cleaned.ledger`` or ``ledger.json``).
-    lang : ``"zh"`` or ``"en"``.
+    ledger
+        A cleaning ledger (``Cleaned.ledger`` or ``ledger.json``).
+    lang
+        ``"zh"`` or ``"en"``.
 
     Returns
     -------
-    str, one line per fact (rows read, kept, rejected; files and dates; exact duplicates; unmapped
-    categories; masked cells; total mismatches; records without a time of day), the empty ones left out.
+    str
+        One line per fact (rows read, kept, rejected; files and dates; exact duplicates; unmapped categories;
+        masked cells; total mismatches; records without a time of day), the empty ones left out.
 
     Raises
     ------

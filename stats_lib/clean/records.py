@@ -26,11 +26,16 @@ def record_plan(name: str, headers: list[str], schema: Schema, encoding: str | N
 
     Parameters
     ----------
-    name : the file's path or URI, or the table's name (in messages and the ledger).
-    headers : its column names.
-    schema : the cleaning schema.
-    encoding : the text encoding (None for Parquet and tables).
-    notes : notes for the ledger entry.
+    name
+        The file's path or URI, or the table's name (in messages and the ledger).
+    headers
+        Its column names.
+    schema
+        The cleaning schema.
+    encoding
+        The text encoding (None for Parquet and tables).
+    notes
+        Notes for the ledger entry.
 
     Returns
     -------

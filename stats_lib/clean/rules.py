@@ -235,13 +235,17 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
 
     Parameters
     ----------
-    values : Series of raw text (or datetime64).
-    schema : for ``date_format``, ``calendar``, ``year`` and ``timezone``.
-    as_of : when given, a date after it is rejected as ``future_date``.
+    values
+        Series of raw text (or datetime64).
+    schema
+        For ``date_format``, ``calendar``, ``year`` and ``timezone``.
+    as_of
+        When given, a date after it is rejected as ``future_date``.
 
     Returns
     -------
     ParsedTimes
+        Timestamps (local, NaT where rejected) and a reject reason per value (``''`` when good).
     """
     schema = schema or Schema()
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -292,11 +296,13 @@ def parse_hours(values: pd.Series) -> pd.Series:
 
     Parameters
     ----------
-    values : Series of raw text.
+    values
+        Series of raw text.
 
     Returns
     -------
-    Series of float, same index: hour 0-23, NaN when missing or not an hour.
+    Series of float
+        Same index: hour 0-23, NaN when missing or not an hour.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
@@ -330,11 +336,13 @@ def parse_counts(values: pd.Series) -> ParsedCounts:
 
     Parameters
     ----------
-    values : Series of raw text, or numbers (Excel, Parquet).
+    values
+        Series of raw text, or numbers (Excel, Parquet).
 
     Returns
     -------
     ParsedCounts
+        Counts (Int64, <NA> where rejected) and a reject reason per cell (``''`` when good).
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         num = values.astype(float)
@@ -363,13 +371,16 @@ def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> pd.Dat
 
     Parameters
     ----------
-    timestamps : Series of datetime64[ns], local time.
-    day_start_minutes : the day boundary, minutes after midnight (the schema's ``day_start``).
+    timestamps
+        Series of datetime64[ns], local time.
+    day_start_minutes
+        The day boundary, minutes after midnight (the schema's ``day_start``).
 
     Returns
     -------
-    DataFrame, same index: ``date`` (datetime64[ns], midnight of the statistical day) and ``hour``
-    (the clock hour 0-23 of the timestamp itself).
+    DataFrame
+        Same index: ``date`` (datetime64[ns], midnight of the statistical day) and ``hour`` (the clock hour
+        0-23 of the timestamp itself).
     """
     shifted = timestamps - pd.Timedelta(minutes=day_start_minutes)
     return pd.DataFrame({"date": shifted.dt.normalize(), "hour": timestamps.dt.hour}, index=timestamps.index)
@@ -385,12 +396,14 @@ def kind_values(values: pd.Series) -> pd.Series:
 
     Parameters
     ----------
-    values : Series of raw text.
+    values
+        Series of raw text.
 
     Returns
     -------
-    Series of str, same index: ``案件`` when the value names a case (holds 案 but not 警情, or starts
-    with ``case``), else ``警情`` (also for a missing value).
+    Series of str
+        Same index: ``案件`` when the value names a case (holds 案 but not 警情, or starts with ``case``), else
+        ``警情`` (also for a missing value).
     """
     def one(v: object) -> str:
         key = match_key(v)
@@ -415,11 +428,13 @@ def sci_ids(values: pd.Series) -> int:
 
     Parameters
     ----------
-    values : Series of id text.
+    values
+        Series of id text.
 
     Returns
     -------
-    int, the number of such values.
+    int
+        The number of such values.
     """
     return int(values.astype(str).str.strip().str.fullmatch(SCI_ID).sum())
 
@@ -435,13 +450,16 @@ def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | No
     ----------
     rows : DataFrame with ``reason`` (str), ``kind`` (str), ``id`` (str, ``''`` when none) and the
         ``row_key`` columns, in file order.
-    row_key : the columns that identify a whole row.
-    dedupe : ``"exact"`` or None.
+    row_key
+        The columns that identify a whole row.
+    dedupe
+        ``"exact"`` or None.
 
     Returns
     -------
-    DataFrame aligned with ``rows``, boolean columns ``kept`` (not rejected), ``removed`` (a duplicate
-    removed), ``exact`` (an exact duplicate, removed or not) and ``final`` (kept and not removed).
+    DataFrame
+        DataFrame aligned with ``rows``, boolean columns ``kept`` (not rejected), ``removed`` (a duplicate
+        removed), ``exact`` (an exact duplicate, removed or not) and ``final`` (kept and not removed).
     """
     kept = rows["reason"] == ""
     by_id = kept & (rows["id"] != "")

@@ -90,14 +90,19 @@ def detect_shape(headers: list[str], cols: dict, schema: Schema, levels: list) -
 
     Parameters
     ----------
-    headers : the file's column names.
-    cols : the mapped columns (role -> header), as :func:`stats_lib.ingest.schema.map_columns` gives them.
-    schema : a validated schema.
-    levels : the parts of each header of a multi-row header (``[]`` for one row).
+    headers
+        The file's column names.
+    cols
+        The mapped columns (role -> header), as :func:`stats_lib.ingest.schema.map_columns` gives them.
+    schema
+        A validated schema.
+    levels
+        The parts of each header of a multi-row header (``[]`` for one row).
 
     Returns
     -------
-    str: ``records``, ``long`` or ``wide``.
+    str
+        ``records``, ``long`` or ``wide``.
     """
     if schema.shape:
         return schema.shape
@@ -235,14 +240,19 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
 
     Parameters
     ----------
-    table : the file as :func:`stats_lib.ingest.readers.read_table` read it.
-    schema : a validated schema.
-    as_of : dates after this day are rejected as ``future_date``.
-    fi : the file's index among the input files.
+    table
+        The file as :func:`stats_lib.ingest.readers.read_table` read it.
+    schema
+        A validated schema.
+    as_of
+        Dates after this day are rejected as ``future_date``.
+    fi
+        The file's index among the input files.
 
     Returns
     -------
     FilePart
+        The file's canonical raw rows, its rejects and its ledger entry.
 
     Raises
     ------
@@ -338,13 +348,17 @@ def shape_files(files: list[Path], schema: Schema, as_of: dt.date) -> list[FileP
 
     Parameters
     ----------
-    files : export files, in order (the ``fi`` of their rows).
-    schema : a validated schema.
-    as_of : dates after this day are rejected as ``future_date``.
+    files
+        Export files, in order (the ``fi`` of their rows).
+    schema
+        A validated schema.
+    as_of
+        Dates after this day are rejected as ``future_date``.
 
     Returns
     -------
-    list of FilePart, one per file.
+    list of FilePart
+        One per file.
 
     Raises
     ------

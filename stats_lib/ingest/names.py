@@ -72,11 +72,13 @@ def is_person_name(value: object) -> bool:
 
     Parameters
     ----------
-    value : any value; converted with ``str``.
+    value
+        Any value; converted with ``str``.
 
     Returns
     -------
     bool
+        True when the value reads as a bare personal name.
     """
     return _is_name("" if value is None else str(value))
 

@@ -139,7 +139,8 @@ def find_personal(text: object) -> list[Finding]:
 
     Parameters
     ----------
-    text : any value; converted with ``str``, NFKC-normalised, format characters removed.
+    text
+        Any value; converted with ``str``, NFKC-normalised, format characters removed.
 
     Returns
     -------

@@ -109,8 +109,10 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> str:
 
     Parameters
     ----------
-    sample : the first bytes of the (decompressed) file.
-    declared : the schema's ``encoding:``; returned unchanged when given (``gbk`` is read as ``gb18030``).
+    sample
+        The first bytes of the (decompressed) file.
+    declared
+        The schema's ``encoding:``; returned unchanged when given (``gbk`` is read as ``gb18030``).
 
     Returns
     -------

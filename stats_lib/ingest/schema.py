@@ -175,11 +175,13 @@ def load_schema(schema: str | Path | dict | Schema | None) -> Schema:
 
     Parameters
     ----------
-    schema : path of a YAML file, a dict with the same keys, a :class:`Schema`, or None (empty schema).
+    schema
+        Path of a YAML file, a dict with the same keys, a :class:`Schema`, or None (empty schema).
 
     Returns
     -------
     Schema
+        The validated schema (defaults filled in).
 
     Raises
     ------

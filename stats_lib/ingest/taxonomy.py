@@ -103,7 +103,8 @@ def normalise_values(values: pd.Series) -> pd.Series:
 
     Returns
     -------
-    Series of str, same index; missing values become ``''``.
+    Series of str
+        Same index; missing values become ``''``.
     """
     return _by_uniques(values, normalise_text).astype(str)
 
@@ -113,9 +114,10 @@ def normalisation_flags(values: pd.Series) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame, same index, boolean columns ``fullwidth`` (NFKC changed it: full-width characters or
-    spaces), ``traditional`` (Traditional → Simplified changed it) and ``whitespace`` (trimmed or
-    collapsed white space).
+    DataFrame
+        Same index, boolean columns ``fullwidth`` (NFKC changed it: full-width characters or spaces),
+        ``traditional`` (Traditional → Simplified changed it) and ``whitespace`` (trimmed or collapsed white
+        space).
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     flags = np.array([_steps(str(u))[1:] for u in uniques] + [(False, False, False)], dtype=bool).reshape(-1, 3)
@@ -231,10 +233,14 @@ def map_categories(values: pd.Series, kind: str, schema=None, taxonomy: Taxonomy
 
     Parameters
     ----------
-    values : Series of raw category values (one per row, or the distinct values).
-    kind : ``"警情"`` or ``"案件"``.
-    schema : a :class:`stats_lib.schema.Schema` (for ``categories:`` and ``taxonomy:``) or None.
-    taxonomy : overrides the schema's taxonomy.
+    values
+        Series of raw category values (one per row, or the distinct values).
+    kind
+        ``"警情"`` or ``"案件"``.
+    schema
+        A :class:`stats_lib.schema.Schema` (for ``categories:`` and ``taxonomy:``) or None.
+    taxonomy
+        Overrides the schema's taxonomy.
 
     Returns
     -------

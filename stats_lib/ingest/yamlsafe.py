@@ -60,8 +60,10 @@ def load_yaml(text: str, *, dates_as_text: bool = False) -> object:
 
     Parameters
     ----------
-    text : the YAML document.
-    dates_as_text : keep ``2023-01-21`` as the string, not a ``datetime.date`` (parameters files).
+    text
+        The YAML document.
+    dates_as_text
+        Keep ``2023-01-21`` as the string, not a ``datetime.date`` (parameters files).
 
     Returns
     -------

@@ -195,7 +195,8 @@ def headline(cmp: Comparison, period_name: str | None = None, lang: str = "zh", 
         The comparison (its total row is used).
     period_name : str, optional
         Name of the period; default the window's name (``name_en`` in English).
-    lang : {"zh", "en"}
+    lang
+        {"zh", "en"}
     mask_below : int, optional
         Counts below it are written ``*`` (and their change is not written).
     place : str, optional
@@ -204,6 +205,7 @@ def headline(cmp: Comparison, period_name: str | None = None, lang: str = "zh", 
     Returns
     -------
     str
+        One sentence in ``lang``, counts masked below ``mask_below``.
     """
     row = cmp.total
     mode = cmp.baseline.mode
@@ -383,7 +385,8 @@ def anomaly_sentences(flags: pd.DataFrame, lang: str = "zh", mask_below: int | N
 
     Returns
     -------
-    list of str
+    list
+        list of str
     """
     out = []
     for _, r in flags.iterrows():

@@ -77,7 +77,17 @@ def daily_series(daily: pd.DataFrame, by: str | None = None, *, kind: str | Sequ
                  categories: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Daily counts as a wide frame: every day from the data's first to its last, zero-filled.
 
-    With ``kind=None`` and data holding both 警情 and 案件, the incidents only (``kind="all"`` adds them).
+    Parameters
+    ----------
+    daily : DataFrame
+        The canonical daily table.
+    by : {"category", "subcategory", "district", "kind"}, optional
+        One column per value of this dimension besides the total; None = the total only.
+    kind : str or sequence of str, optional
+        Kinds counted. None with data holding both 警情 and 案件: the incidents only (different units are
+        never added silently); ``"all"`` adds them.
+    districts, categories : str or sequence of str, optional
+        Filters on ``district`` and ``category``; None keeps all.
 
     Returns
     -------
@@ -85,6 +95,13 @@ def daily_series(daily: pd.DataFrame, by: str | None = None, *, kind: str | Sequ
         Index ``date`` (DatetimeIndex, daily); columns ``合计`` (the total) then one column per value
         of ``by`` (``category``, ``subcategory``, ``district`` or ``kind``; ``未知`` for an empty value),
         counts (int64).
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``by``, or ``daily`` not a DataFrame.
+    InputError
+        ``daily`` has no rows or lacks a column.
     """
 
     check_daily(daily)
@@ -180,6 +197,8 @@ def expected_counts(series: pd.DataFrame | pd.Series, start: object, end: object
 
     Raises
     ------
+    ParameterError
+        ``tail`` is not a probability (or, with ``per="briefing"``, not positive), or ``per`` is unknown.
     InputError
         When fewer than 56 days of history precede ``start``.
     """
@@ -269,8 +288,12 @@ def flag_anomalies(daily: pd.DataFrame, start: object, end: object, by: str | No
     by : str, optional
         ``category`` (the usual), ``subcategory``, ``district`` or ``kind``: each value is a series
         besides the total; None = the total only.
-    tail, per : see :func:`expected_counts`.
-    kind, districts, categories : filters, as in :func:`stats_lib.compare.compare`.
+    tail : float
+        Chance of a false flag, spent as ``per`` says (see :func:`expected_counts`).
+    per : {"day", "series", "briefing"}
+        How ``tail`` is spent (see :func:`expected_counts`).
+    kind, districts, categories : str or sequence of str, optional
+        Filters, as in :func:`stats_lib.stats.compare.compare` (kind None: incidents only when both kinds).
     attrs : DataFrame, optional
         Day attributes (None: from the calendar).
     all_days : bool

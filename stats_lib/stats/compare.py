@@ -88,6 +88,16 @@ def _days_text(x: float) -> str:
 def normalise_by(by: object) -> list[str]:
     """The grouping dimensions as a list (a comma-joined string too), each checked against :data:`DIMENSIONS`.
 
+    Parameters
+    ----------
+    by : str, sequence of str or None
+        ``"district"``, ``"category,district"``, ``["category", "district"]``; None for none.
+
+    Returns
+    -------
+    list of str
+        The dimensions in the order given (empty for None).
+
     Raises
     ------
     ParameterError
@@ -154,6 +164,12 @@ class Comparison:
         the days of history of the daily model and the number of earlier windows (``windows`` method).
     filters : dict
         ``{"districts", "categories", "kind"}`` as applied (None = all).
+    notes_en, test_en : tuple of str, str
+        ``notes`` and ``test`` in English.
+    min_base : int
+        Smallest count (current and scaled baseline) for which a percentage is printed.
+    alpha : float
+        Significance level of ``significant`` (on ``p_adjusted``).
     """
 
     window: Window
@@ -182,6 +198,11 @@ class Comparison:
         ``{"window": {"start", "end", "days", ...}, "baseline": {"mode", "windows": [...], "notes"},
         "test", "rows": [...], "total": {...}, "notes": [...]}``: dates ISO, ``end`` inclusive, numbers
         unrounded, NaN and infinite values as ``null``.
+
+        Returns
+        -------
+        dict
+            As above; ``rows`` are the group rows of ``table`` (columns as keys), ``total`` its last row.
         """
         records = [_json_row(r) for r in self.table.to_dict("records")]
         return {

@@ -38,6 +38,21 @@ def compstat(daily: pd.DataFrame, as_of: object, by: str | Sequence[str] | None 
     ``as_of`` (from the calendar), to ``as_of``, against the same holiday last year cut to the same
     number of days.
 
+    Parameters
+    ----------
+    daily : DataFrame
+        The canonical daily table.
+    as_of : date-like
+        Last day of every window (inclusive).
+    by : str or sequence of str, optional
+        Grouping dimensions, as for :func:`stats_lib.stats.compare.compare`; None = the total only.
+    kind, districts, categories : str or sequence of str, optional
+        Filters, as for :func:`stats_lib.stats.compare.compare`.
+    min_base : int
+        Smallest count for which a percentage is printed (counts).
+    holiday : bool
+        Add the official holiday period in progress on ``as_of``, if any.
+
     Returns
     -------
     DataFrame
@@ -45,6 +60,11 @@ def compstat(daily: pd.DataFrame, as_of: object, by: str | Sequence[str] | None 
         (Chinese name), ``slug``, ``start``, ``end``, ``baseline_mode``, ``baseline_start``,
         ``baseline_end`` (dates), then the :class:`Comparison` table's columns. Windows whose baseline
         is not covered by the data are left out.
+
+    Raises
+    ------
+    InputError
+        No window's baseline is covered by the data.
     """
     day = as_date(as_of, what="as_of")
     specs: list[tuple[str, str, Window, Baseline]] = []

@@ -152,6 +152,29 @@ def forecast_window(start: object = None, end: object = None, period: str | None
     A named official period (春节假期 …) of a year whose arrangement is not published falls back to the
     statutory days: 春节假期 = 除夕 to 初七 (the span of the 2025 and 2026 arrangements, the law's 4 days with
     the usual weekend swaps), any other holiday = its festival day (marked; raises when that is unknown).
+
+    Parameters
+    ----------
+    start, end : date-like, optional
+        The window, inclusive.
+    period : str, optional
+        A named period (春节假期 …) instead of ``start``/``end``.
+    year : int, optional
+        The year of ``period``.
+    arrangements : path, optional
+        Official arrangements YAML (default ``$STATS_LIB_HOLIDAYS``).
+    lang : {"zh", "en"}
+        Language of the note.
+
+    Returns
+    -------
+    tuple of (Window, list of str)
+        The window, and a note when it was taken from the statutory days (else no note).
+
+    Raises
+    ------
+    CalendarError
+        The window cannot be resolved and no statutory fall-back applies.
     """
     try:
         return resolve_window(start, end, period=period, year=year, arrangements=arrangements), []
@@ -251,6 +274,10 @@ def forecast(data: object, start: object = None, end: object = None, *, period: 
         The daily table (``date``, ``kind``, ``category``, ``district``, ``count``) and, for hours, the hourly.
     start, end : date-like, optional
         The window, inclusive; or ``period`` (春节假期 …) with ``year``.
+    period : str, optional
+        A named period (:mod:`stats_lib.calendar.periods`) instead of ``start``/``end``.
+    year : int, optional
+        The year of ``period``.
     as_of : date-like, optional
         The forecast origin: only data dated before it are used. Default: the window's first day, or the day
         after the last data day if earlier. Must not be after the window's first day.

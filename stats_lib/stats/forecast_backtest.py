@@ -61,6 +61,22 @@ def festival_windows(first: dt.date, last: dt.date, *, region: str = "CN", lead_
 
     Region CN: 除夕 to 元宵 of each year; US: 24 December to 1 January. The window's last-year counterpart must
     be in the data too (the reference methods need it).
+
+    Parameters
+    ----------
+    first, last : datetime.date
+        First and last day of the data.
+    region : {"CN", "US"}
+        Which festival.
+    lead_days : int
+        Days from the forecast origin to the window's first day.
+    min_history : int
+        Days of data needed before the origin.
+
+    Returns
+    -------
+    list of Window
+        The windows, oldest first.
     """
     out = []
     for y in range(first.year, last.year + 2):
@@ -128,10 +144,19 @@ def backtest(data: object, *, kind: str | None = None, by: tuple[str, ...] = LEV
         Days from the origin to the window's first day (default 14).
     windows : list of Window, optional
         Windows to backtest (default :func:`festival_windows` of the data).
+    levels : tuple of int
+        Interval levels in percent whose coverage is scored.
+    n_sims, seed : int
+        Simulated paths and seed of each forecast (as for ``forecast``).
+    region : {"CN", "US"}
+        Holiday calendar of the design and of the default windows.
+    arrangements : path, optional
+        Official arrangements YAML (default ``$STATS_LIB_HOLIDAYS``).
 
     Returns
     -------
     Backtest
+        Scores by level and method (``summary``), every scored day (``detail``) and the windows.
 
     Raises
     ------

@@ -77,7 +77,17 @@ def statutory_days(year: int) -> dict[dt.date, str]:
 
     Source: 全国年节及纪念日放假办法 (State Council decree, as amended 2024-11-10, in force 2025-01-01): 元旦
     1 January; 春节 除夕 and lunar 1/1-1/3; 清明 the solar term; 劳动节 1-2 May; 端午 lunar 5/5; 中秋 lunar 8/15;
-    国庆 1-3 October. Returns day -> holiday name (``春节`` …).
+    国庆 1-3 October.
+
+    Parameters
+    ----------
+    year : int
+        The Gregorian year.
+
+    Returns
+    -------
+    dict of datetime.date to str
+        Day -> holiday name (``春节`` …).
     """
     f = festivals(year)
     out = {dt.date(year, 1, 1): "元旦", f["清明"]: "清明", dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节",
@@ -88,7 +98,20 @@ def statutory_days(year: int) -> dict[dt.date, str]:
 
 
 def day_kind(festival: str, off: bool) -> str:
-    """The kind of a day for its hour profile: the festival name, else ``off`` (day off) or ``work``."""
+    """The kind of a day for its hour profile: the festival name, else ``off`` (day off) or ``work``.
+
+    Parameters
+    ----------
+    festival : str
+        The day's festival name, or ``''``.
+    off : bool
+        Whether the day is a day off.
+
+    Returns
+    -------
+    str
+        ``festival``, ``"off"`` or ``"work"``.
+    """
     return festival if festival else ("off" if off else "work")
 
 

@@ -96,6 +96,7 @@ def fit_series(y: np.ndarray | pd.Series, X: pd.DataFrame, *, ridge: float = 4.0
     Returns
     -------
     SeriesFit
+        Coefficients and covariance (Laplace approximation), NB2 ``alpha`` and the history's size.
 
     Raises
     ------
@@ -147,7 +148,22 @@ def fit_series(y: np.ndarray | pd.Series, X: pd.DataFrame, *, ridge: float = 4.0
 def draw_rates(fit: SeriesFit, X: pd.DataFrame, n_sims: int, rng: np.random.Generator) -> np.ndarray:
     """Daily rates ``exp(X b)`` for coefficients ``b`` drawn from their normal approximation.
 
-    Returns an array of shape (n_sims, len(X)); all zeros for a series whose history is all zero.
+    Parameters
+    ----------
+    fit : SeriesFit
+        The fitted series (``params``, ``cov``).
+    X : DataFrame
+        Design rows of the days to forecast (at least the columns of ``fit.params``).
+    n_sims : int
+        Number of draws.
+    rng : numpy.random.Generator
+        Source of the draws.
+
+    Returns
+    -------
+    ndarray, shape (n_sims, len(X))
+        Expected counts per day (events a day), capped at ``RATE_CAP * (fit.max_count + 1)``; all zeros
+        for a series whose history is all zero.
     """
     if fit.total == 0:
         return np.zeros((n_sims, len(X)))
@@ -160,6 +176,25 @@ def draw_rates(fit: SeriesFit, X: pd.DataFrame, n_sims: int, rng: np.random.Gene
 
 
 def draw_counts(rates: np.ndarray, alpha: float, rng: np.random.Generator) -> np.ndarray:
-    """Negative-binomial counts (gamma-Poisson mixture, NB2 with ``alpha``) for an array of rates."""
+    """Negative-binomial counts (gamma-Poisson mixture, NB2 with ``alpha``) for an array of rates.
+
+    Parameters
+    ----------
+    rates : ndarray
+        Expected daily counts ``mu``.
+    alpha : float
+        NB2 overdispersion, ``Var = mu + alpha mu^2`` (> 0).
+    rng : numpy.random.Generator
+        Source of the draws.
+
+    Returns
+    -------
+    ndarray of int
+        Same shape as ``rates``: Poisson draws of ``mu * G`` with ``G ~ Gamma(1/alpha, alpha)`` (mean 1).
+
+    References
+    ----------
+    Cameron, A. C. & Trivedi, P. K. (2013) *Regression Analysis of Count Data*, 2nd ed., section 3.3 (NB2).
+    """
     lam = rates * rng.gamma(1.0 / alpha, alpha, size=rates.shape)
     return rng.poisson(lam)

@@ -66,6 +66,17 @@ def category_mix(counts: Comparison | pd.DataFrame, *, threshold: float = 2.0) -
     Returns
     -------
     CategoryMix
+        Pearson chi-square test of the groups x (current, baseline) table, per-group shares, adjusted
+        residuals and contributions.
+
+    Raises
+    ------
+    ParameterError
+        ``counts`` is neither, fewer than two groups have counts, or a window has none.
+
+    References
+    ----------
+    Agresti, A. (2013) *Categorical Data Analysis*, 3rd ed., section 2.4.5 (adjusted residuals).
     """
     if isinstance(counts, Comparison):
         rows = counts.rows
@@ -148,11 +159,29 @@ def zero_districts(daily: pd.DataFrame, window: Window, by: str | None = "catego
     filters), so a district is listed for a category when it reported that category on some other
     day but none inside the window. Unknown districts (``''``) are never listed.
 
+    Parameters
+    ----------
+    daily : DataFrame
+        The canonical daily table.
+    window : Window
+        The window examined.
+    by : {"category", "subcategory", "kind"}, optional
+        Look for districts with none of each value of this dimension; None: with no incident at all.
+    kind, categories, districts : str or sequence of str, optional
+        Filters on ``kind``, ``category`` and ``district``.
+    hourly : DataFrame, optional
+        The hourly table, needed when ``window`` is cut at an hour.
+
     Returns
     -------
     DataFrame
         Columns ``by`` (when given: ``category``, ``subcategory`` or ``kind``) and ``district``, in
         taxonomy / name order. With ``by=None``: column ``district`` only (no incident at all).
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``by``.
     """
     check_daily(daily)
     if by is not None and by not in ("category", "subcategory", "kind"):

@@ -93,6 +93,21 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, *, ridge: float | np.ndarray = 1.0
     ``offset`` (optional, one value per row) is added to the linear predictor with a fixed coefficient
     of 1: ``log E[y] = offset + X beta``.
 
+    Parameters
+    ----------
+    X : ndarray, shape (n, p)
+        Regressors; the first column is the intercept.
+    y : ndarray, shape (n,)
+        Counts.
+    ridge : float or ndarray
+        Penalty (prior precision) on the coefficients.
+    max_iter : int
+        Most IRLS iterations.
+    tol : float
+        Stop when no coefficient moves by more than this.
+    offset : ndarray, optional
+        Log exposure of each row.
+
     Returns
     -------
     ndarray

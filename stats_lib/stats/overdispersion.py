@@ -86,6 +86,12 @@ def estimate_overdispersion(y: np.ndarray, X: np.ndarray, *, default: float = DE
     Returns
     -------
     Overdispersion
+        ``phi`` (floored at 1), the raw estimate, its degrees of freedom and the days used.
+
+    Raises
+    ------
+    ParameterError
+        ``y`` does not have one value per row of ``X``.
 
     Notes
     -----
@@ -189,10 +195,13 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
         (:func:`stats_lib.stats.ratetest.dispersion`), the same for every row (the total's the larger).
     cover : Coverage
         The data's coverage.
+    hourly : DataFrame, optional
+        The hourly table, for earlier windows cut at an hour.
 
     Returns
     -------
     RowDispersion
+        One ``phi`` per row (total last), the method used and the notes for the reader.
     """
     n_rows = len(keys) + 1
     if history is False:

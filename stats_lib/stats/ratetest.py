@@ -74,11 +74,22 @@ def rate_test(current: object, baseline: object, current_days: object, baseline_
     RateTest
         Arrays ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``dispersion``.
 
+    Raises
+    ------
+    ParameterError
+        A negative count or an exposure that is not positive.
+
     Notes
     -----
     Given ``a + b = n``, ``a ~ Bin(n, p)`` with ``p = t1 RR / (t1 RR + t2)``; the Clopper-Pearson bounds
     ``pl = B(alpha/2; a, b + 1)`` and ``pu = B(1 - alpha/2; a + 1, b)`` (beta quantiles) map to
     ``RR = p / (1 - p) * t2 / t1``, so the interval is exact (conservative) for RR.
+
+    References
+    ----------
+    Przyborowski, J. & Wilenski, H. (1940) "Homogeneity of results in testing samples from Poisson series",
+    *Biometrika* 31, 313-323 (the conditional binomial test). Clopper, C. J. & Pearson, E. S. (1934), *Biometrika* 26,
+    404-413 (the interval).
 
     Examples
     --------
