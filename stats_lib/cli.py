@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from stats_lib.briefing.render import params_from_cli, render
-from stats_lib.calendar.baselines import calendar_report, format_calendar, reporting_window
+from stats_lib.calendar.baselines import reporting_window
+from stats_lib.calendar.overview import calendar_report, format_calendar
 from stats_lib.clean import ledger_summary, load, load_data, write_cleaned
 from stats_lib.clean.engine import DEFAULT_ENGINE, ENGINES
 from stats_lib.errors import InputError, ParameterError, StatsLibError

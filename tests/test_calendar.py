@@ -13,13 +13,12 @@ from lunardate import LunarDate
 from stats_lib.calendar.baselines import (
     Window,
     baseline_windows,
-    calendar_report,
     day_attributes,
-    format_calendar,
     reporting_window,
     resolve_period,
     resolve_window,
 )
+from stats_lib.calendar.overview import calendar_report, format_calendar
 from stats_lib.cli import main
 from stats_lib.errors import CalendarError, ParameterError
 from stats_lib.windows import Baseline, ReportingWindow, last_complete_day

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 import stats_lib.calendar.periods as periods_mod
-from stats_lib.calendar.periods import PERIODS, period_title, periods, resolve_period, resolve_window
+from stats_lib.calendar.baselines import resolve_window
+from stats_lib.calendar.periods import PERIODS, period_title, periods, resolve_period
 from stats_lib.errors import CalendarError, ParameterError
 from stats_lib.windows import Window
 

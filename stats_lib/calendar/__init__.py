@@ -7,14 +7,13 @@ arrangements (holidays and make-up working days) and per-day attributes.
 
 from stats_lib.calendar.baselines import (
     baseline_windows,
-    calendar_report,
     day_attributes,
-    format_calendar,
     reporting_window,
     resolve_window,
 )
 from stats_lib.calendar.lunar import festivals, spring_festival
 from stats_lib.calendar.official import official_periods, workdays
+from stats_lib.calendar.overview import calendar_report, format_calendar
 from stats_lib.calendar.periods import resolve_period
 from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, region_holidays
 

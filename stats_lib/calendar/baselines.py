@@ -5,10 +5,10 @@ of :mod:`stats_lib.lunar`, :mod:`stats_lib.holidays` and :mod:`stats_lib.periods
 
 - :func:`baseline_windows`: the windows a comparison sets the current one against, in one of the
   modes ``calendar``, ``lunar``, ``weekday``, ``holiday``, ``previous`` or ``avgN``;
+- :func:`resolve_window`: a window from dates or a period name;
 - :func:`reporting_window`: a report's window, baseline and cut-off day resolved together;
 - :func:`day_attributes`: one row per day (weekday, official holiday, make-up working day, lunar
   date, days from 春节, festival) that a notebook joins to the daily table;
-- :func:`calendar_report` and :func:`format_calendar`: what ``briefing calendar YEAR`` prints.
 
 Official arrangements for a year chinesecalendar does not cover are read from a YAML file named by
 ``arrangements=`` or the environment variable ``STATS_LIB_HOLIDAYS`` (format in
@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
 from functools import cache
 
 import numpy as np
@@ -28,7 +27,6 @@ import pandas as pd
 
 from stats_lib.calendar import official as hol
 from stats_lib.calendar.lunar import (
-    FESTIVALS,
     FIRST_YEAR,
     LAST_YEAR,
     festivals,
@@ -38,26 +36,21 @@ from stats_lib.calendar.lunar import (
 )
 from stats_lib.calendar.official import official_periods, workdays
 from stats_lib.calendar.periods import (
-    PERIODS,
-    _fixed,
-    _listing,
     chunyun,
+    fixed_period,
     period_spec,
     periods,
     resolve_period,
-    resolve_window,
     today_shanghai,
-    two_sessions_unsure,
 )
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.windows import BASELINE_MODES, Baseline, ReportingWindow, Window, as_date, last_complete_day
 
 __all__ = ["festivals", "official_periods", "workdays", "periods", "resolve_period", "resolve_window",
-           "today_shanghai", "baseline_windows", "reporting_window", "day_attributes", "calendar_report",
-           "format_calendar", "Window", "Baseline", "ReportingWindow"]
+           "today_shanghai", "baseline_windows", "reporting_window", "day_attributes", "Window", "Baseline",
+           "ReportingWindow"]
 
 _AVG = re.compile(r"^avg(\d+)$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -156,13 +149,13 @@ def _holiday(w: Window, k: int, lang: str, notes: list[str], arrangements) -> Wi
     year = w.end.year
     for y in (w.end.year, w.start.year):
         try:
-            p = _fixed(spec, y, arrangements)
+            p = fixed_period(spec, y, arrangements)
         except CalendarError:
             continue
         if (p.start, p.end) == (w.start, w.end):
             year = y
             break
-    prev = _fixed(spec, year - k, arrangements)
+    prev = fixed_period(spec, year - k, arrangements)
     return _like(w, prev.start, prev.end, name=prev.name, slug=prev.slug, name_en=prev.name_en)
 
 
@@ -272,6 +265,88 @@ def _resolve(window: Window, mode: str | None, years: int, lang: str, arrangemen
     return Baseline(mode=used, windows=wins, notes=tuple([head, *notes]))
 
 
+# ------------------------------------------------------------------------------------------ windows
+_POINT = re.compile(
+    r"^\s*(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?(?:[T\s]*(\d{1,2})(?:[:时点](\d{2})?(?::(\d{2}))?)?)?\s*$"
+)
+
+
+def _point(value: object, what: str) -> tuple[dt.date, int | None]:
+    """A day and an optional hour from a date, datetime or string (``2023-01-27T12``, ``2023年1月27日0时``)."""
+    if isinstance(value, str):
+        m = _POINT.match(value)
+        if not m:
+            raise ParameterError(f"{what}: expected YYYY-MM-DD, optionally with an hour (YYYY-MM-DDTHH), got {value!r}")
+        y, mo, d, h, mi, se = m.groups()
+        try:
+            day = dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            raise ParameterError(f"{what}: {value!r} is not a valid date") from None
+        if (mi and int(mi)) or (se and int(se)):
+            raise ParameterError(f"{what}: windows are cut at whole hours, got {value!r}")
+        return day, (int(h) if h is not None else None)
+    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
+        ts = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+        if ts.minute or ts.second or ts.microsecond:
+            raise ParameterError(f"{what}: windows are cut at whole hours, got {value!r}")
+        return ts.date(), (ts.hour or None)
+    return as_date(value, what=what), None
+
+
+def resolve_window(start: object = None, end: object = None, period: str | None = None,
+                   year: int | None = None, as_of: object = None,
+                   arrangements: str | os.PathLike | None = None) -> Window:
+    """Return the window named by either ``start`` and ``end`` or ``period``.
+
+    Parameters
+    ----------
+    start, end : date or str, optional
+        First and last day, inclusive (``YYYY-MM-DD``). An hour cuts the window: ``2023-01-27T00``,
+        ``2023-01-27 12:00`` or ``2023年1月27日0时``; a start hour ``h`` begins the window at h:00
+        and an end hour ``h`` ends it at h:00 of that day (``2023-02-02T12`` = "至2月2日12时";
+        an end hour 0 means the previous day, whole).
+    period : str, optional
+        A named period (Chinese name or slug), resolved by :func:`resolve_period` with ``year``
+        and ``as_of``.
+    year : int, optional
+        Year of ``period``.
+    as_of : date-like, optional
+        Last day of an open-ended period.
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    Window
+        Dates inclusive, hour cuts as given; named for a period.
+
+    Raises
+    ------
+    ParameterError
+        Both dates and a period, neither, only one of start/end, a bad date, or end before start.
+    """
+    has_dates = any(v not in (None, "") for v in (start, end))
+    if period not in (None, "") and has_dates:
+        raise ParameterError("give either start and end dates or a period, not both")
+    if period not in (None, ""):
+        return resolve_period(period, year=year, as_of=as_of, arrangements=arrangements)
+    if not has_dates:
+        raise ParameterError("give a window: start and end (YYYY-MM-DD), or a named period")
+    if start in (None, "") or end in (None, ""):
+        raise ParameterError("give both start and end (YYYY-MM-DD), inclusive")
+    s, sh = _point(start, "start")
+    e, eh = _point(end, "end")
+    if sh is not None and not 0 <= sh <= 23:
+        raise ParameterError(f"start: hour must be 0-23, got {sh}")
+    if eh is not None and not 0 <= eh <= 24:
+        raise ParameterError(f"end: hour must be 0-24, got {eh}")
+    if eh == 0:
+        e, eh = e - dt.timedelta(days=1), 24
+    if s == e and sh is not None and eh is not None and eh <= sh:
+        raise ParameterError(f"end {end!r} is not after start {start!r}")
+    return Window(s, e, start_hour=sh or 0, end_hour=eh or 24)
+
+
 def reporting_window(start: object = None, end: object = None, period: str | None = None, year: int | None = None,
                      *, baseline: str | Baseline | None = None, as_of: object = None, lang: str = "zh",
                      arrangements: str | os.PathLike | None = None) -> ReportingWindow:
@@ -372,156 +447,3 @@ def day_attributes(start: object, end: object, arrangements: str | os.PathLike |
     out["days_from_spring_festival"] = from_sf.astype("int64")
     out["festival"] = dates.map(fest).astype("str").fillna("")
     return out
-
-
-# ------------------------------------------------------------------------------------------ report
-def _check_report_year(year: object) -> int:
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year)
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise CalendarError(f"year {year!r}: the calendar is available for {FIRST_YEAR}-{LAST_YEAR}")
-    return int(year)
-
-
-def _report_notes(year: int, wins: list[Window], missing: dict[str, str], as_of: object, lang: str,
-                  arrangements) -> list[str]:
-    notes: list[str] = []
-    f = festivals(year)
-    if lang == "en":
-        notes.append(f"Festivals {year}: " + ", ".join(
-            f"{FESTIVALS[name]} {d.day} {d:%b}" for name, d in f.items()))
-    else:
-        notes.append(f"{year}年节日：" + "，".join(f"{name}{d.month}月{d.day}日" for name, d in f.items()))
-    official = [s for s in PERIODS if s.kind == "official"]
-    if any(missing.get(s.slug) == "official" for s in official) and not hol.is_covered(year, arrangements):
-        known = hol.covered_years(arrangements)
-        fmt = f"{year}: {{holidays: [{{name: 春节, start: YYYY-MM-DD, end: YYYY-MM-DD}}], workdays: [YYYY-MM-DD]}}"
-        notes.append(_t(
-            lang,
-            f"{year}年法定节假日安排未收录（已收录{known[0]}—{known[-1]}年），节假日时段与调休上班日未列出。"
-            f"请将国务院办公厅通知中的安排写入YAML文件，并设置环境变量 {hol.ENV_VAR}=文件路径，格式：{fmt}（每个假期一项，含其中的周末；连休写 name: [中秋, 国庆]）",
-            f"The official holiday arrangement for {year} is not available (known: {known[0]}-{known[-1]}); "
-            f"holiday periods and make-up working days are not listed. Write the State Council notice's "
-            f"arrangement into a YAML file and set {hol.ENV_VAR}=/path/to/file.yaml; format: {fmt} (one entry per period, weekend days inside included; joined: name: [中秋, 国庆])",
-        ))
-    by_slug = {w.slug: w for w in wins}
-    for a, b in (("mid-autumn-holiday", "national-day-holiday"), ("dragon-boat-holiday", "labour-day-holiday")):
-        if a in by_slug and b in by_slug and (by_slug[a].start, by_slug[a].end) == (by_slug[b].start, by_slug[b].end):
-            w = by_slug[a]
-            notes.append(_t(lang, f"{w.name}与{by_slug[b].name}连休（{w.label()}），为同一时段",
-                            f"{w.name_en} and {by_slug[b].name_en} are one joined period ({w.label('en')})"))
-    ny = by_slug.get("new-year-holiday")
-    if ny is not None and ny.start.year < year:
-        notes.append(_t(lang, f"元旦假期自{_day(ny.start, lang)}起，计入{year}年",
-                        f"the New Year holiday starts on {_day(ny.start, lang)} and counts as {year}'s"))
-    if missing.get("two-sessions"):
-        notes.append(_t(lang, f"{year}年两会日期不在表中（可补充 stats_lib/data/two_sessions.yaml）",
-                        f"the Two Sessions dates of {year} are not in the table (extend stats_lib/data/two_sessions.yaml)"))
-    elif two_sessions_unsure(year):
-        notes.append(_t(lang, f"{year}年两会日期待核对", f"the Two Sessions dates of {year} are unconfirmed"))
-    if missing.get("ytd") == "future":
-        notes.append(_t(lang, "开放式时段（春节以来、年初至今、近7天等）未列出：请指定 --as-of",
-                        "open-ended periods (since Spring Festival, year to date, last 7 days …) need --as-of"))
-    else:
-        ref = by_slug["ytd"].end
-        notes.append(_t(lang, f"开放式时段截至{_day(ref, lang)}", f"open-ended periods end on {_day(ref, lang)}"))
-        if missing.get("since-spring-festival"):
-            notes.append(_t(lang, f"截至{_day(ref, lang)}春节尚未到来，未列出春节以来",
-                            f"Spring Festival has not come by {_day(ref, lang)}: no since-spring-festival"))
-    if hol.is_covered(year, arrangements):
-        off = hol._official(arrangements)
-        src = (off.path if year in off.user_years else "chinesecalendar")
-        notes.append(_t(lang, f"法定节假日来源：{src}", f"official holidays from {src}"))
-    return notes
-
-
-def calendar_report(year: int, as_of: object = None, *, lang: str = "zh",
-                    arrangements: str | os.PathLike | None = None) -> dict:
-    """Return what ``briefing calendar YEAR --json`` prints.
-
-    Parameters
-    ----------
-    year : int
-        Gregorian year, 1950-2099.
-    as_of : date or ISO string, optional
-        Last day of the open-ended periods; default today (Asia/Shanghai) for the current year,
-        31 December for a past year; a future year without ``as_of`` lists no open-ended period.
-    lang : {"zh", "en"}
-        Language of ``name`` and ``notes``.
-    arrangements : path, optional
-        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
-
-    Returns
-    -------
-    dict
-        ``{"year": int, "periods": [{"slug", "name", "start", "end", "days"}, ...],
-        "workdays": ["YYYY-MM-DD", ...], "notes": [str, ...]}``; ``end`` inclusive, ``days`` the
-        number of days. For a year without a known official arrangement the official holiday
-        periods and ``workdays`` are left out and a note says how to supply them (never a guess);
-        the first note always lists the year's festivals.
-    """
-    year = _check_report_year(year)
-    wins, missing = _listing(year, as_of, arrangements)
-    rows = [{"slug": w.slug, "name": w.name_en if lang == "en" else w.name, "start": w.start.isoformat(),
-             "end": w.end.isoformat(), "days": w.days} for w in wins]
-    work = [d.isoformat() for d in workdays(year, arrangements)] if hol.is_covered(year, arrangements) else []
-    return {"year": year, "periods": rows, "workdays": work,
-            "notes": _report_notes(year, wins, missing, as_of, lang, arrangements)}
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
-
-
-def format_calendar(report: dict, lang: str = "zh") -> str:
-    """Return ``report`` (from :func:`calendar_report`) as a readable text table with workdays and notes.
-
-    Parameters
-    ----------
-    report : dict
-        What :func:`calendar_report` returns.
-    lang : {"zh", "en"}
-        Language of the headings (English notes are recomputed when ``report`` holds Chinese ones).
-
-    Returns
-    -------
-    str
-        Title, one line per period (name, slug, start, end, days), the make-up working days, the notes.
-    """
-    en = lang == "en"
-    notes = list(report.get("notes", []))
-    if en and notes and all(_CJK.search(n) for n in notes):
-        ref = next((p["end"] for p in report["periods"] if p["slug"] == "ytd"), None)
-        try:
-            notes = calendar_report(report["year"], as_of=ref, lang="en")["notes"]
-        except (CalendarError, ParameterError):
-            pass
-    head = ["Period", "Slug", "Start", "End", "Days"] if en else ["名称", "标识", "开始", "结束", "天数"]
-    rows = []
-    for p in report["periods"]:
-        name = p["name"]
-        if en and _CJK.search(name):
-            try:
-                name = period_spec(p["slug"]).name_en
-            except ParameterError:
-                pass
-        rows.append([name, p["slug"], p["start"], p["end"], str(p["days"])])
-    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(5)]
-    lines = [f"{report['year']} calendar" if en else f"{report['year']}年日历", ""]
-    for r in [head, *rows]:
-        lines.append("  ".join(_pad(c, w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
-    lines.append("")
-    work = report.get("workdays") or []
-    sep = ", " if en else "、"
-    label = "Make-up working days: " if en else "调休上班日："
-    lines.append(label + (sep.join(work) if work else ("none listed" if en else "未列出")))
-    if notes:
-        lines.append("")
-        lines.append("Notes:" if en else "说明：")
-        lines.extend(f"- {n}" for n in notes)
-    return "\n".join(lines)
-

@@ -1,4 +1,4 @@
-"""Named periods (春节假期, 春运, 两会, 春节以来, 近7天 …) and the resolution of a window from parameters.
+"""Named periods (春节假期, 春运, 两会, 春节以来, 近7天 …): their windows in a given year.
 
 Each named period has a Chinese name and an English slug; either is accepted wherever a period is
 named. Fixed periods are a function of the year; open-ended and rolling periods (春节以来, 年初至今,
@@ -30,11 +30,13 @@ __all__ = [
     "period_spec",
     "periods",
     "resolve_period",
-    "resolve_window",
     "period_title",
     "chunyun",
     "two_sessions",
     "two_sessions_unsure",
+    "fixed_period",
+    "period_listing",
+    "PeriodListing",
 ]
 
 #: 春运 runs from 15 days before 春节 to 24 days after it (40 days in all).
@@ -222,7 +224,28 @@ def _named(spec: PeriodSpec, start: dt.date, end: dt.date) -> Window:
     return Window(start, end, name=spec.name, slug=spec.slug, name_en=spec.name_en)
 
 
-def _fixed(spec: PeriodSpec, year: int, arrangements) -> Window:
+def fixed_period(spec: PeriodSpec, year: int, arrangements: str | os.PathLike | None = None) -> Window:
+    """Return the window of a fixed period (a holiday, 两会, 春运 or a festival day) in ``year``.
+
+    Parameters
+    ----------
+    spec : PeriodSpec
+        The period (:func:`period_spec`); not an open-ended or rolling one.
+    year : int
+        The year (the end's year for periods across New Year).
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    Window
+        Dates inclusive, named after the period.
+
+    Raises
+    ------
+    CalendarError
+        The year is outside the lunar tables, or its official arrangement is not known.
+    """
     if spec.kind == "official":
         w = hol.holiday_period(year, spec.holiday, arrangements)
         return _named(spec, w.start, w.end)
@@ -305,7 +328,7 @@ def resolve_period(name_or_slug: str, year: int | None = None, as_of: object = N
         return _open(spec, _as_of_for(year, as_of))
     if year is None:
         year = (as_date(as_of, what="as_of") if as_of not in (None, "") else today_shanghai()).year
-    return _fixed(spec, int(year), arrangements)
+    return fixed_period(spec, int(year), arrangements)
 
 
 def periods(year: int, as_of: object = None, arrangements: str | os.PathLike | None = None) -> list[Window]:
@@ -329,11 +352,47 @@ def periods(year: int, as_of: object = None, arrangements: str | os.PathLike | N
     list[Window]
         Named windows (``name`` Chinese, ``slug`` English, ``name_en``), dates inclusive.
     """
-    return [w for w in _listing(year, as_of, arrangements)[0]]
+    return list(period_listing(year, as_of, arrangements).windows)
 
 
-def _listing(year: int, as_of: object, arrangements) -> tuple[list[Window], dict[str, str]]:
-    """Windows that can be determined, and slug -> reason (a short code) for those that cannot."""
+@dataclass(frozen=True)
+class PeriodListing:
+    """Result of :func:`period_listing`.
+
+    Attributes
+    ----------
+    windows : tuple of Window
+        The periods of the year that can be determined.
+    missing : dict
+        Slug -> short reason code of each period that cannot (no official arrangement yet …).
+    """
+
+    windows: tuple[Window, ...]
+    missing: dict[str, str]
+
+
+def period_listing(year: int, as_of: object = None, arrangements: str | os.PathLike | None = None) -> PeriodListing:
+    """Return the windows of every named period in ``year`` that can be determined, and why the others cannot.
+
+    Parameters
+    ----------
+    year : int
+        The year.
+    as_of : date-like, optional
+        The day open-ended and rolling periods end on (default today in Asia/Shanghai).
+    arrangements : path, optional
+        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
+
+    Returns
+    -------
+    PeriodListing
+        ``windows`` (in the order of :data:`PERIODS`) and ``missing``: slug -> a short reason code.
+
+    Raises
+    ------
+    ParameterError
+        ``as_of`` given but not a date.
+    """
     out: list[Window] = []
     missing: dict[str, str] = {}
     try:
@@ -350,12 +409,12 @@ def _listing(year: int, as_of: object, arrangements) -> tuple[list[Window], dict
                     continue
                 out.append(_open(spec, ref))
             else:
-                out.append(_fixed(spec, year, arrangements))
+                out.append(fixed_period(spec, year, arrangements))
         except CalendarError:
             missing[spec.slug] = spec.kind
         except ParameterError:
             missing[spec.slug] = "before-spring-festival"
-    return out, missing
+    return PeriodListing(tuple(out), missing)
 
 
 def period_title(window: Window, lang: str = "zh", *, year: bool = True,
@@ -402,85 +461,3 @@ def period_title(window: Window, lang: str = "zh", *, year: bool = True,
     if not year:
         return name
     return f"{window.end.year} {name}" if en else f"{window.end.year}年{name}"
-
-
-# ------------------------------------------------------------------------------------------ windows
-_POINT = re.compile(
-    r"^\s*(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?(?:[T\s]*(\d{1,2})(?:[:时点](\d{2})?(?::(\d{2}))?)?)?\s*$"
-)
-
-
-def _point(value: object, what: str) -> tuple[dt.date, int | None]:
-    """A day and an optional hour from a date, datetime or string (``2023-01-27T12``, ``2023年1月27日0时``)."""
-    if isinstance(value, str):
-        m = _POINT.match(value)
-        if not m:
-            raise ParameterError(f"{what}: expected YYYY-MM-DD, optionally with an hour (YYYY-MM-DDTHH), got {value!r}")
-        y, mo, d, h, mi, se = m.groups()
-        try:
-            day = dt.date(int(y), int(mo), int(d))
-        except ValueError:
-            raise ParameterError(f"{what}: {value!r} is not a valid date") from None
-        if (mi and int(mi)) or (se and int(se)):
-            raise ParameterError(f"{what}: windows are cut at whole hours, got {value!r}")
-        return day, (int(h) if h is not None else None)
-    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
-        ts = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
-        if ts.minute or ts.second or ts.microsecond:
-            raise ParameterError(f"{what}: windows are cut at whole hours, got {value!r}")
-        return ts.date(), (ts.hour or None)
-    return as_date(value, what=what), None
-
-
-def resolve_window(start: object = None, end: object = None, period: str | None = None,
-                   year: int | None = None, as_of: object = None,
-                   arrangements: str | os.PathLike | None = None) -> Window:
-    """Return the window named by either ``start`` and ``end`` or ``period``.
-
-    Parameters
-    ----------
-    start, end : date or str, optional
-        First and last day, inclusive (``YYYY-MM-DD``). An hour cuts the window: ``2023-01-27T00``,
-        ``2023-01-27 12:00`` or ``2023年1月27日0时``; a start hour ``h`` begins the window at h:00
-        and an end hour ``h`` ends it at h:00 of that day (``2023-02-02T12`` = "至2月2日12时";
-        an end hour 0 means the previous day, whole).
-    period : str, optional
-        A named period (Chinese name or slug), resolved by :func:`resolve_period` with ``year``
-        and ``as_of``.
-    year : int, optional
-        Year of ``period``.
-    as_of : date-like, optional
-        Last day of an open-ended period.
-    arrangements : path, optional
-        User YAML of official arrangements (default ``$STATS_LIB_HOLIDAYS``).
-
-    Returns
-    -------
-    Window
-        Dates inclusive, hour cuts as given; named for a period.
-
-    Raises
-    ------
-    ParameterError
-        Both dates and a period, neither, only one of start/end, a bad date, or end before start.
-    """
-    has_dates = any(v not in (None, "") for v in (start, end))
-    if period not in (None, "") and has_dates:
-        raise ParameterError("give either start and end dates or a period, not both")
-    if period not in (None, ""):
-        return resolve_period(period, year=year, as_of=as_of, arrangements=arrangements)
-    if not has_dates:
-        raise ParameterError("give a window: start and end (YYYY-MM-DD), or a named period")
-    if start in (None, "") or end in (None, ""):
-        raise ParameterError("give both start and end (YYYY-MM-DD), inclusive")
-    s, sh = _point(start, "start")
-    e, eh = _point(end, "end")
-    if sh is not None and not 0 <= sh <= 23:
-        raise ParameterError(f"start: hour must be 0-23, got {sh}")
-    if eh is not None and not 0 <= eh <= 24:
-        raise ParameterError(f"end: hour must be 0-24, got {eh}")
-    if eh == 0:
-        e, eh = e - dt.timedelta(days=1), 24
-    if s == e and sh is not None and eh is not None and eh <= sh:
-        raise ParameterError(f"end {end!r} is not after start {start!r}")
-    return Window(s, e, start_hour=sh or 0, end_hour=eh or 24)

@@ -32,8 +32,9 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from stats_lib.calendar.baselines import resolve_window
 from stats_lib.calendar.lunar import festivals
-from stats_lib.calendar.periods import period_spec, resolve_window
+from stats_lib.calendar.periods import period_spec
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.stats.forecast_features import design
 from stats_lib.stats.forecast_model import draw_counts, draw_rates, fit_series
