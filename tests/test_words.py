@@ -1,31 +1,33 @@
-"""report/words.py: the one home of the briefing's number formats and labels."""
+"""report/formats.py, labels.py and words.py: the one home of the briefing's number formats, labels and change words."""
 
 import datetime as dt
 
 import yaml
 
+from stats_lib.report import formats as fm
+from stats_lib.report import labels as lb
 from stats_lib.report import words as w
 
 
 def test_counts_and_means():
-    assert w.fmt_count(1234567) == "1,234,567"
-    assert w.fmt_count(4, mask_below=5) == "*"
-    assert w.fmt_count(0, mask_below=1) == "*"
-    assert w.fmt_count(5, mask_below=5) == "5"
-    assert w.fmt_count(None) == "—"
-    assert w.fmt_mean(26) == "26.0"
+    assert fm.fmt_count(1234567) == "1,234,567"
+    assert fm.fmt_count(4, mask_below=5) == "*"
+    assert fm.fmt_count(0, mask_below=1) == "*"
+    assert fm.fmt_count(5, mask_below=5) == "5"
+    assert fm.fmt_count(None) == "—"
+    assert fm.fmt_mean(26) == "26.0"
 
 
 def test_percentages_and_changes_keep_their_sign():
-    assert w.signed_pct(-5.24) == "\u22125.2%"
-    assert w.signed_pct(42.86) == "+42.9%"
-    assert w.fmt_signed(-7) == "\u22127"
-    assert w.fmt_signed(0) == "0"
+    assert fm.signed_pct(-5.24) == "\u22125.2%"
+    assert fm.signed_pct(42.86) == "+42.9%"
+    assert fm.fmt_signed(-7) == "\u22127"
+    assert fm.fmt_signed(0) == "0"
 
 
 def test_one_p_value_format():
-    assert w.fmt_p(0.00046) == "p < 0.001"
-    assert w.fmt_p(0.0123) == "p = 0.012"
+    assert fm.fmt_p(0.00046) == "p < 0.001"
+    assert fm.fmt_p(0.0123) == "p = 0.012"
 
 
 def test_small_change_words():
@@ -36,31 +38,31 @@ def test_small_change_words():
 
 
 def test_english_plurals():
-    assert w.count_phrase(1, "fire incident", "en") == "1 fire incident"
-    assert w.count_phrase(16, "exported file", "en") == "16 exported files"
-    assert w.count_phrase(1, "day", "en") == "1 day"
-    assert w.count_phrase(3, "day", "zh", unit="天") == "3天"
+    assert fm.count_phrase(1, "fire incident", "en") == "1 fire incident"
+    assert fm.count_phrase(16, "exported file", "en") == "16 exported files"
+    assert fm.count_phrase(1, "day", "en") == "1 day"
+    assert fm.count_phrase(3, "day", "zh", unit="天") == "3天"
 
 
 def test_category_labels_come_from_the_taxonomy_and_data_names_keep_their_case(tmp_path):
-    assert w.category_label("火灾", "en") == "Fire"
-    assert w.sentence_label("火灾", "en") == "fire"
-    assert w.category_label("ASSAULT", "en") == "ASSAULT"
-    assert w.sentence_label("Race/Color", "en") == "Race/Color"
-    assert w.category_label("盗窃", "en") == "Theft"
-    assert w.category_label("其他", "en") == "Other"
+    assert lb.category_label("火灾", "en") == "Fire"
+    assert lb.sentence_label("火灾", "en") == "fire"
+    assert lb.category_label("ASSAULT", "en") == "ASSAULT"
+    assert lb.sentence_label("Race/Color", "en") == "Race/Color"
+    assert lb.category_label("盗窃", "en") == "Theft"
+    assert lb.category_label("其他", "en") == "Other"
     custom = tmp_path / "tax.yaml"
     custom.write_text(yaml.safe_dump({"incidents": {"火灾": {"en": "Fires and explosions"}}}, allow_unicode=True),
                       "utf-8")
-    assert w.category_label("火灾", "en", taxonomy=str(custom)) == "Fires and explosions"
+    assert lb.category_label("火灾", "en", taxonomy=str(custom)) == "Fires and explosions"
 
 
 def test_reasons_and_dates():
-    assert w.reason_label("bad_date") == "日期无法识别"
-    assert w.reason_label("bad_date", "en") == "unparseable date"
-    assert w.date_text(dt.date(2023, 1, 21), year=True) == "2023年1月21日"
-    assert w.date_text(dt.date(2023, 1, 21), "en") == "21 Jan"
-    assert w.festival_label("初二", "en") == "2nd day of the Lunar New Year"
+    assert lb.reason_label("bad_date") == "日期无法识别"
+    assert lb.reason_label("bad_date", "en") == "unparseable date"
+    assert fm.date_text(dt.date(2023, 1, 21), year=True) == "2023年1月21日"
+    assert fm.date_text(dt.date(2023, 1, 21), "en") == "21 Jan"
+    assert lb.festival_label("初二", "en") == "2nd day of the Lunar New Year"
 
 
 def test_the_rest_in_one_clause_never_called_normal():

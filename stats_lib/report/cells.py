@@ -14,19 +14,11 @@ import pandas as pd
 
 from stats_lib.report import chart_native
 from stats_lib.report.comparison_table import length_heads
+from stats_lib.report.formats import date_text, fmt_count, fmt_signed, masked, signed_pct
+from stats_lib.report.labels import category_label
 from stats_lib.report.masking import hidden
 from stats_lib.report.section_types import Table
-from stats_lib.report.words import (
-    category_label,
-    date_text,
-    fmt_count,
-    fmt_signed,
-    length_note,
-    masked,
-    pct_phrase,
-    signed_pct,
-    unequal_lengths,
-)
+from stats_lib.report.words import length_note, pct_phrase, unequal_lengths
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats_lib.report.context import Context

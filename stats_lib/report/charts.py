@@ -46,7 +46,7 @@ from stats_lib.report.chart_base import (
     wrap_text,
 )
 from stats_lib.report.fonts import bold_weight
-from stats_lib.report.words import signed_pct
+from stats_lib.report.formats import signed_pct
 
 __all__ = ["category_bars", "district_bars", "holiday_days"]
 

@@ -7,17 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from stats_lib.report.formats import MINUS, fmt_int, fmt_mean, fmt_pct, signed_pct
+from stats_lib.report.labels import category_label
 from stats_lib.report.words import (
-    MINUS,
     baseline_name,
-    category_label,
     change_word,
-    fmt_int,
-    fmt_mean,
-    fmt_pct,
     length_note,
     pct_phrase,
-    signed_pct,
     small_words,
     unequal_lengths,
 )

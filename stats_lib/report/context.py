@@ -26,10 +26,11 @@ from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, reg
 from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.report import narrative
+from stats_lib.report.formats import fmt_p
+from stats_lib.report.labels import sentence_label
 from stats_lib.report.masking import suppress_comparison
 from stats_lib.report.narrative import zero_sentence
 from stats_lib.report.words import baseline_name as comparison_baseline_name
-from stats_lib.report.words import fmt_p, sentence_label
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
 from stats_lib.stats.compare import Comparison, compare
 from stats_lib.stats.mix import category_mix, zero_districts

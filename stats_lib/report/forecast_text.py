@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 
-from stats_lib.report.words import category_label, festival_label
+from stats_lib.report.labels import category_label, festival_label
 from stats_lib.safe import safe_frame
 from stats_lib.stats.forecast import TOTAL, Forecast
 from stats_lib.stats.forecast_backtest import Backtest

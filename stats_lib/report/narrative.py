@@ -19,22 +19,19 @@ import math
 import pandas as pd
 
 from stats_lib.calendar.periods import period_title
+from stats_lib.report.formats import fmt_count, fmt_int, fmt_pct
+from stats_lib.report.labels import category_label, sentence_label
 from stats_lib.report.masking import hidden
 from stats_lib.report.words import (
     avg_years,
     baseline_name,
-    category_label,
     change_word,
     dimension_words,
     direction_word,
-    fmt_count,
-    fmt_int,
-    fmt_pct,
     join_names,
     not_significant_words,
     others_words,
     pct_phrase,
-    sentence_label,
     small_words,
 )
 from stats_lib.stats.compare import TOTAL, Comparison

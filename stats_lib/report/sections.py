@@ -44,6 +44,8 @@ from stats_lib.report.cells import (
 )
 from stats_lib.report.charts import category_bars, district_bars
 from stats_lib.report.forecast_section import holiday_forecast
+from stats_lib.report.formats import count_phrase, fmt_count, fmt_p, masked
+from stats_lib.report.labels import REASONS, sentence_label
 from stats_lib.report.masking import RULE_EN, RULE_ZH
 from stats_lib.report.section_types import Chart, Section, Table, table_html
 from stats_lib.report.sections_time import (
@@ -55,7 +57,6 @@ from stats_lib.report.sections_time import (
     key_days,
     night_counts,
 )
-from stats_lib.report.words import REASONS, count_phrase, fmt_count, fmt_p, masked, sentence_label
 from stats_lib.windows import today_shanghai
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -27,8 +27,9 @@ from stats_lib.report.cells import (
 from stats_lib.report.chart_native import native_line
 from stats_lib.report.charts import holiday_days
 from stats_lib.report.charts_time import daily_trend, hourly_profile
+from stats_lib.report.formats import fmt_count, masked
 from stats_lib.report.section_types import Chart, Section, Table
-from stats_lib.report.words import fmt_count, join_names, masked
+from stats_lib.report.words import join_names
 from stats_lib.tables import coverage
 
 if TYPE_CHECKING:  # pragma: no cover
