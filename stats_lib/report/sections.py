@@ -23,11 +23,6 @@ from stats_lib.report.cells import (
     KIND_EN,
     TITLES,
     bar_input,
-    cell_count,
-    change_words,
-    comparison_data,
-    comparison_frame,
-    comparison_table,
     ctx_date,
     day_name,
     flagged,
@@ -38,11 +33,18 @@ from stats_lib.report.cells import (
     native_bar,
     paren,
     section_title,
-    table_note,
     tr,
     window_text,
 )
 from stats_lib.report.charts import category_bars, district_bars
+from stats_lib.report.comparison_cells import (
+    cell_count,
+    change_words,
+    comparison_data,
+    comparison_frame,
+    comparison_table,
+    table_note,
+)
 from stats_lib.report.forecast_section import holiday_forecast
 from stats_lib.report.formats import count_phrase, fmt_count, fmt_p, masked
 from stats_lib.report.labels import REASONS, sentence_label

@@ -12,21 +12,19 @@ from scipy import stats
 
 from stats_lib.report.cells import (
     NIGHT_SLUGS,
-    cell_count,
     ctx_date,
     day_name,
     flagged,
     key_day_label,
     native_data,
     paren,
-    pct_text,
     section_title,
-    sig_text,
     tr,
 )
 from stats_lib.report.chart_native import native_line
 from stats_lib.report.charts import holiday_days
 from stats_lib.report.charts_time import daily_trend, hourly_profile
+from stats_lib.report.comparison_cells import cell_count, pct_text, sig_text
 from stats_lib.report.formats import fmt_count, masked
 from stats_lib.report.section_types import Chart, Section, Table
 from stats_lib.report.words import join_names
