@@ -89,14 +89,41 @@ CHART_TEXT = {
 
 
 def chart_text(lang: str) -> dict[str, str]:
-    """The built-in chart labels of ``lang``; raises InputError for a language other than zh and en."""
+    """The built-in chart labels of ``lang``; raises InputError for a language other than zh and en.
+
+    Parameters
+    ----------
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    dict[str, str]
+        Label key (``current``, ``baseline`` …) → text.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        ``lang`` is neither ``zh`` nor ``en``.
+    """
     if lang not in CHART_TEXT:
         raise InputError(f"lang: expected 'zh' or 'en', got {lang!r}")
     return CHART_TEXT[lang]
 
 
 def text_width(text: str) -> int:
-    """Display width: 2 for wide (CJK) characters, 1 otherwise."""
+    """Display width: 2 for wide (CJK) characters, 1 otherwise.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    int
+        Its width in display columns.
+    """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -105,6 +132,18 @@ def wrap_text(text: str, width: int) -> list[str]:
 
     CJK text breaks between any two characters; Latin text breaks between words, and inside a
     word only when the word alone is wider than ``width``.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    width : int
+        The widest line, in display columns (:func:`text_width`).
+
+    Returns
+    -------
+    list[str]
+        The lines, none wider than ``width`` unless a single character is.
     """
     lines: list[str] = []
     for para in text.split("\n"):
@@ -134,17 +173,54 @@ def wrap_text(text: str, width: int) -> list[str]:
 
 
 def chart_missing(value: object) -> bool:
-    """True for None and NaN."""
+    """True for None and NaN.
+
+    Parameters
+    ----------
+    value : object
+        Any value of a chart's table.
+
+    Returns
+    -------
+    bool
+        True when ``value`` is None or a float NaN.
+    """
     return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
 
 
 def chart_masked(value: object, mask_below: int | None) -> bool:
-    """True when ``value`` is a count below ``mask_below`` (shown as ``*``)."""
+    """True when ``value`` is a count below ``mask_below`` (shown as ``*``).
+
+    Parameters
+    ----------
+    value : object
+        A count (events); None or NaN is never masked.
+    mask_below : int | None
+        The smallest count that may be published; None masks nothing.
+
+    Returns
+    -------
+    bool
+        True when the count is shown as ``*``.
+    """
     return mask_below is not None and not chart_missing(value) and float(value) < mask_below
 
 
 def chart_count(value: object, mask_below: int | None = None) -> str:
-    """A count as shown on a chart: ``12,345``; ``*`` below ``mask_below``; ``—`` when missing."""
+    """A count as shown on a chart: ``12,345``; ``*`` below ``mask_below``; ``—`` when missing.
+
+    Parameters
+    ----------
+    value : object
+        A count (events); None or NaN when missing.
+    mask_below : int | None, default None
+        Counts below it are written ``*``; None masks nothing.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     if chart_missing(value):
         return "—"
     if chart_masked(value, mask_below):
@@ -154,7 +230,26 @@ def chart_count(value: object, mask_below: int | None = None) -> str:
 
 
 def footer_text(lang: str, source: str | None, note: str | None, mask_below: int | None, extra: str = "") -> str:
-    """The footer line: source, note, ``extra`` and the masking note, joined in ``lang``."""
+    """The footer line: source, note, ``extra`` and the masking note, joined in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``zh`` or ``en``.
+    source : str | None
+        The data's source, or None.
+    note : str | None
+        A note of the caller, or None.
+    mask_below : int | None
+        The masking threshold (counts below it are ``*``), named in the footer; None for no masking note.
+    extra : str, default ''
+        A further note (the chart's own), empty for none.
+
+    Returns
+    -------
+    str
+        The footer, one line.
+    """
     t = chart_text(lang)
     parts = []
     if source:
@@ -169,7 +264,20 @@ def footer_text(lang: str, source: str | None, note: str | None, mask_below: int
 
 
 def new_figure(title: str, footer: str) -> Figure:
-    """A 16x9-inch constrained-layout Figure with a left-aligned title, a footer and one axes (``fig.axes[0]``)."""
+    """A 16x9-inch constrained-layout Figure with a left-aligned title, a footer and one axes (``fig.axes[0]``).
+
+    Parameters
+    ----------
+    title : str
+        The chart's title.
+    footer : str
+        The footer line (:func:`footer_text`).
+
+    Returns
+    -------
+    Figure
+        The figure, one axes.
+    """
     from matplotlib.figure import Figure
 
     bold = bold_weight()
@@ -188,7 +296,15 @@ def new_figure(title: str, footer: str) -> Figure:
 
 
 def thousands_axis(ax: Axes, axis: str = "y") -> None:
-    """Whole-number ticks with thousands separators (``12,345``) on the ``axis`` (``"x"`` or ``"y"``) of ``ax``."""
+    """Whole-number ticks with thousands separators (``12,345``) on the ``axis`` (``"x"`` or ``"y"``) of ``ax``.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes.
+    axis : str, default 'y'
+        ``x`` or ``y``.
+    """
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     target = ax.yaxis if axis == "y" else ax.xaxis
@@ -197,7 +313,17 @@ def thousands_axis(ax: Axes, axis: str = "y") -> None:
 
 
 def place_legend(fig: Figure, handles: Sequence, labels: Sequence) -> None:
-    """Legend top right beside the title when it fits on that line, else in rows between title and axes."""
+    """Legend top right beside the title when it fits on that line, else in rows between title and axes.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure of :func:`new_figure`.
+    handles : Sequence
+        The legend's artists.
+    labels : Sequence
+        Their labels, one a handle.
+    """
     def points(text: str) -> float:  # approximate width of a legend entry in points
         return text_width(text) * LEGEND_PT * 0.55 + LEGEND_PT * 3.4
 
@@ -214,7 +340,22 @@ def place_legend(fig: Figure, handles: Sequence, labels: Sequence) -> None:
 
 
 def require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    """Raise InputError naming ``what`` when ``table`` is not a DataFrame or lacks one of ``columns``."""
+    """Raise InputError naming ``what`` when ``table`` is not a DataFrame or lacks one of ``columns``.
+
+    Parameters
+    ----------
+    table : pd.DataFrame
+        The frame a chart is given.
+    columns : Sequence[str]
+        The columns it needs.
+    what : str
+        The chart's name, for the message.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        ``table`` is not a DataFrame, or lacks one of ``columns``.
+    """
     if not isinstance(table, pd.DataFrame):
         raise InputError(f"{what}: expected a DataFrame, got {type(table).__name__}")
     missing = [c for c in columns if c not in table.columns]
@@ -223,12 +364,36 @@ def require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> N
 
 
 def as_dates(index: object) -> pd.DatetimeIndex:
-    """Dates (or anything ``pd.to_datetime`` reads) as a DatetimeIndex at midnight."""
+    """Dates (or anything ``pd.to_datetime`` reads) as a DatetimeIndex at midnight.
+
+    Parameters
+    ----------
+    index : object
+        Dates, timestamps or ISO strings (a Series, an Index or a list).
+
+    Returns
+    -------
+    pd.DatetimeIndex
+        The days, normalised to midnight.
+    """
     return pd.DatetimeIndex(pd.to_datetime(index)).normalize()
 
 
 def date_label(ts: pd.Timestamp, lang: str) -> str:
-    """A day as a chart labels it: ``1月21日`` or ``21 Jan``."""
+    """A day as a chart labels it: ``1月21日`` or ``21 Jan``.
+
+    Parameters
+    ----------
+    ts : pd.Timestamp
+        The day.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The day's label.
+    """
     return f"{ts.month}月{ts.day}日" if lang == "zh" else f"{ts.day} {ts.strftime('%b')}"
 
 

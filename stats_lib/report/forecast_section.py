@@ -29,6 +29,8 @@ from stats_lib.stats.forecast import Forecast, forecast, forecast_window
 from stats_lib.tables import Cleaned
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
     from stats_lib.report.context import Context
 
 __all__ = ["TITLE", "PARAMS", "holiday_forecast", "forecast_section", "run_forecast", "forecast_chart", "day_table", "night_table"]
@@ -49,6 +51,29 @@ def run_forecast(ctx: Context, start: str | None = None, end: str | None = None,
     """The forecast of ``ctx.kind`` for the window (None when no window is given).
 
     Raises :class:`stats_lib.errors.ParameterError` for a bad window (named by the forecast parameters).
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its daily table, ``kind`` and region).
+    start, end : str | None, default None
+        The window's first and last day (ISO dates, inclusive), or None.
+    period : str | None, default None
+        An official period's name (``春节``) instead of ``start``/``end``.
+    year : int | None, default None
+        The year of ``period``.
+    n_sims : int, default 1000
+        Simulations for the intervals.
+
+    Returns
+    -------
+    Forecast | None
+        The forecast, or None.
+
+    Raises
+    ------
+    stats_lib.errors.ParameterError
+        The window is not valid.
     """
     if not any(v not in (None, "") for v in (start, end, period)):
         return None
@@ -87,10 +112,23 @@ def _tick_step(labels: list[str], slots: int, fontsize: float) -> int:
     return max(1, math.ceil(widest * 1.2 / per_day))
 
 
-def forecast_chart(ctx: Context, fc: Forecast):
+def forecast_chart(ctx: Context, fc: Forecast) -> Figure:
     """The chart: the last 4 weeks of data, then the expected daily counts with 80%/95% bands, and the same lunar
     days one year before the forecast where the data have them. Days are evenly spaced; a gap between the last
-    data day and the window is marked. Returns a matplotlib Figure."""
+    data day and the window is marked. Returns a matplotlib Figure.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its daily table and ``kind``).
+    fc : Forecast
+        The forecast.
+
+    Returns
+    -------
+    Figure
+        The chart.
+    """
     from matplotlib.figure import Figure
 
     d = ctx.daily[ctx.daily["kind"] == ctx.kind]
@@ -155,7 +193,20 @@ def _native(ctx: Context, fc: Forecast) -> dict:
 
 
 def day_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
-    """Expected counts by day (rows) and category (columns), the total with its 80% interval; 日均 last row."""
+    """Expected counts by day (rows) and category (columns), the total with its 80% interval; 日均 last row.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``lang`` and ``kind``).
+    fc : Forecast
+        The forecast.
+
+    Returns
+    -------
+    pd.DataFrame
+        The table as printed (counts in events a day).
+    """
     t = fc.table[fc.table["kind"] == ctx.kind]
     cats = t[t["level"] == "category"].pivot(index="date", columns="group", values="mean")
     cats = cats[cats.sum().sort_values(ascending=False).index]
@@ -180,7 +231,20 @@ def day_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
 
 
 def night_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
-    """The three busiest expected hours of 除夕 and 元宵 in the window, with 80% intervals (empty without)."""
+    """The three busiest expected hours of 除夕 and 元宵 in the window, with 80% intervals (empty without).
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``lang`` and ``kind``).
+    fc : Forecast
+        The forecast.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row an hour (events an hour), the 80% interval beside it.
+    """
     t = fc.table[(fc.table["kind"] == ctx.kind) & (fc.table["level"] == "total")]
     rows = []
     lv = min(fc.levels)
@@ -213,7 +277,24 @@ def window_name(fc: Forecast, lang: str) -> str:
 
 def forecast_section(ctx: Context, start: str | None = None, end: str | None = None, period: str | None = None,
                      year: int | None = None) -> Section | None:
-    """八、节日预测, or None when no forecast window is given (the section is optional)."""
+    """八、节日预测, or None when no forecast window is given (the section is optional).
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context.
+    start, end : str | None, default None
+        The window's first and last day (ISO dates, inclusive), or None.
+    period : str | None, default None
+        An official period's name (``春节``) instead of ``start``/``end``.
+    year : int | None, default None
+        The year of ``period``.
+
+    Returns
+    -------
+    Section | None
+        The section, or None.
+    """
     fc = run_forecast(ctx, start, end, period, year)
     if fc is None:
         return None
@@ -237,6 +318,16 @@ def holiday_forecast(ctx: Context) -> Section:
 
     When no window is set the section is ``omit`` (not shown; the sections after it keep their numbers
     in the order shown, see :meth:`stats_lib.briefing.collect.Collector.section`).
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``params``).
+
+    Returns
+    -------
+    Section
+        The section.
     """
     p = ctx.params or {}
     sec = forecast_section(ctx, p.get("forecast_start"), p.get("forecast_end"), p.get("forecast_period"),

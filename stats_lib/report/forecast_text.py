@@ -29,7 +29,18 @@ _LEVEL = {"zh": {"total": "合计", "category": "分类", "district": "分区"},
 
 def forecast_rows(fc: Forecast) -> pd.DataFrame:
     """The rows of ``briefing forecast``: ``date`` (ISO), ``kind``, ``level``, ``group``, ``mean`` (1 decimal),
-    ``lo{L}``/``hi{L}`` (whole counts), ``festival``, ``calendar``."""
+    ``lo{L}``/``hi{L}`` (whole counts), ``festival``, ``calendar``.
+
+    Parameters
+    ----------
+    fc : Forecast
+        The forecast.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row a day, kind and group, the columns above (counts in events a day).
+    """
     t = fc.table.copy()
     t["date"] = t["date"].dt.strftime("%Y-%m-%d")
     t["mean"] = t["mean"].round(1)
@@ -52,9 +63,17 @@ def forecast_csv(fc: Forecast, lang: str = "zh") -> pd.DataFrame:
     节日, 日历依据（calendar）; en: Date, Kind, Level, Group, Expected, 80% low, 80% high …, Festival, Calendar, with
     kinds, groups and festivals in English.
 
+    Parameters
+    ----------
+    fc : Forecast
+        The forecast.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+
     Returns
     -------
     DataFrame
+        One row a day and group, the columns above.
     """
     en = lang == "en"
     rows = forecast_rows(fc)
@@ -78,9 +97,17 @@ def backtest_csv(bt: Backtest, lang: str = "zh") -> pd.DataFrame:
     zh: 层级, 方法, 样本数, 平均绝对误差, 平均绝对百分比误差（%）, 平均偏差, 80%区间覆盖率（%） …; en: Level,
     Method, N, MAE, MAPE (%), Bias, 80% coverage (%) ….
 
+    Parameters
+    ----------
+    bt : Backtest
+        The backtest (:func:`stats_lib.stats.forecast_backtest.backtest`).
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (the headers).
+
     Returns
     -------
     DataFrame
+        One row a level and method, the columns above (errors in events a day, percentages in percent).
     """
     en = lang == "en"
     s = bt.summary.copy()
@@ -97,7 +124,22 @@ def backtest_csv(bt: Backtest, lang: str = "zh") -> pd.DataFrame:
 
 def format_forecast(fc: Forecast, fmt: str = "table", lang: str = "zh") -> str:
     """``fc`` as ``table`` (aligned text with the notes), ``csv`` (formula-safe, :func:`forecast_csv`; the CLI
-    adds the BOM) or ``json`` (``{"window", "origin", "rows": [...], "summary": [...], "hourly": [...], "notes"}``)."""
+    adds the BOM) or ``json`` (``{"window", "origin", "rows": [...], "summary": [...], "hourly": [...], "notes"}``).
+
+    Parameters
+    ----------
+    fc : Forecast
+        The forecast.
+    fmt : str, default 'table'
+        ``table``, ``csv`` or ``json``.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The forecast as text.
+    """
     rows = forecast_rows(fc)
     if fmt == "csv":
         return safe_frame(forecast_csv(fc, lang)).to_csv(index=False)
@@ -120,7 +162,20 @@ def format_forecast(fc: Forecast, fmt: str = "table", lang: str = "zh") -> str:
 
 
 def format_backtest(bt: Backtest, lang: str = "zh") -> str:
-    """The backtest summary as aligned text: one line per level and method."""
+    """The backtest summary as aligned text: one line per level and method.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The backtest.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The table as text.
+    """
     s = bt.summary.copy()
     s["level"] = s["level"].map(_LEVEL[lang])
     s["method"] = s["method"].map(_METHOD[lang])
@@ -132,7 +187,24 @@ def format_backtest(bt: Backtest, lang: str = "zh") -> str:
 
 def busiest_hours(fc: Forecast, day: object, kind: str = "警情", top: int = 3) -> pd.DataFrame:
     """The ``top`` hours of ``day`` with the highest expected counts: ``hour``, ``mean``, ``lo80``/``hi80``
-    where present; empty when the day has no hour profile."""
+    where present; empty when the day has no hour profile.
+
+    Parameters
+    ----------
+    fc : Forecast
+        The forecast.
+    day : object
+        The day (a date or anything ``pd.Timestamp`` reads).
+    kind : str, default '警情'
+        ``警情`` or ``案件``.
+    top : int, default 3
+        How many hours.
+
+    Returns
+    -------
+    pd.DataFrame
+        The hours, busiest first (``mean`` in events an hour).
+    """
     h = fc.hourly
     if h.empty:
         return h
@@ -149,6 +221,22 @@ def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", nam
     the busiest hours of 除夕 and 元宵 in the window.
 
     Example: 预计春节假期全市日均接报警情约178起（80%区间165至191起），最多在2月12日（约207起）。
+
+    Parameters
+    ----------
+    fc : Forecast
+        The forecast.
+    kind : str, default '警情'
+        ``警情`` or ``案件``.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+    name : str, default ''
+        The window's name (``春节假期``), empty for none.
+
+    Returns
+    -------
+    list[str]
+        The sentences.
     """
     s = fc.summary
     row = s[(s["kind"] == kind) & (s["level"] == "total")]

@@ -49,7 +49,19 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart: the matplotlib Figure, and ``native`` data for an editable PowerPoint chart (or None)."""
+    """A chart: the matplotlib Figure, and ``native`` data for an editable PowerPoint chart (or None).
+
+    Attributes
+    ----------
+    slug : str
+        The file name stem (stable across reports).
+    title : str
+        The chart's title.
+    figure : object
+        The matplotlib Figure.
+    native : dict | None, default None
+        Data for an editable PowerPoint chart (:mod:`stats_lib.report.chart_native`), or None.
+    """
 
     slug: str
     title: str
@@ -75,6 +87,12 @@ class Section:
         Labelled lines (the report header: 统计时段, 对比时段 …), shown before the paragraphs.
     level : int
         Heading level (1 for the report title, 2 for a section).
+    notes : tuple of str
+        Notes after the tables and charts (sources, definitions).
+    colon : str
+        The colon between a field's label and value (``：`` in Chinese, ``: `` in English).
+    omit : bool
+        Nothing to show for this briefing (the lunar key days of a US report): the section is not shown.
     """
 
     key: str
@@ -97,7 +115,13 @@ class Section:
         return "\n".join(p for p in parts if p)
 
     def markdown(self) -> str:
-        """The section as Markdown (charts named, not embedded)."""
+        """The section as Markdown (charts named, not embedded).
+
+        Returns
+        -------
+        str
+            The Markdown, ending in a newline.
+        """
         out = ["#" * (self.level + 1) + " " + self.title, ""]
         if self.fields:
             out += [" ".join(f"**{k}**{self.colon}{v}" for k, v in self.fields), ""]
@@ -111,7 +135,13 @@ class Section:
         return "\n".join(out).rstrip() + "\n"
 
     def html(self) -> str:
-        """The section as HTML (text escaped; tables with class ``dataframe``; no charts)."""
+        """The section as HTML (text escaped; tables with class ``dataframe``; no charts).
+
+        Returns
+        -------
+        str
+            The HTML fragment.
+        """
         tag = f"h{min(max(self.level, 1), 6)}"
         out = [f"<{tag}>{html.escape(self.title)}</{tag}>"]
         if self.fields:
@@ -125,7 +155,18 @@ class Section:
 
 
 def table_html(t: Table) -> str:
-    """Return ``t`` as an HTML table with its title and note; counts get thousands separators."""
+    """Return ``t`` as an HTML table with its title and note; counts get thousands separators.
+
+    Parameters
+    ----------
+    t : Table
+        The table.
+
+    Returns
+    -------
+    str
+        The HTML fragment.
+    """
     frame = t.frame.copy()
     for col in frame.columns:
         frame[col] = frame[col].map(display_cell)
@@ -137,6 +178,18 @@ def table_html(t: Table) -> str:
 
 
 def display_cell(v: object) -> str:
+    """A table cell as text: counts with thousands separators, floats with one decimal, ``—`` when missing.
+
+    Parameters
+    ----------
+    v : object
+        The cell's value.
+
+    Returns
+    -------
+    str
+        The text.
+    """
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "—"
     if isinstance(v, bool | np.bool_):
@@ -149,6 +202,18 @@ def display_cell(v: object) -> str:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
+    """A frame as a Markdown table, cells as :func:`display_cell` writes them.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table; its columns are the header.
+
+    Returns
+    -------
+    str
+        The table, one line a row.
+    """
     head = "| " + " | ".join(md_cell(c) for c in frame.columns) + " |"
     sep = "|" + "---|" * len(frame.columns)
     rows = ["| " + " | ".join(md_cell(display_cell(v)) for v in row) + " |" for row in frame.itertuples(index=False)]

@@ -8,11 +8,13 @@ A section with nothing to show says so in one sentence instead of failing.
 
 Counts below ``ctx.mask_below`` are shown as ``*`` in the text, the tables and the chart labels; a
 change or a percentage derived from a masked count is masked too.
+
+The builders of the time sections live in :mod:`stats_lib.report.sections_time`, that of 八、数据说明 in
+:mod:`stats_lib.report.sections_notes`; this module re-exports them and lists all in :data:`SECTIONS`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,7 +22,6 @@ import pandas as pd
 
 from stats_lib.calendar.periods import period_title
 from stats_lib.report.cells import (
-    KIND_EN,
     TITLES,
     bar_input,
     ctx_date,
@@ -28,7 +29,6 @@ from stats_lib.report.cells import (
     flagged,
     group_label,
     group_rows,
-    int_or_none,
     is_zh,
     native_bar,
     paren,
@@ -46,10 +46,10 @@ from stats_lib.report.comparison_cells import (
     table_note,
 )
 from stats_lib.report.forecast_section import holiday_forecast
-from stats_lib.report.formats import count_phrase, fmt_count, fmt_p, masked
-from stats_lib.report.labels import REASONS, sentence_label
-from stats_lib.report.masking import RULE_EN, RULE_ZH
+from stats_lib.report.formats import fmt_count, fmt_p, masked
+from stats_lib.report.labels import sentence_label
 from stats_lib.report.section_types import Chart, Section, Table, table_html
+from stats_lib.report.sections_notes import data_notes, ledger_table
 from stats_lib.report.sections_time import (
     daily,
     daily_series,
@@ -71,7 +71,18 @@ __all__ = ["Section", "Table", "Chart", "TITLES", "SECTIONS", "header", "overvie
 
 
 def header(ctx: Context) -> Section:
-    """The report header: title, 统计时段, 对比时段 (with the mode named), 数据截至, 检验方法."""
+    """The report header: title, 统计时段, 对比时段 (with the mode named), 数据截至, 检验方法.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context.
+
+    Returns
+    -------
+    Section
+        The header, level 1, its lines as ``fields``.
+    """
     w = ctx.window
     period = period_title(w, ctx.lang)  # 2023年春节假期; a joined holiday by both names: 2023年中秋国庆假期
     place = "、".join(ctx.districts) or ctx.city
@@ -112,6 +123,16 @@ def overview(ctx: Context) -> Section:
 
     Table 总体情况: one row for all incidents (and valid incidents, and cases when present), columns as
     :func:`comparison_frame` without 占比.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``total`` comparison and narrative).
+
+    Returns
+    -------
+    Section
+        The section.
     """
     if ctx.total is None:
         return Section("overview", section_title(ctx, "overview"),
@@ -136,7 +157,18 @@ def overview(ctx: Context) -> Section:
 
 
 def categories(ctx: Context) -> Section:
-    """二、分类警情: the table by category (and cases by 案由 when case data is present) with a bar chart."""
+    """二、分类警情: the table by category (and cases by 案由 when case data is present) with a bar chart.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``by_category`` and case comparisons).
+
+    Returns
+    -------
+    Section
+        The section.
+    """
     title = section_title(ctx, "categories")
     if ctx.by_category is None or group_rows(ctx.by_category).empty:
         return Section("categories", title, (tr(ctx, "统计时段内没有分类数据。", "No categories in the period."),))
@@ -187,7 +219,18 @@ def _category_chart(ctx: Context) -> Chart | None:
 
 
 def districts(ctx: Context) -> Section:
-    """五、辖区分布: table and bar chart by district, the largest significant changes, 零发案 districts."""
+    """五、辖区分布: table and bar chart by district, the largest significant changes, 零发案 districts.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``by_district`` comparison).
+
+    Returns
+    -------
+    Section
+        The section.
+    """
     title = section_title(ctx, "districts")
     if ctx.by_district is None or group_rows(ctx.by_district).empty:
         return Section("districts", title, (tr(ctx, "数据中没有辖区信息。", "The data has no districts."),))
@@ -241,7 +284,18 @@ def partial_day_hour(ctx: Context) -> int | None:
 
 
 def anomalies(ctx: Context) -> Section:
-    """七、异常提示: flagged days (total and by category) and the categories that changed significantly."""
+    """七、异常提示: flagged days (total and by category) and the categories that changed significantly.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``anomalies`` and comparisons).
+
+    Returns
+    -------
+    Section
+        The section.
+    """
     title = section_title(ctx, "anomalies")
     flags = flagged(ctx)
     mb = ctx.mask_below
@@ -321,90 +375,19 @@ def anomalies(ctx: Context) -> Section:
                                  formats={"p": "0.0E+00"}),))
 
 
-def data_notes(ctx: Context) -> Section:
-    """八、数据说明: sources with SHA-256, the cleaning ledger, the baseline, the test, definitions."""
-    title = section_title(ctx, "data_notes")
-    led = ctx.ledger or {}
-    paragraphs = []
-    files = led.get("files") or []
-    src_rows = []
-    for f in files:
-        src_rows.append({
-            tr(ctx, "文件", "File"): Path(str(f.get("path") or f.get("file") or f.get("name") or "")).name,
-            tr(ctx, "类型", "Kind"): tr(ctx, str(f.get("kind", "")), KIND_EN.get(str(f.get("kind", "")), "")),
-            tr(ctx, "读入行数", "Rows read"): int_or_none(f.get("rows_read")),
-            "SHA-256": str(f.get("sha256", "")),
-        })
-    if files:
-        paragraphs.append(tr(ctx, f"数据来源：导出文件{len(files)}个（SHA-256 见下表）。",
-                             f"Sources: {count_phrase(len(files), 'exported file', 'en')} (SHA-256 in the table "
-                             "below)."))
-    else:
-        paragraphs.append(tr(ctx, "数据来源：已清洗的数据表（未附清洗台账）。", "Source: cleaned tables (no cleaning ledger)."))
-    if ctx.ledger_text:
-        paragraphs.append(tr(ctx, "数据清洗：", "Cleaning: ") + ctx.ledger_text.replace("\n", tr(ctx, "", " ")))
-    ledger_rows = ledger_table(led, ctx)
-    b = ctx.baseline
-    paragraphs.append(tr(ctx, "对比时段：", "Baseline windows: ") + tr(ctx, "；", "; ").join(
-        window_text(w, ctx) for w in b.windows) + tr(ctx, f"（{ctx.baseline_name}，{b.mode}）。",
-                                                    f" ({ctx.baseline_name}, {b.mode})."))
-    notes = [n for n in (*b.notes, *ctx.compare_notes) if n]
-    if notes:
-        paragraphs.append(tr(ctx, "；".join(n.rstrip("。") for n in notes) + "。",
-                             "; ".join(n.rstrip(".") for n in notes) + "."))
-    paragraphs.append(tr(ctx, "检验方法：", "Test: ") + ctx.test_text)
-    paragraphs.append(tr(
-        ctx,
-        "定义：日均＝本期总数÷天数；同比＝（本期日均÷对比期日均－1）×100%；两期天数不同时，增减＝本期－对比期按本期天数折算数；"
-        f"本期或对比期小于{ctx.min_base}起时不计算百分比，写作“由a起增至b起”；“显著”指经多项比较校正后 p < 0.05；"
-        "不显著时，检验有足够把握发现20%变化的写作“变化不显著”，否则写作“样本量小，尚不能判断”；有效警情＝全部警情－无效警情。",
-        "Definitions: per day = total / days; % change = (current per day / baseline per day - 1) x 100; when the "
-        "windows differ in length, change = current minus the baseline scaled to the current window's days; no "
-        f"percentage when either count is below {ctx.min_base}, written 'from a to b'; 'significant' = p < 0.05 after "
-        "correction for multiple comparisons; a change that is not is 'not significant' when the test had 80% power "
-        "to see a 20% change, else 'too few to tell'; valid incidents = all minus invalid calls."))
-    if ctx.mask_below:
-        paragraphs.append(tr(ctx, RULE_ZH.format(k=ctx.mask_below) + "清洗台账数字不遮蔽，零发案不单独列出。",
-                             RULE_EN.format(k=ctx.mask_below) + " The cleaning ledger is not masked; districts "
-                             "with none are not listed."))
-    tables = [Table("ledger", tr(ctx, "清洗台账", "Cleaning ledger"), ledger_rows)]
-    if src_rows:
-        tables.insert(0, Table("sources", tr(ctx, "数据说明", "Data sources"), pd.DataFrame(src_rows)))
-    return Section("data_notes", title, tuple(paragraphs), tables=tuple(tables))
-
-
-def ledger_table(ledger: dict, ctx: Context) -> pd.DataFrame:
-    """The cleaning ledger as a two-column table: 项目 (item), 数量 (rows).
-
-    Rows: 读入, 保留, 剔除 and one row per reject reason, 去除重复, 未映射类别 (when known).
-    """
-    item, num = tr(ctx, "项目", "Item"), tr(ctx, "行数", "Rows")
-    rows = []
-
-    def add(zh: str, en: str, v: object) -> None:
-        iv = int_or_none(v)
-        if iv is not None:
-            rows.append({item: tr(ctx, zh, en), num: iv})
-
-    add("读入", "Read", ledger.get("rows_read"))
-    add("保留", "Kept", ledger.get("rows_kept"))
-    add("剔除", "Rejected", ledger.get("rows_rejected"))
-    for code, n in (ledger.get("rejected_by_reason") or {}).items():
-        zh, en = REASONS.get(code, (code, code))
-        add(f"  其中：{zh}", f"  of which {en}", n)
-    add("去除重复", "Duplicates removed", ledger.get("duplicates_removed"))
-    unm = ledger.get("unmapped_categories")
-    if isinstance(unm, dict):
-        add("未映射类别（计入“其他”）", "Unmapped categories (counted as Other)", sum(int(v) for v in unm.values()))
-    elif unm is not None:
-        add("未映射类别（计入“其他”）", "Unmapped categories (counted as Other)", unm)
-    if not rows:
-        rows.append({item: tr(ctx, "无清洗台账（输入为已汇总数据）", "No ledger (pre-aggregated input)"), num: None})
-    return pd.DataFrame(rows)
-
-
 def focus(ctx: Context) -> Section:
-    """For the explore notebook: the comparison of the selected category or district, by sub-group."""
+    """For the explore notebook: the comparison of the selected category or district, by sub-group.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its ``focus`` selection).
+
+    Returns
+    -------
+    Section
+        The section.
+    """
     if ctx.focus is None or group_rows(ctx.focus).empty:
         return Section("focus", tr(ctx, "对比表", "Comparison"), (tr(ctx, "所选范围内没有数据。", "No records in the selection."),))
     first = {"subcategory": tr(ctx, "细类", "Sub-type"), "category": tr(ctx, "类别", "Category"),

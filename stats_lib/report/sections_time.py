@@ -86,6 +86,20 @@ def extreme_days(current: pd.Series, ctx: Context, which: str) -> str:
     ``1月28日（初七）183起``; tied days all named: ``1月22日（初一）、1月23日（初二）并列，各161起`` /
     ``22 Jan and 23 Jan (tied, 161 each)``; more than :data:`TIED_DAYS_SHOWN` tied days:
     ``1月24日等5天并列，各0起`` / ``24 Jan and 4 other days (tied, 0 each)``.
+
+    Parameters
+    ----------
+    current : pd.Series
+        Counts by day (events) of the current window, indexed by date.
+    ctx : Context
+        The report's context (its ``lang`` and ``mask_below``).
+    which : str
+        ``max`` or ``min``.
+
+    Returns
+    -------
+    str
+        The day(s) and the count in words.
     """
     value = current.max() if which == "max" else current.min()
     days = [d.date() for d in current.index[current == value]]
@@ -100,7 +114,18 @@ def extreme_days(current: pd.Series, ctx: Context, which: str) -> str:
 
 
 def daily(ctx: Context) -> Section:
-    """三、每日走势: daily counts vs the aligned baseline window(s), 7-day mean, holidays shaded, anomalies."""
+    """三、每日走势: daily counts vs the aligned baseline window(s), 7-day mean, holidays shaded, anomalies.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its daily table and baseline windows).
+
+    Returns
+    -------
+    Section
+        The section.
+    """
     title = section_title(ctx, "daily")
     series = daily_series(ctx)
     current, bases = series.current, series.baselines
@@ -208,6 +233,20 @@ def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = N
     """Counts by hour for the night of ``day``: 18-23 h of ``day`` then 0-6 h of the next day.
 
     Returns an int64 Series of 13 values indexed by labels ``18 … 23, 0 … 6``.
+
+    Parameters
+    ----------
+    hourly : pd.DataFrame
+        The hourly table (:mod:`stats_lib.tables`: ``date``, ``hour``, ``category``, ``count`` …).
+    day : dt.date
+        The evening's day.
+    category : str | None, default None
+        Count only this category; None counts all.
+
+    Returns
+    -------
+    pd.Series
+        Counts (events) by hour, the 13 labels above.
     """
     h = hourly if category is None else hourly[hourly["category"] == category]
     d0, d1 = pd.Timestamp(day), pd.Timestamp(day + dt.timedelta(days=1))
@@ -217,7 +256,18 @@ def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = N
 
 
 def hourly(ctx: Context) -> Section:
-    """四、时段分布: hour-of-day profile vs the baseline; the hours around midnight of 除夕 and 元宵."""
+    """四、时段分布: hour-of-day profile vs the baseline; the hours around midnight of 除夕 and 元宵.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its hourly table).
+
+    Returns
+    -------
+    Section
+        The section.
+    """
     title = section_title(ctx, "hourly")
     prof = hourly_profiles(ctx)
     if prof is None:
@@ -300,6 +350,16 @@ def key_day_table(ctx: Context) -> pd.DataFrame:
     Returns columns ``name`` (除夕, 初一 … 初七, 元宵), ``date``, ``date_before``, ``current``,
     ``baseline`` (int64), ``p_value`` (exact conditional test, one day against one day) and
     ``p_adjusted`` (Benjamini–Hochberg over the days).
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its daily table and festival days).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row a key day, with the columns above.
     """
     d = ctx.daily[ctx.daily["kind"] == ctx.kind]
     per_day = d.groupby("date")["count"].sum()
@@ -327,7 +387,18 @@ def key_day_table(ctx: Context) -> pd.DataFrame:
 
 
 def key_days(ctx: Context) -> Section:
-    """六、重点时段: the festival days inside the window against the same lunar days last year."""
+    """六、重点时段: the festival days inside the window against the same lunar days last year.
+
+    Parameters
+    ----------
+    ctx : Context
+        The report's context (its daily table and festival days).
+
+    Returns
+    -------
+    Section
+        The section; ``omit`` when the region has no lunar key days.
+    """
     title = section_title(ctx, "key_days")
     if not ctx.lunar:  # the lunar festivals are not public holidays in this region: no such section
         return Section("key_days", title, omit=True)
