@@ -6,13 +6,12 @@ import pandas as pd
 import pytest
 
 from stats_lib.report.narrative import (
-    anomaly_sentences,
     category_sentences,
     fmt_count,
     headline,
     paragraph,
-    zero_sentence,
 )
+from stats_lib.report.sentences import anomaly_sentences, zero_sentence
 from stats_lib.stats.compare import Comparison, compare
 from stats_lib.windows import Baseline, Window
 

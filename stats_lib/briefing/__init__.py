@@ -7,7 +7,8 @@ The notebooks call ``from stats_lib import briefing as b`` and use :func:`prepar
 """
 
 from stats_lib.briefing.notebook import build_all, collector, show, show_all
-from stats_lib.report.context import Context, baseline_name, prepare
+from stats_lib.report.context import prepare
+from stats_lib.report.context_types import Context, baseline_name
 from stats_lib.report.forecast_section import holiday_forecast
 from stats_lib.report.sections import (
     SECTIONS,

@@ -19,7 +19,7 @@ import io
 from dataclasses import replace
 
 from stats_lib.briefing.collect import SLIDE_SIZE_IN, Collector
-from stats_lib.report.context import Context
+from stats_lib.report.context_types import Context
 from stats_lib.report.fonts import setup_fonts
 from stats_lib.report.sections import SECTIONS, Section, header, table_html
 

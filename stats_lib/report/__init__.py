@@ -5,7 +5,8 @@ paragraphs, tables with headers in the report language, matplotlib charts with n
 the :class:`Context` that :func:`prepare` computes once.
 """
 
-from stats_lib.report.context import Context, prepare
+from stats_lib.report.context import prepare
+from stats_lib.report.context_types import Context
 from stats_lib.report.sections import SECTIONS, Chart, Section, Table
 
 __all__ = ["Context", "prepare", "Section", "Table", "Chart", "SECTIONS"]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from matplotlib.figure import Figure
 
-    from stats_lib.report.context import Context
+    from stats_lib.report.context_types import Context
     from stats_lib.stats.compare import Comparison
     from stats_lib.windows import Window
 

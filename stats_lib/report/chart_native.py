@@ -33,6 +33,17 @@ def native_bar(categories: Sequence, series: Mapping[str, Sequence], *, lang: st
                mask_below: int | None = None) -> dict:
     """Data for an editable PowerPoint bar chart (the ``native`` argument of ``Collector.chart``).
 
+    Parameters
+    ----------
+    categories : Sequence
+        The categories (x axis), in order: labels, or dates (written as days).
+    series : Mapping[str, Sequence]
+        Series name → values, one a category (counts; NaN or None for an empty point).
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (how dates are written).
+    mask_below : int | None, default None
+        Counts below it become empty points; None masks nothing.
+
     Returns
     -------
     dict
@@ -45,5 +56,22 @@ def native_bar(categories: Sequence, series: Mapping[str, Sequence], *, lang: st
 
 def native_line(categories: Sequence, series: Mapping[str, Sequence], *, lang: str = "zh",
                 mask_below: int | None = None) -> dict:
-    """Data for an editable PowerPoint line chart; same shape as :func:`native_bar` with ``"type": "line"``."""
+    """Data for an editable PowerPoint line chart; same shape as :func:`native_bar` with ``"type": "line"``.
+
+    Parameters
+    ----------
+    categories : Sequence
+        The categories (x axis), in order: labels, or dates (written as days).
+    series : Mapping[str, Sequence]
+        Series name → values, one a category (counts; NaN or None for an empty point).
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (how dates are written).
+    mask_below : int | None, default None
+        Counts below it become empty points; None masks nothing.
+
+    Returns
+    -------
+    dict
+        ``{"type": "line", "categories": [...], "series": {...}}`` as :func:`native_bar`.
+    """
     return _native("line", categories, series, lang, mask_below)

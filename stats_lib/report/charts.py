@@ -20,6 +20,8 @@ Common keyword arguments:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -47,6 +49,9 @@ from stats_lib.report.chart_base import (
 )
 from stats_lib.report.fonts import bold_weight
 from stats_lib.report.formats import signed_pct
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["category_bars", "district_bars", "holiday_days"]
 
@@ -148,7 +153,7 @@ def _paired_bars(table: pd.DataFrame, labels: list[str], *, title: str, lang: st
 
 def category_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = "zh", source: str | None = None,
                   note: str | None = None, mask_below: int | None = None, current_label: str | None = None,
-                  baseline_label: str | None = None, drop_total: bool = True):
+                  baseline_label: str | None = None, drop_total: bool = True) -> Figure:
     """Current against baseline by group (category), with the change above each pair.
 
     Parameters
@@ -159,6 +164,20 @@ def category_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = 
         +3.1 %; NaN when the baseline is too small, then the absolute change is shown) and optional
         ``significant`` (bool: the change label gets ▲/▼ and a colour). A total row (``合计``/``Total``)
         is left out unless ``drop_total=False``.
+    title
+        The chart's title; None for the default of ``lang``.
+    lang
+        ``zh`` or ``en``.
+    source
+        The data's source, for the footer; None for none.
+    note
+        A note for the footer; None for none.
+    mask_below
+        Counts below it are drawn as ``*`` (no bar); None masks nothing.
+    current_label, baseline_label
+        Legend labels of the two windows; None for the defaults of ``lang``.
+    drop_total
+        Leave out a total row.
 
     Returns
     -------
@@ -175,7 +194,7 @@ def category_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = 
 
 def holiday_days(table: pd.DataFrame, *, title: str | None = None, lang: str = "zh", source: str | None = None,
                  note: str | None = None, mask_below: int | None = None, current_label: str | None = None,
-                 baseline_label: str | None = None):
+                 baseline_label: str | None = None) -> Figure:
     """Key days of a festival (除夕, 初一, 元宵 …) against the same lunar days last year.
 
     Parameters
@@ -184,6 +203,18 @@ def holiday_days(table: pd.DataFrame, *, title: str | None = None, lang: str = "
         One row per day, in order: ``day`` (its name), ``current`` and ``baseline`` (counts that day),
         optional ``date`` (the current date, shown under the name), ``pct_change`` (percent) and
         ``significant`` (bool).
+    title
+        The chart's title; None for the default of ``lang``.
+    lang
+        ``zh`` or ``en``.
+    source
+        The data's source, for the footer; None for none.
+    note
+        A note for the footer; None for none.
+    mask_below
+        Counts below it are drawn as ``*`` (no bar); None masks nothing.
+    current_label, baseline_label
+        Legend labels of the two windows; None for the defaults of ``lang``.
 
     Returns
     -------
@@ -206,7 +237,7 @@ def holiday_days(table: pd.DataFrame, *, title: str | None = None, lang: str = "
 
 def district_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = "zh", source: str | None = None,
                   note: str | None = None, mask_below: int | None = None, top: int = 20,
-                  baseline_label: str | None = None, drop_total: bool = True):
+                  baseline_label: str | None = None, drop_total: bool = True) -> Figure:
     """Horizontal bars of the current count by district, largest on top; significant changes coloured.
 
     Parameters
@@ -216,6 +247,22 @@ def district_bars(table: pd.DataFrame, *, title: str | None = None, lang: str = 
         tick on each bar), optional ``pct_change`` (percent) and ``significant`` (bool). A significant
         rise is vermillion, a significant fall blue, the rest grey. The ``top`` largest are drawn; the
         footer counts the rest.
+    title
+        The chart's title; None for the default of ``lang``.
+    lang
+        ``zh`` or ``en``.
+    source
+        The data's source, for the footer; None for none.
+    note
+        A note for the footer; None for none.
+    mask_below
+        Counts below it are drawn as ``*`` (no bar); None masks nothing.
+    top
+        How many districts are drawn, largest first.
+    baseline_label
+        Legend label of the baseline tick; None for the default of ``lang``.
+    drop_total
+        Leave out a total row.
 
     Returns
     -------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,9 @@ from stats_lib.report.chart_base import (
     text_width,
     thousands_axis,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["daily_trend", "hourly_profile", "MIDNIGHT_HOURS"]
 
@@ -81,10 +85,11 @@ def _anomaly_frame(anomalies) -> pd.DataFrame:
 
 
 def daily_trend(current: pd.Series, baselines: Sequence[pd.Series] | pd.Series | None = None, *,
-                holidays=None, anomalies=None, title: str | None = None, lang: str = "zh",
+                holidays: pd.DataFrame | Sequence[tuple[object, object, str]] | None = None,
+                anomalies: pd.DataFrame | Sequence[object] | None = None, title: str | None = None, lang: str = "zh",
                 source: str | None = None, note: str | None = None, mask_below: int | None = None,
                 current_label: str | None = None, baseline_labels: Sequence[str] | None = None,
-                rolling: int | None = 7, labels: bool | None = None, ylabel: str | None = None):
+                rolling: int | None = 7, labels: bool | None = None, ylabel: str | None = None) -> Figure:
     """Daily counts of the window against aligned baseline windows, with a moving mean, holidays, anomalies.
 
     Parameters
@@ -104,11 +109,32 @@ def daily_trend(current: pd.Series, baselines: Sequence[pd.Series] | pd.Series |
         days is available); None draws none.
     labels : bool, optional
         Write the count above each current point; default when the window has at most 21 days.
+    title
+        The chart's title; None for the default of ``lang``.
+    lang
+        ``zh`` or ``en``.
+    source
+        The data's source, for the footer; None for none.
+    note
+        A note for the footer; None for none.
+    mask_below
+        Counts below it are written ``*`` and not labelled; None masks nothing.
+    current_label
+        Legend label of the current window; None for the default of ``lang``.
+    baseline_labels
+        Legend labels of the baseline windows, one a window; None for the defaults.
+    ylabel
+        The y axis's label (events a day by default).
 
     Returns
     -------
     matplotlib.figure.Figure
         16x9 inches at 120 dpi.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        ``current`` is not a non-empty Series of daily counts indexed by date.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -209,7 +235,7 @@ def daily_trend(current: pd.Series, baselines: Sequence[pd.Series] | pd.Series |
 def hourly_profile(current: pd.Series | Mapping[str, pd.Series], baseline: pd.Series | None = None, *,
                    midnight: bool = False, title: str | None = None, lang: str = "zh", source: str | None = None,
                    note: str | None = None, mask_below: int | None = None, current_label: str | None = None,
-                   baseline_label: str | None = None, labels: bool | None = None, ylabel: str | None = None):
+                   baseline_label: str | None = None, labels: bool | None = None, ylabel: str | None = None) -> Figure:
     """Counts by hour of day, current against baseline.
 
     Parameters
@@ -225,11 +251,30 @@ def hourly_profile(current: pd.Series | Mapping[str, pd.Series], baseline: pd.Se
     labels : bool, optional
         Write the value above each point of the current series; default for the midnight view with a
         single current series.
+    title
+        The chart's title; None for the default of ``lang``.
+    lang
+        ``zh`` or ``en``.
+    source
+        The data's source, for the footer; None for none.
+    note
+        A note for the footer; None for none.
+    mask_below
+        Counts below it are written ``*``; None masks nothing.
+    current_label, baseline_label
+        Legend labels; None for the defaults of ``lang``.
+    ylabel
+        The y axis's label (events an hour by default).
 
     Returns
     -------
     matplotlib.figure.Figure
         16x9 inches at 120 dpi.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        ``current`` is empty.
     """
     t = chart_text(lang)
     series = dict(current) if isinstance(current, Mapping) else {current_label or t["current"]: current}

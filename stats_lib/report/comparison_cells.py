@@ -21,7 +21,7 @@ from stats_lib.report.section_types import Table
 from stats_lib.report.words import length_note, pct_phrase, unequal_lengths
 
 if TYPE_CHECKING:  # pragma: no cover
-    from stats_lib.report.context import Context
+    from stats_lib.report.context_types import Context
     from stats_lib.stats.compare import Comparison
 
 __all__ = ["cell_count", "pct_text", "change_text", "sig_text", "share_text", "comparison_frame", "comparison_data",

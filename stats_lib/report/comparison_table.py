@@ -25,7 +25,19 @@ __all__ = ["format_table", "comparison_csv", "LengthHeads", "length_heads"]
 
 @dataclass(frozen=True)
 class LengthHeads:
-    """Column heads of the two windows' lengths and daily means (:func:`length_heads`), in the report language."""
+    """Column heads of the two windows' lengths and daily means (:func:`length_heads`), in the report language.
+
+    Attributes
+    ----------
+    current_days : str
+        Head of the current window's length (本期天数 / Current days).
+    current_mean : str
+        Head of its daily mean (本期日均, events a day).
+    baseline_days : str
+        Head of the baseline's length (对比期天数).
+    baseline_mean : str
+        Head of the baseline's daily mean (对比期日均, events a day).
+    """
 
     current_days: str
     current_mean: str
@@ -71,9 +83,19 @@ def format_table(result: Comparison, lang: str = "zh", *, mask_below: int | None
     (本期天数, 本期日均 after 本期; 对比期天数, 对比期日均 after the baseline) and a line under the table says
     that 增减 is the current count minus the baseline scaled to the current window's length.
 
+    Parameters
+    ----------
+    result : Comparison
+        The comparison (:func:`stats_lib.stats.compare.compare`), its total row last.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+    mask_below : int | None, default None
+        Counts below it are written ``*``; None masks nothing.
+
     Returns
     -------
     str
+        The header, the Markdown table and the notes, one line each.
     """
     en = lang == "en"
     mode = result.baseline.mode
@@ -166,9 +188,19 @@ def comparison_csv(result: Comparison, lang: str = "zh", *, mask_below: int | No
     in length, 本期天数 after 日均 and 对比期天数, 对比期日均 after the baseline. Counts below
     ``mask_below`` and the cells that would reveal them are empty (and the wording ``*``).
 
+    Parameters
+    ----------
+    result : Comparison
+        The comparison (:func:`stats_lib.stats.compare.compare`), its total row last.
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (headers and wording).
+    mask_below : int | None, default None
+        Counts below it are left empty; None masks nothing.
+
     Returns
     -------
     DataFrame
+        One row a group and the total last, the columns above.
     """
     en = lang == "en"
     mode = result.baseline.mode

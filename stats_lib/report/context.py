@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -26,128 +26,18 @@ from stats_lib.calendar.regions import LUNAR_REGIONS, region_day_attributes, reg
 from stats_lib.clean import ledger_summary, load_data
 from stats_lib.errors import CalendarError, InputError, ParameterError
 from stats_lib.report import narrative
+from stats_lib.report.context_types import Context, baseline_name
 from stats_lib.report.formats import fmt_p
 from stats_lib.report.labels import sentence_label
 from stats_lib.report.masking import suppress_comparison
-from stats_lib.report.narrative import zero_sentence
-from stats_lib.report.words import baseline_name as comparison_baseline_name
+from stats_lib.report.sentences import zero_sentence
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
-from stats_lib.stats.compare import Comparison, compare
+from stats_lib.stats.compare import compare
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, ReportingWindow, Window
 
 __all__ = ["Context", "prepare", "baseline_name", "LUNAR_REGIONS", "region_holidays"]
-
-def baseline_name(mode: str, lang: str = "zh", *, short: bool = True) -> str:
-    """How the report names a baseline: ``去年农历同期`` / ``Same lunar period last year`` (see compare)."""
-    return comparison_baseline_name(mode, lang, short=short)
-
-
-@dataclass(frozen=True)
-class Context:
-    """Everything the section builders need, computed once by :func:`prepare`.
-
-    The comparisons (``total``, ``by_category`` …) are :class:`stats_lib.compare.Comparison`
-    results on the main kind (``警情`` when the data has incidents, else ``案件``); ``None`` where
-    the data has nothing to compare (for example no case data → ``cases`` is None). ``reporting``
-    holds the window, its baseline and the data's cut-off day; ``window``, ``baseline`` and ``cutoff``
-    read them from it.
-    """
-
-    lang: str
-    reporting: ReportingWindow
-    kind: str
-    daily: pd.DataFrame
-    hourly: pd.DataFrame | None
-    ledger: dict[str, object]
-    total: Comparison
-    by_category: Comparison
-    by_district: Comparison
-    valid: Comparison | None = None
-    cases: Comparison | None = None
-    cases_total: Comparison | None = None
-    focus: Comparison | None = None
-    focus_by: str = ""
-    anomalies: pd.DataFrame | None = None
-    anomaly_tail: float = FALSE_FLAGS_PER_BRIEFING
-    anomaly_note: str = ""
-    mask_below: int | None = None
-    min_base: int = 5
-    districts: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    city: str = "全市"
-    narrative: str = ""
-    mix_text: str = ""
-    ledger_text: str = ""
-    test_text: str = ""
-    compare_notes: tuple[str, ...] = ()
-    festival_days: dict[dt.date, str] = field(default_factory=dict)
-    holidays: pd.DataFrame | None = None
-    key_days: tuple[tuple[str, dt.date, dt.date], ...] = ()
-    nights: tuple[tuple[dt.date, str, dt.date], ...] = ()
-    zero_text: str = ""
-    params: dict[str, str | int | None] = field(default_factory=dict)
-    taxonomy: str = "default"
-    region: str = "CN"
-
-    @property
-    def window(self) -> Window:
-        """The window reported on."""
-        return self.reporting.window
-
-    @property
-    def baseline(self) -> Baseline:
-        """The baseline windows the comparisons set the window against."""
-        return self.reporting.baseline
-
-    @property
-    def cutoff(self) -> dt.date:
-        """The last day counted: the window's end, or ``as_of`` when that is earlier."""
-        return self.reporting.cutoff
-
-    @property
-    def lunar(self) -> bool:
-        """True where the lunar festivals are public holidays (CN, HK, MO, TW, SG): key days and nights apply."""
-        return self.region in LUNAR_REGIONS
-
-    @property
-    def kind_en(self) -> str:
-        """``Incidents`` or ``Cases``."""
-        return {"警情": "Incidents", "案件": "Cases"}.get(self.kind, self.kind)
-
-    @property
-    def baseline_name(self) -> str:
-        """The baseline as a label (table header, legend): ``去年农历同期`` / ``Same lunar period last year``."""
-        return baseline_name(self.baseline.mode, self.lang)
-
-    @property
-    def baseline_phrase(self) -> str:
-        """The baseline inside a sentence: ``去年农历同期`` / ``the same lunar period last year``."""
-        return baseline_name(self.baseline.mode, self.lang, short=False)
-
-    @property
-    def subject(self) -> str:
-        """What is counted: ``警情``, or with a selection ``高新区火灾警情`` / ``fire incidents in 高新区``."""
-
-        if self.lang == "en":
-            cats = " and ".join(sentence_label(c, "en", taxonomy=self.taxonomy) for c in self.categories)
-            where = f" in {', '.join(self.districts)}" if self.districts else ""
-            return f"{cats + ' ' if cats else ''}{self.kind_en.lower()}{where}"
-        return "、".join(self.districts) + "、".join(self.categories) + self.kind
-
-    @property
-    def change_word(self) -> str:
-        """``同比`` against last year, ``环比`` against the previous period."""
-        return "环比" if self.baseline.mode == "previous" else "同比"
-
-    @property
-    def source_line(self) -> str:
-        """The small source line under each chart."""
-        d = self.cutoff
-        if self.lang == "en":
-            return f"exported records, as of {d.day} {d:%b} {d.year}"
-        return f"接处警系统导出数据，截至{d.year}年{d.month}月{d.day}日"
 
 
 # ------------------------------------------------------------------------------------------ prepare
@@ -237,7 +127,7 @@ def _holidays(window: Window, lang: str = "zh") -> pd.DataFrame | None:
     return attrs
 
 
-def prepare(data=None, schema: str | None = None, start: str | None = None, end: str | None = None,
+def prepare(data: str | Path | Sequence[str | Path] | Cleaned | None = None, schema: str | None = None, start: str | None = None, end: str | None = None,
             period: str | None = None, year: int | None = None, as_of: str | None = None,
             baseline: str | Baseline | None = None, lang: str = "zh", districts: Sequence[str] | None = None,
             categories: Sequence[str] | None = None, mask_below: int | None = None,
@@ -293,6 +183,7 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     Returns
     -------
     Context
+        The data, windows, comparisons and sentences of the briefing.
 
     Raises
     ------

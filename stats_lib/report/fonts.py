@@ -67,7 +67,13 @@ def bundled_font_path() -> Path | None:
 
 
 def find_system_cjk() -> str | None:
-    """Return the first family of :data:`SYSTEM_CJK_FAMILIES` known to matplotlib's font manager, or None."""
+    """Return the first family of :data:`SYSTEM_CJK_FAMILIES` known to matplotlib's font manager, or None.
+
+    Returns
+    -------
+    str | None
+        The family's name, or None.
+    """
     from matplotlib import font_manager
 
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
@@ -127,6 +133,11 @@ def bold_weight() -> str:
 
     The mplfonts file is Regular only; asking matplotlib for bold would log "Failed to find font
     weight bold" and draw Regular anyway.
+
+    Returns
+    -------
+    str
+        The font weight to ask matplotlib for.
     """
     from matplotlib import font_manager
 

@@ -31,7 +31,7 @@ from stats_lib.tables import Cleaned
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from stats_lib.report.context import Context
+    from stats_lib.report.context_types import Context
 
 __all__ = ["TITLE", "PARAMS", "holiday_forecast", "forecast_section", "run_forecast", "forecast_chart", "day_table", "night_table"]
 

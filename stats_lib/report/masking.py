@@ -20,9 +20,13 @@ suppression). Wiley.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stats_lib.stats.compare import Comparison
 
 __all__ = ["suppress", "suppress_comparison", "hidden", "RULE_ZH", "RULE_EN"]
 
@@ -84,15 +88,43 @@ def suppress(table: pd.DataFrame, k: int | None, *, total_last: bool = True) -> 
     return out
 
 
-def suppress_comparison(cmp, k: int | None):
-    """A :class:`~stats_lib.stats.compare.Comparison` whose ``table`` carries the hide columns."""
+def suppress_comparison(cmp: Comparison | None, k: int | None) -> Comparison | None:
+    """A :class:`~stats_lib.stats.compare.Comparison` whose ``table`` carries the hide columns.
+
+    Parameters
+    ----------
+    cmp : Comparison | None
+        A comparison, its total row last; None passes through.
+    k : int | None
+        The masking threshold (:func:`suppress`); None hides nothing.
+
+    Returns
+    -------
+    Comparison | None
+        A copy whose table has the ``hide_*`` columns, or None.
+    """
     if cmp is None:
         return None
     return replace(cmp, table=suppress(cmp.table, k, total_last=True))
 
 
 def hidden(row: pd.Series | dict, column: str, k: int | None = None) -> bool:
-    """True when ``row[column]`` is shown as ``*``: the row's ``hide_<column>`` flag, else ``value < k``."""
+    """True when ``row[column]`` is shown as ``*``: the row's ``hide_<column>`` flag, else ``value < k``.
+
+    Parameters
+    ----------
+    row : pd.Series | dict
+        A table row with ``column`` and, after :func:`suppress`, ``hide_<column>``.
+    column : str
+        The count's column (``current``, ``baseline``).
+    k : int | None, default None
+        The masking threshold (counts below it are hidden) when the row has no flag; None hides nothing.
+
+    Returns
+    -------
+    bool
+        True when the cell is shown as ``*``.
+    """
     flag = row.get(f"hide_{column}") if hasattr(row, "get") else None
     if flag is not None and not (isinstance(flag, float) and np.isnan(flag)):
         return bool(flag)

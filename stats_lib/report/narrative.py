@@ -10,6 +10,8 @@ when the test could have seen a 20% change and ``样本量小，尚不能判断`
 named (去年农历同期, 去年同期, 上一周期, 近3年同期均值 …); a group is left out only when it is zero in both
 windows (a fall to 0 is reported); with ``mask_below=K`` every count below K is written ``*`` and the
 changes that would reveal it are not written.
+
+The sentences on flagged days and 零发案 are in :mod:`stats_lib.report.sentences`.
 """
 
 from __future__ import annotations
@@ -34,11 +36,10 @@ from stats_lib.report.words import (
     pct_phrase,
     small_words,
 )
-from stats_lib.stats.compare import TOTAL, Comparison
+from stats_lib.stats.compare import Comparison
 from stats_lib.windows import Window
 
-__all__ = ["fmt_count", "fmt_pct", "change_phrase", "headline", "category_sentences", "paragraph",
-           "anomaly_sentences", "zero_sentence"]
+__all__ = ["fmt_count", "fmt_pct", "change_phrase", "headline", "category_sentences", "paragraph"]
 
 
 def _isnan(v: object) -> bool:
@@ -89,6 +90,24 @@ def change_phrase(row: dict | pd.Series, mode: str, lang: str = "zh", *, mask_be
     ``down 5.2% on the same lunar period last year (13,021)``). Empty when a count is masked. The rules
     (sign kept through rounding, small counts by both counts, daily means when the lengths differ) are
     those of :mod:`stats_lib.report.words`.
+
+    Parameters
+    ----------
+    row : dict | pd.Series
+        A comparison row (``current``, ``baseline``, ``pct_change`` in percent, ``direction``, day columns).
+    mode : str
+        The baseline mode (``calendar``, ``lunar``, ``previous``, ``avgN`` …).
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+    mask_below : int | None, default None
+        Counts below it are masked (then the phrase is empty); None masks nothing.
+    with_baseline : bool, default False
+        Name the baseline and its count.
+
+    Returns
+    -------
+    str
+        The phrase, empty when masked.
     """
     if _masked(row, mask_below):
         return ""
@@ -305,9 +324,19 @@ def category_sentences(cmp: Comparison, lang: str = "zh", mask_below: int | None
     Groups zero in both windows are left out; a group with a masked count is no mover and is named as not
     compared. Empty string when there are no groups.
 
+    Parameters
+    ----------
+    cmp : Comparison
+        A grouped comparison, its total row last.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+    mask_below : int | None, default None
+        Counts below it are written ``*`` and their groups not compared; None masks nothing.
+
     Returns
     -------
     str
+        The sentences, one paragraph; empty when there are no groups.
     """
     en = lang == "en"
     mode = cmp.baseline.mode
@@ -354,9 +383,25 @@ def paragraph(cmp: Comparison, by_group: Comparison | None = None, *, period_nam
     ``by_group`` defaults to ``cmp`` itself when it is grouped (``compare(..., by="category")`` gives both
     the total row and the categories in one result).
 
+    Parameters
+    ----------
+    cmp : Comparison
+        The comparison of the total.
+    by_group : Comparison | None, default None
+        A grouped comparison (by category); None uses ``cmp`` when it is grouped.
+    period_name : str | None, default None
+        The window's name (``春节假期``); None names the dates.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+    mask_below : int | None, default None
+        Counts below it are written ``*``; None masks nothing.
+    place : str | None, default None
+        The place named (``全市``); None for none.
+
     Returns
     -------
     str
+        The paragraph.
     """
     head = headline(cmp, period_name=period_name, lang=lang, mask_below=mask_below, place=place)
     groups = by_group if by_group is not None else (cmp if cmp.by else None)
@@ -368,73 +413,3 @@ def paragraph(cmp: Comparison, by_group: Comparison | None = None, *, period_nam
     return f"{head} {rest}" if lang == "en" else head + rest
 
 
-def _day(d: object, lang: str) -> str:
-    ts = pd.Timestamp(d)
-    return f"{ts.day} {ts:%b}" if lang == "en" else f"{ts.month}月{ts.day}日"
-
-
-def anomaly_sentences(flags: pd.DataFrame, lang: str = "zh", mask_below: int | None = None,
-                      kind: str = "警情") -> list[str]:
-    """One sentence per flagged day (the rows of :func:`stats_lib.anomaly.flag_anomalies`).
-
-    ``1月28日交通警情183起，高于预期上限（预期96起，上限121起）。`` /
-    ``28 Jan: 183 traffic incidents, above the expected upper limit (expected 96, limit 121).``
-
-    Returns
-    -------
-    list
-        list of str
-    """
-    out = []
-    for _, r in flags.iterrows():
-        if r["flag"] not in ("high", "low"):
-            continue
-        high = r["flag"] == "high"
-        group = str(r["group"])
-        lim = r["upper"] if high else r["lower"]
-        obs = fmt_count(r["observed"], mask_below)
-        exp, lim_s = fmt_count(round(float(r["expected"])), mask_below), fmt_count(lim, mask_below)
-        if lang == "en":
-            what = "incidents" if group == TOTAL else _en_subject(group, kind)
-            side = "above the expected upper" if high else "below the expected lower"
-            out.append(f"{_day(r['date'], 'en')}: {obs} {what}, {side} limit (expected {exp}, limit {lim_s}).")
-        else:
-            what = kind if group == TOTAL else (group if group.endswith(("警情", "案件")) else group + kind)
-            side = "高于预期上限" if high else "低于预期下限"
-            out.append(f"{_day(r['date'], 'zh')}{what}{obs}起，{side}（预期{exp}起，{'上限' if high else '下限'}"
-                       f"{lim_s}起）。")
-    return out
-
-
-def _en_subject(group: str, kind: str) -> str:
-    low = sentence_label(group, "en")
-    return low if low.endswith("s") else f"{low} {'cases' if kind == '案件' else 'incidents'}"
-
-
-def zero_sentence(zero: pd.DataFrame, lang: str = "zh", kind: str = "警情") -> str:
-    """零发案 in one sentence from :func:`stats_lib.compare.zero_districts`.
-
-    ``江北县、临河县刑事警情零发案；东城区火灾警情零发案。`` / ``No criminal incidents in 江北县, 临河县; …``.
-    Empty string when the frame is empty.
-
-    Returns
-    -------
-    str
-    """
-    if zero.empty:
-        return ""
-    dim = next((c for c in zero.columns if c != "district"), None)
-    parts = []
-    groups = zero.groupby(dim, sort=False)["district"] if dim else [("", zero["district"])]
-    for g, ds in groups:
-        names = [category_label(d, lang) for d in ds] if lang == "en" else list(ds)  # （已屏蔽） → (redacted)
-        if lang == "en":
-            what = _en_subject(str(g), kind) if g else ("cases" if kind == "案件" else "incidents")
-            parts.append(f"no {what} in {', '.join(names)}")
-        else:
-            what = (str(g) if str(g).endswith(("警情", "案件")) else f"{g}{kind}") if g else kind
-            parts.append(f"{'、'.join(names)}{what}零发案")
-    if lang == "en":
-        text = "; ".join(parts)
-        return text[:1].upper() + text[1:] + "."
-    return "；".join(parts) + "。"

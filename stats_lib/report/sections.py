@@ -62,7 +62,7 @@ from stats_lib.report.sections_time import (
 from stats_lib.windows import today_shanghai
 
 if TYPE_CHECKING:  # pragma: no cover
-    from stats_lib.report.context import Context
+    from stats_lib.report.context_types import Context
 
 __all__ = ["Section", "Table", "Chart", "TITLES", "SECTIONS", "header", "overview", "categories", "daily", "hourly",
            "districts", "key_days", "anomalies", "data_notes", "focus", "comparison_frame", "comparison_data",

@@ -18,7 +18,7 @@ from stats_lib.report.masking import RULE_EN, RULE_ZH
 from stats_lib.report.section_types import Section, Table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from stats_lib.report.context import Context
+    from stats_lib.report.context_types import Context
 
 __all__ = ["data_notes", "ledger_table"]
 

@@ -31,7 +31,7 @@ from stats_lib.report.words import join_names
 from stats_lib.tables import coverage
 
 if TYPE_CHECKING:  # pragma: no cover
-    from stats_lib.report.context import Context
+    from stats_lib.report.context_types import Context
 
 __all__ = ["DailySeries", "daily_series", "daily", "extreme_days", "TIED_DAYS_SHOWN", "HourlyProfiles", "hourly_profiles", "night_counts", "hourly", "key_day_table", "key_days"]
 
