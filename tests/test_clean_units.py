@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from stats_lib.clean import load
-from stats_lib.ingest.schema import load_schema, map_columns
+from stats_lib.ingest.columns import map_columns
+from stats_lib.ingest.schema import load_schema
 
 
 @pytest.mark.parametrize("unit", ["单位", "所属单位", "管辖单位"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from stats_lib.errors import InputError, SchemaError
-from stats_lib.ingest.schema import detect_kind, is_sensitive, is_total, load_schema, map_columns
+from stats_lib.ingest.columns import detect_kind, map_columns
+from stats_lib.ingest.schema import is_sensitive, is_total, load_schema
 
 
 def test_full_schema_from_yaml(tmp_path):

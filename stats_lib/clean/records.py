@@ -11,7 +11,8 @@ from __future__ import annotations
 from stats_lib.clean.display import show_headers
 from stats_lib.clean.shape import detect_shape
 from stats_lib.errors import InputError
-from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, detect_kind, is_sensitive, map_columns
+from stats_lib.ingest.columns import detect_kind, map_columns
+from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, is_sensitive
 
 __all__ = ["NotRecords", "record_plan"]
 

@@ -1,6 +1,6 @@
 """Shaping: one file as read (:class:`stats_lib.ingest.readers.RawTable`) in, canonical raw rows out.
 
-:func:`shape_file` maps the file's columns (:func:`stats_lib.ingest.schema.map_columns`), detects its
+:func:`shape_file` maps the file's columns (:func:`stats_lib.ingest.columns.map_columns`), detects its
 shape (``records``: one row per incident; ``long``: a count per date and category; ``wide``: one count
 column per category), drops 合计/小计 rows and columns (checking wide totals against their parts), drops a
 wide sheet's column whose header is personal data (a name such as 张三, a phone number; listed as
@@ -33,16 +33,15 @@ from stats_lib.clean.rules import (
 )
 from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups, wide_total_checks
 from stats_lib.errors import InputError
+from stats_lib.ingest.columns import detect_kind, map_columns
 from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
 from stats_lib.ingest.readers import RawTable, read_table
 from stats_lib.ingest.schema import (
     AUTO_COLUMNS,
     Schema,
-    detect_kind,
     header_key,
     is_sensitive,
     is_total,
-    map_columns,
 )
 from stats_lib.ingest.taxonomy import load_taxonomy, match_key, normalisation_flags
 from stats_lib.ingest.totals import is_breakdown, is_derived, is_subtotal
@@ -93,7 +92,7 @@ def detect_shape(headers: list[str], cols: dict, schema: Schema, levels: list) -
     headers
         The file's column names.
     cols
-        The mapped columns (role -> header), as :func:`stats_lib.ingest.schema.map_columns` gives them.
+        The mapped columns (role -> header), as :func:`stats_lib.ingest.columns.map_columns` gives them.
     schema
         A validated schema.
     levels

@@ -5,8 +5,9 @@ schema YAML. Out: :class:`RawTable` (headers, cells as text, line numbers), the 
 the column mapping, and the category taxonomy (one loader, used by every later stage).
 """
 
+from stats_lib.ingest.columns import detect_kind, map_columns
 from stats_lib.ingest.readers import RawTable, detect_encoding, file_sha256, read_table, to_text
-from stats_lib.ingest.schema import Schema, detect_kind, is_sensitive, is_total, load_schema, map_columns
+from stats_lib.ingest.schema import Schema, is_sensitive, is_total, load_schema
 from stats_lib.ingest.taxonomy import load_taxonomy, map_categories, normalise_text, normalise_values
 
 __all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "Schema", "load_schema",

@@ -29,24 +29,69 @@ ROLE_SUFFIXES = {"category": ("类型", "类别", "性质"), "subcategory": ("�
 
 
 def header_key(name: object) -> str:
-    """Return the comparison key of a column header: normalised, case-folded, no spaces, ``_`` or ``-``."""
+    """Return the comparison key of a column header: normalised, case-folded, no spaces, ``_`` or ``-``.
+
+    Parameters
+    ----------
+    name : object
+        A column header (any value; None and NaN are ``''``).
+
+    Returns
+    -------
+    str
+        The key two headers are compared by.
+    """
     return re.sub(r"[\s_\-]+", "", match_key(name))
 
 
 def is_date_header(header: str) -> bool:
-    """True when a header names a date (日期, date) and not a time of day (时间, time)."""
+    """True when a header names a date (日期, date) and not a time of day (时间, time).
+
+    Parameters
+    ----------
+    header : str
+        A column header.
+
+    Returns
+    -------
+    bool
+        True for a date header.
+    """
     key = header_key(header)
     return bool(re.search(r"日期|date|^day$|^dt$", key)) and not re.search(r"时间|时刻|time", key)
 
 
 def is_time_header(header: str) -> bool:
-    """True when a header names a time of day (时间, 时刻, time) and not a date (日期, date)."""
+    """True when a header names a time of day (时间, 时刻, time) and not a date (日期, date).
+
+    Parameters
+    ----------
+    header : str
+        A column header.
+
+    Returns
+    -------
+    bool
+        True for a time-of-day header.
+    """
     key = header_key(header)
     return bool(re.search(r"时间|时刻|time|^tm$", key)) and not re.search(r"日期|date|stamp", key)
 
 
 def pair_date_time(found: dict[str, str], used: set[str], free: list[str], off: set[str]) -> None:
-    """Pair a date header with a time-of-day header (in place): the date is ``time``, the time of day ``hour``."""
+    """Pair a date header with a time-of-day header (in place): the date is ``time``, the time of day ``hour``.
+
+    Parameters
+    ----------
+    found : dict[str, str]
+        Role → header mapped so far; ``time``, ``hour`` and ``date_only`` are set here.
+    used : set[str]
+        Headers already mapped; the paired ones are added.
+    free : list[str]
+        Headers not yet mapped, in file order.
+    off : set[str]
+        Roles the schema turned off (not looked for).
+    """
     time = found.get("time")
     if "hour" in found and time is not None and not is_time_header(time):
         return
@@ -77,7 +122,20 @@ def pair_date_time(found: dict[str, str], used: set[str], free: list[str], off: 
 
 
 def header_cells(row: list[str], width: int) -> list[str]:
-    """The first ``width`` cells of a header row as stripped text, padded with ''."""
+    """The first ``width`` cells of a header row as stripped text, padded with ''.
+
+    Parameters
+    ----------
+    row : list[str]
+        A row of the sheet, as cells.
+    width : int
+        How many cells (the table's width).
+
+    Returns
+    -------
+    list[str]
+        Exactly ``width`` cells.
+    """
     return [(str(row[j]) if j < len(row) else "").strip() for j in range(width)]
 
 

@@ -38,7 +38,18 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def file_sha256(path: str | Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes (read in 1 MiB blocks)."""
+    """Return the SHA-256 hex digest of a file's bytes (read in 1 MiB blocks).
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -55,17 +66,39 @@ def _env_int(name: str, default: int) -> int:
 
 
 def max_text_bytes() -> int:
-    """Largest decompressed text accepted, in bytes (``STATS_LIB_MAX_TEXT_BYTES``, default 4 GiB)."""
+    """Largest decompressed text accepted, in bytes (``STATS_LIB_MAX_TEXT_BYTES``, default 4 GiB).
+
+    Returns
+    -------
+    int
+        The cap in bytes.
+    """
     return _env_int("STATS_LIB_MAX_TEXT_BYTES", 4 << 30)
 
 
 def max_ratio() -> int:
-    """Largest ratio of decompressed to compressed bytes accepted (``STATS_LIB_MAX_RATIO``, default 100)."""
+    """Largest ratio of decompressed to compressed bytes accepted (``STATS_LIB_MAX_RATIO``, default 100).
+
+    Returns
+    -------
+    int
+        The ratio (decompressed bytes per compressed byte).
+    """
     return _env_int("STATS_LIB_MAX_RATIO", 100)
 
 
 def regular_file(path: Path) -> os.stat_result:
     """``os.stat`` of ``path``, refused unless it is a regular file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    os.stat_result
+        Its ``os.stat`` result.
 
     Raises
     ------
@@ -136,6 +169,16 @@ def _inflate(path: Path, fh, compressed: int, keep: bool) -> tuple[bytes, int]:
 def read_bytes(path: Path) -> bytes:
     """The bytes of a text export, gzip decompressed as a bounded stream.
 
+    Parameters
+    ----------
+    path : Path
+        The export file (``.gz`` is decompressed).
+
+    Returns
+    -------
+    bytes
+        The file's (decompressed) bytes.
+
     Raises
     ------
     InputError
@@ -161,6 +204,21 @@ def check_gzip(path: Path) -> int:
     """Decompress a gzip file as a stream without keeping it; return its text size in bytes.
 
     For readers that decompress on their own (DuckDB): the same caps as :func:`read_bytes`.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.gz`` file.
+
+    Returns
+    -------
+    int
+        Its decompressed size in bytes.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        Not a regular file, unreadable, corrupt gzip, or larger than the caps once decompressed.
     """
     st = regular_file(path)
     with open(path, "rb") as fh:
@@ -169,6 +227,11 @@ def check_gzip(path: Path) -> int:
 
 def check_workbook(path: Path) -> None:
     """Check a zip-based workbook (xlsx, xlsm, xlsb, ods) by the sizes its zip directory declares.
+
+    Parameters
+    ----------
+    path : Path
+        The workbook file.
 
     Raises
     ------
@@ -211,7 +274,25 @@ class FieldCounts:
 
 def field_counts(text: str, delimiter: str) -> FieldCounts:
     """Count the fields of every record of a delimited text (the rules of Python's :mod:`csv`, which
-    like pandas' parser ends a record at an unquoted CR, LF or CRLF)."""
+    like pandas' parser ends a record at an unquoted CR, LF or CRLF).
+
+    Parameters
+    ----------
+    text : str
+        The whole decoded text.
+    delimiter : str
+        The field delimiter (``,``, tab, ``;``, ``|``).
+
+    Returns
+    -------
+    FieldCounts
+        Fields in each record and the line where it starts.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        The text is not a well-formed table for :mod:`csv` (an unterminated quote …).
+    """
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     counts, ends = [], []
@@ -250,7 +331,20 @@ def ragged_rows(grid: pd.DataFrame, counts: np.ndarray) -> Ragged:
     """Find the rows of ``grid`` (all text, header row first, one row per record) whose field count
     (``counts``, from :func:`field_counts`) differs from the header's. Extra fields that are all empty
     and blank lines are not ragged. Two ragged rows in a row whose counts add up to the header's plus
-    one are one record split by a line break inside an unquoted field."""
+    one are one record split by a line break inside an unquoted field.
+
+    Parameters
+    ----------
+    grid : pd.DataFrame
+        The table as text, header row first, one row a record.
+    counts : np.ndarray
+        Fields of each record (:func:`field_counts`), one a row of ``grid``.
+
+    Returns
+    -------
+    Ragged
+        The ragged rows, the split records and the ledger's note.
+    """
     width = int(counts[0]) if len(counts) else grid.shape[1]
     nonblank = (grid != "").to_numpy()
     blank = ~nonblank.any(axis=1)

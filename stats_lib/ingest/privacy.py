@@ -116,7 +116,18 @@ class Finding:
 
 def strip_format_chars(text: str) -> str:
     """Return ``text`` without Unicode format characters (zero-width, bidirectional controls such as U+202E,
-    soft hyphen) and control characters other than tab, line feed and carriage return."""
+    soft hyphen) and control characters other than tab, line feed and carriage return.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    str
+        The text without those characters.
+    """
     return _FORMAT.sub("", text)
 
 
@@ -168,14 +179,36 @@ def find_personal(text: object) -> list[Finding]:
 
 
 def has_personal(text: object) -> bool:
-    """True when :func:`find_personal` finds anything in ``text``."""
+    """True when :func:`find_personal` finds anything in ``text``.
+
+    Parameters
+    ----------
+    text : object
+        Any value (read as text).
+
+    Returns
+    -------
+    bool
+        True when it holds personal data.
+    """
     return bool(find_personal(text))
 
 
 def is_personal_value(value: object) -> bool:
     """True when a dimension value (category, subcategory, district, a wide sheet's header, a rejects cell)
     holds personal data (:func:`find_personal`) or is a bare personal name
-    (:func:`stats_lib.ingest.names.is_person_name`: ``张三``, ``欧阳娜娜``). Not for free text."""
+    (:func:`stats_lib.ingest.names.is_person_name`: ``张三``, ``欧阳娜娜``). Not for free text.
+
+    Parameters
+    ----------
+    value : object
+        A dimension value (read as text).
+
+    Returns
+    -------
+    bool
+        True when it must not be shown.
+    """
     return bool(find_personal(value)) or is_person_name(value)
 
 
@@ -186,6 +219,18 @@ def redact(text: object, placeholder: str = PLACEHOLDER) -> str:
     A finding inside a quoted value (``'…'``, ``"…"``, ``“…”``, ``「…」``) masks the whole quoted value: a
     message quoting a cell shows none of it. Format characters are removed and the text is NFKC-normalised
     when anything is found; a text without findings is returned unchanged (only format characters removed).
+
+    Parameters
+    ----------
+    text : object
+        Any value (read as text; None is ``''``).
+    placeholder : str, default PLACEHOLDER
+        What each finding is replaced by.
+
+    Returns
+    -------
+    str
+        The text with nothing personal left.
     """
     s = _prepared(text)
     found = [_quoted(s, f) for f in find_personal(s)]
@@ -221,7 +266,22 @@ def _quoted(s: str, f: Finding) -> Finding:
 
 def screen_value(value: object, placeholder: str = PLACEHOLDER, *, names: bool = False) -> str:
     """Return ``placeholder`` when ``value`` holds personal data (with ``names``, also when it is a bare
-    personal name, :func:`is_personal_value`), else ``value`` as text (unchanged)."""
+    personal name, :func:`is_personal_value`), else ``value`` as text (unchanged).
+
+    Parameters
+    ----------
+    value : object
+        A dimension value.
+    placeholder : str, default PLACEHOLDER
+        What a screened value is replaced by.
+    names : bool, default False
+        Screen bare personal names too.
+
+    Returns
+    -------
+    str
+        ``placeholder`` or the value as text.
+    """
     text = "" if value is None else str(value)
     return placeholder if (is_personal_value(text) if names else find_personal(text)) else text
 
@@ -246,9 +306,19 @@ def screen_values(values: pd.Series, placeholder: str = PLACEHOLDER, *, names: b
     """Screen a column of dimension values (category, subcategory, district, kind), by distinct value;
     with ``names``, bare personal names are screened too (:func:`is_personal_value`).
 
+    Parameters
+    ----------
+    values : pd.Series
+        A column of dimension values.
+    placeholder : str, default PLACEHOLDER
+        What a screened value is replaced by.
+    names : bool, default False
+        Screen bare personal names too.
+
     Returns
     -------
     Screened
+        The screened values and how many rows were replaced.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     test = is_personal_value if names else has_personal
@@ -261,6 +331,19 @@ def screen_values(values: pd.Series, placeholder: str = PLACEHOLDER, *, names: b
 
 def shorten(value: object, limit: int = 40) -> str:
     """A value as it may be quoted in a message: :data:`PLACEHOLDER` when it holds personal data (the whole
-    value, never the rest of it), else on one line, at most ``limit`` characters."""
+    value, never the rest of it), else on one line, at most ``limit`` characters.
+
+    Parameters
+    ----------
+    value : object
+        Any value (read as text).
+    limit : int, default 40
+        The longest text kept, in characters (a longer one is cut with ``…``).
+
+    Returns
+    -------
+    str
+        The value to quote.
+    """
     text = PLACEHOLDER if find_personal(value) else " ".join(strip_format_chars(str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

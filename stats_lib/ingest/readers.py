@@ -158,13 +158,20 @@ def _decode(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
 
 
 def sniff_delimiter(path: Path, lines: list[str]) -> str:
-    """The delimiter of a delimited text file: tab for ``.tsv``/``.tab``, else the one of ``,``, tab,
-    ``;`` and ``|`` whose most common count per non-blank line of ``lines`` is highest (``,`` on a tie).
+    """The delimiter of a delimited text file: tab for ``.tsv``/``.tab``, else the one of ``,``, tab, ``;`` and ``|``
+    whose most common count per non-blank line of ``lines`` is highest (``,`` on a tie).
 
     Parameters
     ----------
-    path : the file (only its name is read).
-    lines : the first lines of the file, decoded.
+    path : Path
+        The file (only its name is read).
+    lines : list[str]
+        The first lines of the file, decoded.
+
+    Returns
+    -------
+    str
+        The delimiter, one character.
     """
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".tsv", ".tab")):
@@ -190,10 +197,15 @@ def header_row(rows: list[list[str]], schema: Schema) -> int:
 
     Parameters
     ----------
-    rows : the first rows of the file, split into cells.
-    schema : its ``columns: time:`` (or ``date:``) names the time column; otherwise the usual names.
+    rows : list[list[str]]
+        The first rows of the file, split into cells.
+    schema : Schema
+        Its ``columns: time:`` (or ``date:``) names the time column; otherwise the usual names.
 
-    Returns 0 when no row of the first 30 names a time column.
+    Returns
+    -------
+    int
+        0-based row index; 0 when no row of the first 30 names a time column.
     """
     wanted = _wanted_keys(schema)
     for i, row in enumerate(rows[:_HEADER_SCAN]):
@@ -220,13 +232,19 @@ def _header_levels(rows: list[list[str]], h: int, width: int, schema: Schema) ->
 
 
 def unique_names(names: list[str], notes: list[str]) -> list[str]:
-    """Make column names unique: an empty name becomes ``(列j)``, a repeated one ``name (2)`` …
+    """Make column names unique: an empty name becomes ``(列j)``, a repeated one ``name (2)`` ….
 
     Parameters
     ----------
-    names : column names in order.
-    notes : a note is appended for each repeated name (the first column of that name is the one used).
+    names : list[str]
+        Column names in order.
+    notes : list[str]
+        A note is appended for each repeated name (the first column of that name is the one used).
 
+    Returns
+    -------
+    list[str]
+        The names, as many as given, all different.
     """
     seen: dict[str, int] = {}
     out = []
@@ -270,12 +288,17 @@ def _finish(path: Path, grid: pd.DataFrame, first_line: int, schema: Schema, not
 
 
 def to_text(values: pd.Series) -> pd.Series:
-    """Return a column as text, converting its distinct values: '' for missing, ISO for dates and times,
-    integral floats without ``.0``.
+    """Return a column as text (by distinct value): '' for missing, ISO dates and times, no ``.0`` on integers.
+
+    Parameters
+    ----------
+    values : pd.Series
+        A column as read (any dtype).
 
     Returns
     -------
-    Series of str, same index.
+    Series of str
+        Same index.
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
@@ -446,8 +469,15 @@ def read_table(path: str | Path, schema: Schema | None = None) -> RawTable:
 
     Parameters
     ----------
-    path : a ``.csv``, ``.tsv``, ``.txt`` (optionally ``.gz``), Excel or ``.parquet`` file.
-    schema : for ``encoding:``, ``sheet:`` and the column names that locate the header.
+    path : str | Path
+        A ``.csv``, ``.tsv``, ``.txt`` (optionally ``.gz``), Excel or ``.parquet`` file.
+    schema : Schema | None, default None
+        For ``encoding:``, ``sheet:`` and the column names that locate the header; None for none.
+
+    Returns
+    -------
+    RawTable
+        The file's cells as text under its header, with the notes on what reading it found.
 
     Raises
     ------

@@ -45,16 +45,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from stats_lib.errors import InputError, ParameterError, SchemaError
+from stats_lib.errors import ParameterError, SchemaError
 from stats_lib.ingest.headers import (
-    CALL_WORDS,
-    CASE_HEADERS,
-    ROLE_SUFFIXES,
-    WEAK_CASE_HEADERS,
     header_key,
     is_date_header,
     is_time_header,
-    pair_date_time,
 )
 from stats_lib.ingest.totals import TOTAL_NAMES, is_total
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text, short_repr
@@ -72,8 +67,6 @@ __all__ = [
     "is_date_header",
     "is_time_header",
     "is_total",
-    "map_columns",
-    "detect_kind",
 ]
 
 #: Canonical column roles a schema's ``columns:`` may name.
@@ -134,7 +127,47 @@ DEFAULT_MIN_DATE = dt.date(1990, 1, 1)
 
 @dataclass(frozen=True)
 class Schema:
-    """A validated schema (see the module docstring for the keys). ``Schema()`` is the empty schema."""
+    """A validated schema (see the module docstring for the keys). ``Schema()`` is the empty schema.
+
+    Attributes
+    ----------
+    kind : str | None, default None
+        ``警情`` or ``案件`` for every row; None detects it from the headers.
+    kind_column : str | None, default None
+        A column that holds the kind row by row, or None.
+    shape : str | None, default None
+        The file's layout (``records``, ``wide``, ``totals`` …); None detects it.
+    encoding : str | None, default None
+        The text encoding of the export (``gb18030``, ``utf-8``); None detects it.
+    columns : dict
+        Role → header name (``time``, ``category``, ``district`` …; :data:`ROLES`).
+    date_format : str | None, default None
+        A ``strptime`` format of the time column, or None to parse the usual formats.
+    calendar : str, default 'gregorian'
+        ``gregorian`` or ``lunar`` dates in the data.
+    year : int | None, default None
+        The year of dates written without one, or None.
+    timezone : str, default 'Asia/Shanghai'
+        The IANA zone of the times (``Asia/Shanghai``).
+    day_start : str, default '00:00'
+        The statistical day's first minute, ``HH:MM``.
+    taxonomy : str, default 'default'
+        ``default``, ``none`` or the path of a taxonomy YAML.
+    categories : dict
+        Raw value → category, applied before the taxonomy.
+    district_pattern : str | None, default None
+        A regular expression whose first group is the district, or None.
+    sheet : str | int | None, default None
+        The sheet of a workbook (name or 0-based index), or None for the first.
+    dayfirst : bool | None, default None
+        ``01/02/2023`` is 1 February (True), 2 January (False) or detected (None).
+    min_date : dt.date, default DEFAULT_MIN_DATE
+        Dates before this day are rejected as implausible.
+    ignore_columns : tuple, default ()
+        Headers never mapped nor reported.
+    source : str, default 'schema'
+        Where the schema came from (a path, or ``schema``), for messages.
+    """
 
     kind: str | None = None
     kind_column: str | None = None
@@ -162,7 +195,13 @@ class Schema:
         return int(h) * 60 + int(m)
 
     def as_dict(self) -> dict:
-        """The schema as a plain dict (for the ledger)."""
+        """The schema as a plain dict (for the ledger).
+
+        Returns
+        -------
+        dict
+            Key → value of every field but ``source``.
+        """
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
 
 
@@ -349,7 +388,23 @@ def _validate(data: dict, where: str) -> Schema:
 def nested_repeat(pattern: str) -> bool:
     """True when a regular expression repeats something that can itself match in several ways: a repeat
     (``(a+)+``) or an alternation (``(a|aa)+``) inside an unbounded repeat. Such patterns backtrack
-    exponentially on a near-miss (OWASP, "Regular expression Denial of Service")."""
+    exponentially on a near-miss (OWASP, "Regular expression Denial of Service").
+
+    Parameters
+    ----------
+    pattern : str
+        A regular expression (the schema's ``district_pattern``).
+
+    Returns
+    -------
+    bool
+        True when the pattern is refused.
+
+    References
+    ----------
+    .. [1] OWASP, "Regular expression Denial of Service - ReDoS",
+       https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS
+    """
     def walk(items, inside: bool) -> bool:
         for op, av in items:
             if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
@@ -380,6 +435,16 @@ def is_sensitive(header: str) -> bool:
 
     A header with "name" is judged whole: ``Caller Name`` is personal, ``Patrol Borough Name`` and
     ``AREA NAME`` are districts, ``Offense Name`` a category.
+
+    Parameters
+    ----------
+    header : str
+        A column header.
+
+    Returns
+    -------
+    bool
+        True for a sensitive header.
     """
     key = header_key(header)
     if _SENSITIVE.search(key):
@@ -390,101 +455,3 @@ def is_sensitive(header: str) -> bool:
     return False
 
 
-def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str, str]:
-    """Map the canonical roles to the file's headers.
-
-    The schema's ``columns:`` wins; other roles are found automatically (:data:`AUTO_COLUMNS`, first
-    match in priority order, then a header ending in :data:`ROLE_SUFFIXES`; a header is used once;
-    sensitive headers are never mapped automatically). A date header and a time-of-day header found
-    together (``报警日期`` + ``报警时间``, ``Date`` + ``Time``, ``DATE OCC`` + ``TIME OCC``) are paired: the date is
-    the ``time`` role (``date_only``) and the time of day the ``hour`` role; the cleaner checks their
-    content (:func:`stats_lib.clean.rules.pair_date_time`).
-
-    Returns
-    -------
-    dict
-        ``{role: header}`` for the roles found. A schema ``date:`` column is returned under ``time``
-        (date-only values parse the same way), with ``date_only`` set to that header; a
-        ``time_of_day:`` column under ``hour``; ``year``, ``month``, ``day`` as given.
-
-    Raises
-    ------
-    InputError
-        A column named in the schema is not in the file (the message lists the headers found).
-    """
-
-    keys = {header_key(h): h for h in reversed(headers)}  # first occurrence wins
-    count_words = {header_key(c) for c in AUTO_COLUMNS["count"]}
-    for h in headers:  # a multi-row header "警情信息/报警类别" also answers to its last level (first one wins)
-        low = header_key(str(h).rsplit("/", 1)[-1]) if "/" in str(h) else None
-        if low is not None and low not in count_words:  # '刑事/起数' is a wide table's category, not a count
-            keys.setdefault(low, h)
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    off = {role for role, wanted in schema.columns.items() if wanted is None}
-    for role, wanted in schema.columns.items():
-        if wanted is None:
-            continue
-        header = keys.get(header_key(wanted))
-        if header is None:
-            raise InputError(f"{path}: column '{wanted}' (schema columns.{role}) not found; "
-                             f"columns found: {_show(headers)}")
-        target = {"date": "time", "time_of_day": "hour"}.get(role, role)
-        found[target] = header
-        if role == "date":
-            found["date_only"] = header
-        used.add(header)
-    if schema.kind_column:
-        header = keys.get(header_key(schema.kind_column))
-        if header is None:
-            raise InputError(f"{path}: column '{schema.kind_column}' (schema kind_column) not found; "
-                             f"columns found: {_show(headers)}")
-        used.add(header)
-        found["kind"] = header
-    ymd = all(r in found for r in ("year", "month", "day"))
-    if ymd:
-        off.add("time")
-    ignored = {header_key(c) for c in schema.ignore_columns}
-    free = [h for h in headers if h not in used and not is_sensitive(h) and header_key(h) not in ignored]
-    for role, candidates in AUTO_COLUMNS.items():
-        if role in found or role in off or (role == "district" and "address" in found):
-            continue
-        for cand in candidates:
-            header = keys.get(header_key(cand))
-            if header is not None and header in free and header not in used:
-                found[role] = header
-                used.add(header)
-                break
-    for role, suffixes in ROLE_SUFFIXES.items():
-        if role in found or role in off or (role == "district" and "address" in found):
-            continue
-        for h in free:
-            key = header_key(h)
-            if h not in used and key.endswith(suffixes) and not (role == "category" and key.endswith("细类")):
-                found[role] = h
-                used.add(h)
-                break
-    if not ymd and "time" not in schema.columns and "date" not in schema.columns and "hour" not in off:
-        pair_date_time(found, used, [h for h in free if h not in used], off)
-    return found
-
-
-def detect_kind(headers: list[str], schema: Schema) -> str:
-    """Return the kind of a file: the schema's ``kind``, else from the headers.
-
-    ``案件`` when a case header is present (:data:`CASE_HEADERS`; :data:`WEAK_CASE_HEADERS` such as 立案时间
-    only when no header speaks of calls, :data:`CALL_WORDS`), else ``警情``.
-    """
-    if schema.kind:
-        return schema.kind
-    keys = {header_key(h) for h in headers}
-    if any(header_key(h) in keys for h in CASE_HEADERS):
-        return "案件"
-    calls = any(w in k for k in keys for w in CALL_WORDS)
-    return "案件" if not calls and any(header_key(h) in keys for h in WEAK_CASE_HEADERS) else "警情"
-
-
-def _show(headers: list[str], limit: int = 12) -> str:
-    shown = [str(h)[:30] for h in headers[:limit]]
-    more = f" … ({len(headers)} in all)" if len(headers) > limit else ""
-    return ", ".join(shown) + more if shown else "(none)"

@@ -81,14 +81,36 @@ def _steps(value: str) -> tuple[str, bool, bool, bool]:
 
 
 def normalise_text(value: object) -> str:
-    """Return one value normalised (NFKC, trimmed, white space collapsed, Simplified); ``''`` for None/NaN."""
+    """Return one value normalised (NFKC, trimmed, white space collapsed, Simplified); ``''`` for None/NaN.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str
+        The normalised text.
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return _steps(str(value))[0]
 
 
 def match_key(value: object) -> str:
-    """Return the lookup key of a value: :func:`normalise_text`, case-folded."""
+    """Return the lookup key of a value: :func:`normalise_text`, case-folded.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str
+        The key.
+    """
     return normalise_text(value).casefold()
 
 
@@ -101,6 +123,11 @@ def _by_uniques(values: pd.Series, func) -> pd.Series:
 def normalise_values(values: pd.Series) -> pd.Series:
     """Normalise a column of text values (see the module docstring), working on its distinct values.
 
+    Parameters
+    ----------
+    values : pd.Series
+        A column of text values.
+
     Returns
     -------
     Series of str
@@ -111,6 +138,11 @@ def normalise_values(values: pd.Series) -> pd.Series:
 
 def normalisation_flags(values: pd.Series) -> pd.DataFrame:
     """Say, for each value, which normalisation step changed it.
+
+    Parameters
+    ----------
+    values : pd.Series
+        A column of text values.
 
     Returns
     -------
@@ -196,8 +228,19 @@ def load_taxonomy(spec: str | Path | None = "default") -> Taxonomy:
 
     Parameters
     ----------
-    spec : ``"default"`` (the one shipped in ``stats_lib/data/taxonomy.yaml``), ``"none"`` (keep the
-        cleaned raw values) or the path of a YAML with the same layout.
+    spec : str | Path | None, default 'default'
+        ``"default"`` (the one shipped in ``stats_lib/data/taxonomy.yaml``), ``"none"`` (keep the cleaned raw
+        values) or the path of a YAML with the same layout; None is ``"default"``.
+
+    Returns
+    -------
+    Taxonomy
+        The categories, labels and synonyms of each kind.
+
+    Raises
+    ------
+    stats_lib.errors.SchemaError
+        The YAML cannot be read or does not have the layout.
     """
     return _load_cached(str(spec or "default"))
 
@@ -220,7 +263,8 @@ class CategoryMapping:
     unmapped: dict
 
 
-def map_categories(values: pd.Series, kind: str, schema=None, taxonomy: Taxonomy | None = None) -> CategoryMapping:
+def map_categories(values: pd.Series, kind: str, schema: object | None = None,
+                   taxonomy: Taxonomy | None = None) -> CategoryMapping:
     """Map raw category values to the taxonomy's top-level categories.
 
     Each value is normalised; the schema's ``categories:`` (raw value → category, keys matched after
@@ -238,13 +282,15 @@ def map_categories(values: pd.Series, kind: str, schema=None, taxonomy: Taxonomy
     kind
         ``"警情"`` or ``"案件"``.
     schema
-        A :class:`stats_lib.schema.Schema` (for ``categories:`` and ``taxonomy:``) or None.
+        A :class:`stats_lib.ingest.schema.Schema` (for ``categories:`` and ``taxonomy:``) or None (typed
+        ``object``: the schema module imports this one).
     taxonomy
         Overrides the schema's taxonomy.
 
     Returns
     -------
     CategoryMapping
+        The category of each value and the values listed as unknown, blank or screened.
     """
     if taxonomy is None:
         taxonomy = load_taxonomy(getattr(schema, "taxonomy", "default"))

@@ -35,6 +35,16 @@ def is_total(name: object) -> bool:
 
     合计, 总计, 小计, 累计, 总数, 共计, a name ending in one of them (全市合计, 分局小计), 全市, 全区, 全县 …,
     Total, All, Sum, Subtotal, Citywide.
+
+    Parameters
+    ----------
+    name : object
+        A row or column name.
+
+    Returns
+    -------
+    bool
+        True for a total or a whole area.
     """
     key = header_key(name)
     if not key:
@@ -44,13 +54,35 @@ def is_total(name: object) -> bool:
 
 
 def is_area_total(name: object) -> bool:
-    """True when a district value names the whole area: 全市, 全区, 全县, 全局 …, Citywide, All districts."""
+    """True when a district value names the whole area: 全市, 全区, 全县, 全局 …, Citywide, All districts.
+
+    Parameters
+    ----------
+    name : object
+        A district value.
+
+    Returns
+    -------
+    bool
+        True for a whole-area name.
+    """
     key = header_key(name)
     return bool(_AREA.match(key)) or key in AREA_TOTALS
 
 
 def is_subtotal(name: object) -> bool:
-    """True when a total is a subtotal (小计, 分局小计, Subtotal): the sum of a group, not of the sheet."""
+    """True when a total is a subtotal (小计, 分局小计, Subtotal): the sum of a group, not of the sheet.
+
+    Parameters
+    ----------
+    name : object
+        A row or column name.
+
+    Returns
+    -------
+    bool
+        True for a subtotal.
+    """
     return bool(_SUBTOTAL.search(header_key(name)))
 
 
@@ -59,11 +91,32 @@ def is_derived(name: object) -> bool:
 
     去年同期, 上年同期, 同比, 环比, 增减, 增幅, 比例, 占比, 百分比, a header with % or （%）, Last year, Change,
     YoY, Percent, Ratio.
+
+    Parameters
+    ----------
+    name : object
+        A column header.
+
+    Returns
+    -------
+    bool
+        True for a derived column.
     """
     text = str(name)
     return "%" in text or "％" in text or bool(_DERIVED.search(header_key(name)))
 
 
 def is_breakdown(name: object) -> bool:
-    """True when a column header is an "of which" breakdown of another column (其中盗窃, Of which: burglary)."""
+    """True when a column header is an "of which" breakdown of another column (其中盗窃, Of which: burglary).
+
+    Parameters
+    ----------
+    name : object
+        A column header.
+
+    Returns
+    -------
+    bool
+        True for a breakdown.
+    """
     return bool(_BREAKDOWN.match(header_key(name)))

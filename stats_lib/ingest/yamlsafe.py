@@ -27,9 +27,17 @@ _REPR.maxlevel = 2
 
 
 class YamlLimitError(yaml.YAMLError):
-    """A YAML text uses an alias or is larger than :data:`MAX_YAML_BYTES`."""
+    """A YAML text uses an alias or is larger than :data:`MAX_YAML_BYTES`.
 
-    def __init__(self, problem: str, mark=None) -> None:
+    Parameters
+    ----------
+    problem : str
+        What is wrong, for the message.
+    mark : yaml.Mark | None, default None
+        Where in the text (PyYAML's mark), or None.
+    """
+
+    def __init__(self, problem: str, mark: yaml.Mark | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.problem_mark = mark
@@ -85,6 +93,16 @@ def load_yaml(text: str, *, dates_as_text: bool = False) -> object:
 def read_yaml_text(path: str | Path) -> str:
     """Read a settings file as UTF-8 text: a regular file of at most :data:`MAX_YAML_BYTES` bytes.
 
+    Parameters
+    ----------
+    path : str | Path
+        The settings file.
+
+    Returns
+    -------
+    str
+        Its text.
+
     Raises
     ------
     FileNotFoundError, OSError
@@ -104,6 +122,17 @@ def read_yaml_text(path: str | Path) -> str:
 
 
 def short_repr(value: object) -> str:
-    """``repr`` of a value for a message: at most about 60 characters and 6 items, nested 2 deep."""
+    """``repr`` of a value for a message: at most about 60 characters and 6 items, nested 2 deep.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str
+        The shortened ``repr``.
+    """
     text = _REPR.repr(value)
     return text if len(text) <= 120 else text[:119] + "…"
