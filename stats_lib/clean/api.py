@@ -76,6 +76,7 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     Returns
     -------
     Cleaned
+        The daily and hourly tables, the ledger and the rejects.
         ``daily`` (date, kind, category, subcategory, district, count), ``hourly`` (date, hour, kind,
         category, district, count; None without record-level times), ``ledger`` (dict, see
         :func:`ledger_summary`) and ``rejects`` (file, line, reason and the raw values of the
@@ -127,10 +128,20 @@ def load_data(paths: str | Path | Sequence[str | Path], schema: str | Path | dic
     ----------
     paths
         One cleaned folder (holding ``daily.parquet``), or raw export files for :func:`load`.
+    schema
+        Schema for raw exports (a YAML path, a dict or a :class:`Schema`); None detects the columns.
+    as_of
+        The as-of date of raw exports (later dates are rejected as future); None is today in Asia/Shanghai.
 
     Returns
     -------
     Cleaned
+        The daily and hourly tables, the ledger and the rejects.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        A cleaned folder given together with raw export files.
     """
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     cleaned = [p for p in items if is_cleaned_dir(p)]

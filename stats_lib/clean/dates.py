@@ -54,9 +54,17 @@ def day_order(text: pd.Series, dayfirst: bool | None = None) -> DayOrder:
     open-data exports such as Socrata) decides month first. ``dayfirst`` (the schema's ``dayfirst:``)
     overrides the values.
 
+    Parameters
+    ----------
+    text : pd.Series
+        Distinct normalised date texts.
+    dayfirst : bool | None, default None
+        The schema's ``dayfirst:``; None decides from the values.
+
     Returns
     -------
     DayOrder
+        Day first, month first or undecided, with the values that show a conflict.
     """
     if dayfirst is not None:
         return DayOrder(dayfirst)
@@ -157,6 +165,11 @@ def parse_clock(values: pd.Series) -> pd.Series:
     them has three or four digits or exceeds 23, as LAPD writes ``TIME OCC``; otherwise the numbers are
     hours (``8`` is 08:00). The form is decided per column, never per cell.
 
+    Parameters
+    ----------
+    values : pd.Series
+        The time-of-day column as text.
+
     Returns
     -------
     Series of float
@@ -194,7 +207,18 @@ def parse_clock(values: pd.Series) -> pd.Series:
 
 
 def clock_examples(values: pd.Series) -> bool:
-    """True when most non-blank values of a column are times of day without a date (``08:15``, ``8时``)."""
+    """True when most non-blank values of a column are times of day without a date (``08:15``, ``8时``).
+
+    Parameters
+    ----------
+    values : pd.Series
+        A column as text.
+
+    Returns
+    -------
+    bool
+        True for a time-of-day column.
+    """
     text = pd.Series(values.dropna().unique(), dtype=object).astype(str).str.strip()
     text = text[text.ne("")]
     if not len(text):
@@ -247,6 +271,8 @@ def join_year(years: pd.Series, month_day: pd.Series | None = None, month: pd.Se
         ``0101``, ``1/1``, ``01-01`` or ``1月1日`` (with ``years``), or None.
     month, day
         Month and day columns (when ``month_day`` is None).
+    roc
+        ``years`` are Republic-of-China years (民国, + 1911).
 
     Returns
     -------
@@ -282,7 +308,20 @@ _PRIVATE_RUN = re.compile(r"\d{9,}")
 def safe_example(value: object, limit: int = 30) -> str:
     """A raw value short and harmless enough to quote in a message: long digit runs (phones, ID
     numbers) and text over ``limit`` characters are cut to ``…``; compact dates (8, 12 or 14 digits
-    starting 19 or 20) are kept."""
+    starting 19 or 20) are kept.
+
+    Parameters
+    ----------
+    value : object
+        A raw cell value.
+    limit : int, default 30
+        The longest text kept, in characters.
+
+    Returns
+    -------
+    str
+        The value to quote.
+    """
     text = str(value).strip()
 
     def cut(m: re.Match) -> str:

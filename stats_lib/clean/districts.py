@@ -59,11 +59,6 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
     label, a bare name such as ``李四``; :func:`stats_lib.ingest.privacy.is_personal_value`) becomes
     ``（已屏蔽）``.
 
-    Raises
-    ------
-    InputError
-        The pattern takes longer than :data:`PATTERN_TIMEOUT` on a value (catastrophic backtracking).
-
     Parameters
     ----------
     values
@@ -75,6 +70,11 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
     -------
     Series of str
         Same index; ``''`` when blank or when the pattern does not match.
+
+    Raises
+    ------
+    InputError
+        The pattern takes longer than :data:`PATTERN_TIMEOUT` on a value (catastrophic backtracking).
     """
 
     schema = schema or Schema()

@@ -85,7 +85,37 @@ def is_parquet(path: Path) -> bool:
 
 @dataclass
 class ReadPlan:
-    """One input file as planned: where DuckDB reads it, its headers, mapped columns and ledger entry."""
+    """One input file as planned: where DuckDB reads it, its headers, mapped columns and ledger entry.
+
+    Attributes
+    ----------
+    fi : int
+        The file's index among the inputs (0-based).
+    path : Path
+        The file as given.
+    read_path : Path
+        The file DuckDB reads (a decompressed or re-encoded copy, else ``path``).
+    fmt : str
+        ``csv`` or ``parquet``.
+    headers : list[str]
+        The file's headers, in order.
+    cols : dict
+        Role → header (:func:`stats_lib.ingest.columns.map_columns`).
+    kind : str | None
+        ``警情`` or ``案件``; None when a kind column gives it row by row.
+    encoding : str | None
+        The text encoding, or None for Parquet.
+    info : dict
+        The file's ledger entry (path, sha256, rows …).
+    typed_time : bool, default False
+        The time column is a Parquet timestamp.
+    csv_options : dict
+        Options of DuckDB's ``read_csv`` (delimiter, quote …).
+    col_types : dict
+        Header → DuckDB column type given to ``read_csv``.
+    has_cat : bool | None, default None
+        Shaped rows only: whether they carry a category; None for records.
+    """
 
     fi: int
     path: Path
@@ -128,7 +158,15 @@ def _has_blank_line(block: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Digest:
-    """Result of :func:`digest`: the SHA-256 (hex) of a file and whether it holds a blank line."""
+    """Result of :func:`digest`: the SHA-256 (hex) of a file and whether it holds a blank line.
+
+    Attributes
+    ----------
+    sha256 : str
+        SHA-256 of the file's bytes, 64 hex digits.
+    blank_lines : bool
+        The file holds a blank line (DuckDB's reader then falls back to the shaped path).
+    """
 
     sha256: str
     blank_lines: bool

@@ -162,6 +162,7 @@ def assemble(con: duckdb.DuckDBPyConnection, stats: pd.DataFrame, one: pd.DataFr
     Returns
     -------
     Cleaned
+        The daily and hourly tables, the ledger and the rejects, as the embedded engine gives them.
     """
     for c in ("reason", "label", "kind"):
         stats[c] = stats[c].astype(object).fillna("")

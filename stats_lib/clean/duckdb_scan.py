@@ -80,7 +80,21 @@ def connect(tmp: Path) -> duckdb.DuckDBPyConnection:
 
 @dataclass
 class Maps:
-    """Mappings of distinct values, computed in Python and handed back to DuckDB as tables."""
+    """Mappings of distinct values, computed in Python and handed back to DuckDB as tables.
+
+    Attributes
+    ----------
+    combos : pd.DataFrame
+        (fi, kraw, cat, sub, dist) → kind, category, label, subcategory, district and flags.
+    times : pd.DataFrame
+        Time values SQL did not parse (``t``) → ``ts``, ``reason``, ``has_time``.
+    cand_ids : pd.DataFrame
+        Hashes of the ids seen more than once (duplicate candidates).
+    cand_hashes : pd.DataFrame
+        Hashes of the id-less rows seen more than once.
+    blank_ids : set
+        Indexes of the Parquet files with an id column and rows without one.
+    """
 
     combos: pd.DataFrame     # fi, kraw, cat, sub, dist -> kind, category, label, subcategory, district, flags
     times: pd.DataFrame      # t -> ts, reason, has_time (the values SQL did not parse)
@@ -131,6 +145,7 @@ def scan_values(con: duckdb.DuckDBPyConnection, schema: Schema, files: list[Read
     Returns
     -------
     Maps
+        The mappings for the second scan.
 
     Raises
     ------

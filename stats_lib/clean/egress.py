@@ -26,7 +26,20 @@ _NOT_TEXT = ("sha256",)  # hex digests: never personal, never changed
 
 def redact_tree(value: object, key: str = "") -> object:
     """Return ``value`` (dict, list, str, number …) with every string, dict keys included, that holds personal
-    data replaced whole by the placeholder (:func:`stats_lib.ingest.privacy.screen_value`)."""
+    data replaced whole by the placeholder (:func:`stats_lib.ingest.privacy.screen_value`).
+
+    Parameters
+    ----------
+    value : object
+        A value of the ledger (nested dicts and lists).
+    key : str, default ''
+        The key it is held under (for the value's context).
+
+    Returns
+    -------
+    object
+        The same structure, screened.
+    """
     if isinstance(value, dict):
         return {redact_tree(k): (v if k in _NOT_TEXT else redact_tree(v, k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -71,6 +84,11 @@ def _redact_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def apply_egress(cleaned: Cleaned) -> Cleaned:
     """Filter a cleaning result for personal data (see the module docstring).
+
+    Parameters
+    ----------
+    cleaned : Cleaned
+        A cleaning result.
 
     Returns
     -------

@@ -27,7 +27,18 @@ _KEY_PART = re.compile(r"代码|编码|编号|序号|(?:code|id|fips|geoid|lor)$
 
 
 def is_key_header(header: object) -> bool:
-    """True when a header names a code or key column (``区划代码``, ``单位代码``, ``Code``, ``FIPS``, ``LOR``, ``id``)."""
+    """True when a header names a code or key column (``区划代码``, ``单位代码``, ``Code``, ``FIPS``, ``LOR``, ``id``).
+
+    Parameters
+    ----------
+    header : object
+        A column header.
+
+    Returns
+    -------
+    bool
+        True for a code or key header.
+    """
     key = header_key(header)
     return key in KEY_HEADERS or bool(_KEY_PART.search(key))
 

@@ -63,19 +63,39 @@ class RowCounts:
     date_max: str | None
 
     def to_dict(self) -> dict:
-        """The counts as the ledger's JSON holds them (this order)."""
+        """The counts as the ledger's JSON holds them (this order).
+
+        Returns
+        -------
+        dict
+            Count name → rows.
+        """
         return asdict(self)
 
 
 @dataclass(frozen=True)
 class KindLedger:
-    """The ledger of one kind (警情 or 案件): its counts and its unmapped categories (label -> rows)."""
+    """The ledger of one kind (警情 or 案件): its counts and its unmapped categories (label -> rows).
+
+    Attributes
+    ----------
+    counts : RowCounts
+        Rows read, kept, rejected by reason and removed as duplicates.
+    unmapped_categories : dict
+        Raw category label → rows that the taxonomy did not know.
+    """
 
     counts: RowCounts
     unmapped_categories: dict
 
     def to_dict(self) -> dict:
-        """The block as the ledger's JSON holds it."""
+        """The block as the ledger's JSON holds it.
+
+        Returns
+        -------
+        dict
+            The counts' keys then ``unmapped_categories``.
+        """
         return {**self.counts.to_dict(), "unmapped_categories": dict(self.unmapped_categories)}
 
 

@@ -387,7 +387,13 @@ def statistical_day(timestamps: pd.Series, day_start_minutes: int = 0) -> pd.Dat
 
 
 def default_as_of() -> dt.date:
-    """Return today in Asia/Shanghai (a ``datetime.date``): the default as-of date; later dates are future."""
+    """Return today in Asia/Shanghai (a ``datetime.date``): the default as-of date; later dates are future.
+
+    Returns
+    -------
+    dt.date
+        Today's date in Asia/Shanghai.
+    """
     return today_shanghai()
 
 

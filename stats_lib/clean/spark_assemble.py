@@ -166,6 +166,19 @@ def _overlap(fin: pd.DataFrame, hourly_agg: pd.DataFrame, paths: list[str]) -> l
 def assemble(c: Collected, schema: Schema, as_of: dt.date, dedupe: str | None, engine: str = "spark") -> Cleaned:
     """The cleaned tables, ledger and rejects from what Spark collected (see :class:`Collected`).
 
+    Parameters
+    ----------
+    c : Collected
+        What the Spark jobs collected.
+    schema : Schema
+        A validated schema.
+    as_of : dt.date
+        The as-of date (later dates are future).
+    dedupe : str | None
+        ``"exact"`` or None.
+    engine : str, default 'spark'
+        The engine's name written in the ledger.
+
     Returns
     -------
     Cleaned

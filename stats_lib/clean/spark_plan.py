@@ -18,6 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.errors import InputError
@@ -29,6 +30,9 @@ from stats_lib.ingest.readers import (
     unique_names,
 )
 from stats_lib.ingest.schema import Schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
 
 __all__ = ["Source", "Fallback", "is_uri", "plan_file", "plan_table", "SparkDigest", "digest"]
 
@@ -77,7 +81,18 @@ class Source:
 
 
 def is_uri(name: str) -> bool:
-    """True for a URI of another file system (``hdfs://``, ``s3a://`` …); False for a local path or ``file:``."""
+    """True for a URI of another file system (``hdfs://``, ``s3a://`` …); False for a local path or ``file:``.
+
+    Parameters
+    ----------
+    name : str
+        A file name or URI.
+
+    Returns
+    -------
+    bool
+        True for a remote URI.
+    """
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", name)) and not name.lower().startswith("file:")
 
 
@@ -176,8 +191,24 @@ def _plan_typed(fi: int, name: str, fmt: str, types: dict[str, str], schema: Sch
     return Source(fi=fi, name=name, fmt=fmt, headers=headers, cols=cols, kind=kind, info=info, time_type=time_type)
 
 
-def plan_file(fi: int, name: str, schema: Schema, spark) -> Source:
+def plan_file(fi: int, name: str, schema: Schema, spark: SparkSession) -> Source:
     """Plan one file (local path or URI).
+
+    Parameters
+    ----------
+    fi : int
+        The file's index among the inputs (0-based).
+    name : str
+        A local path or a URI.
+    schema : Schema
+        A validated schema.
+    spark : SparkSession
+        The Spark session.
+
+    Returns
+    -------
+    Source
+        How Spark reads the file.
 
     Raises
     ------
@@ -217,8 +248,24 @@ def plan_file(fi: int, name: str, schema: Schema, spark) -> Source:
         raise Fallback(str(exc)) from None
 
 
-def plan_table(fi: int, name: str, schema: Schema, spark) -> Source:
+def plan_table(fi: int, name: str, schema: Schema, spark: SparkSession) -> Source:
     """Plan a table of the session's catalog (``db.table``).
+
+    Parameters
+    ----------
+    fi : int
+        The table's index among the inputs (0-based).
+    name : str
+        The table's name, ``db.table``.
+    schema : Schema
+        A validated schema.
+    spark : SparkSession
+        The Spark session.
+
+    Returns
+    -------
+    Source
+        How Spark reads the table.
 
     Raises
     ------
@@ -257,7 +304,15 @@ def _driver_lines(stream) -> bool:
 
 @dataclass(frozen=True)
 class SparkDigest:
-    """Result of :func:`digest`: the SHA-256 (hex) of a local file and whether the driver must shape it."""
+    """Result of :func:`digest`: the SHA-256 (hex) of a local file and whether the driver must shape it.
+
+    Attributes
+    ----------
+    sha256 : str
+        SHA-256 of the file's bytes, 64 hex digits.
+    on_driver : bool
+        The driver shapes the file (it is not a plain CSV or Parquet table Spark can read).
+    """
 
     sha256: str
     on_driver: bool

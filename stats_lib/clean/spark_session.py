@@ -19,8 +19,12 @@ import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from stats_lib.errors import ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
 
 __all__ = ["INSTALL_HINT", "spark_available", "get_session", "run_settings"]
 
@@ -60,17 +64,19 @@ def spark_available() -> str | None:
     return None
 
 
-def get_session(master: str | None = None):
+def get_session(master: str | None = None) -> SparkSession:
     """The Spark session to clean with.
 
     Parameters
     ----------
-    master : for a new local session only: the master URL (default ``STATS_LIB_SPARK_MASTER`` or
-        ``local[*]``). Ignored under Spark Connect, ``spark-submit`` or an active session.
+    master : str | None, default None
+        For a new local session only: the master URL (default ``STATS_LIB_SPARK_MASTER`` or ``local[*]``).
+        Ignored under Spark Connect, ``spark-submit`` or an active session.
 
     Returns
     -------
     pyspark.sql.SparkSession
+        The active session, or a new one.
 
     Raises
     ------
@@ -105,8 +111,19 @@ def get_session(master: str | None = None):
 
 
 @contextmanager
-def run_settings(spark) -> Iterator[None]:
-    """Set the engine's SQL settings on ``spark`` for a run and put the previous values back afterwards."""
+def run_settings(spark: SparkSession) -> Iterator[None]:
+    """Set the engine's SQL settings on ``spark`` for a run and put the previous values back afterwards.
+
+    Parameters
+    ----------
+    spark : SparkSession
+        The Spark session.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block the settings hold.
+    """
     old = {}
     for key, value in _SETTINGS.items():
         try:

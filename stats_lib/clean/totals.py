@@ -37,6 +37,16 @@ def district_totals(values: pd.Series) -> np.ndarray:
 
     Whole-area names (全市, 全区 …) are data when every non-blank district of the file is one: the file
     is a city-level export, not districts with a city row.
+
+    Parameters
+    ----------
+    values : pd.Series
+        The district column as text.
+
+    Returns
+    -------
+    np.ndarray
+        One a value: True for a total.
     """
     total = _flags(values, is_total)
     area = _flags(values, is_area_total)
@@ -52,13 +62,24 @@ def long_totals(frame: pd.DataFrame, cols: dict, counts: pd.Series, lines: np.nd
 
     Parameters
     ----------
-    frame : the sheet's rows (raw values). cols : the mapped columns (role -> header).
-    counts : the parsed count of each row (NA where masked or bad). lines : the line of each row.
-    path : the file, for messages.
+    frame : pd.DataFrame
+        The sheet's rows (raw values).
+    cols : dict
+        The mapped columns (role -> header).
+    counts : pd.Series
+        The parsed count of each row (NA where masked or bad).
+    lines : np.ndarray
+        The line of each row in the file.
+    path : str
+        The file, for messages.
 
     Returns
     -------
-    (bool array: the total rows, list of mismatches: date, category, expected, found, file, line, column)
+    totals : numpy.ndarray of bool
+        One a row: the total rows.
+    mismatches : list of dict
+        One a total that differs from its parts: ``date``, ``category``, ``expected``, ``found``, ``file``,
+        ``line``, ``column``.
 
     Raises
     ------
@@ -118,14 +139,21 @@ def wide_row_groups(total_rows: np.ndarray, subtotal: np.ndarray, row_day: pd.Se
 
     Parameters
     ----------
-    total_rows : bool, one per sheet row: the total rows. subtotal : bool, one per sheet row: 小计 rows.
-    row_day : the parsed day of each total row (NaT when its date is a total name or blank).
-    data_day : the parsed day of each data row (NaT when rejected).
-    data : bool, one per sheet row: the data rows (not totals, not skipped notes).
+    total_rows : np.ndarray
+        Bool, one per sheet row: the total rows.
+    subtotal : np.ndarray
+        Bool, one per sheet row: the 小计 rows.
+    row_day : pd.Series
+        The parsed day of each total row (NaT when its date is a total name or blank).
+    data_day : pd.Series
+        The parsed day of each data row (NaT when rejected).
+    data : np.ndarray
+        Bool, one per sheet row: the data rows (not totals, not skipped notes).
 
     Returns
     -------
-    list of bool arrays over the data rows (or None), one per total row.
+    list[np.ndarray | None]
+        One a total row: a bool array over the data rows, or None.
     """
     data_pos = np.cumsum(data) - 1  # index among the data rows
     out: list[np.ndarray | None] = []
@@ -153,6 +181,31 @@ def wide_total_checks(frame: pd.DataFrame, data: pd.Series, total_rows: pd.Serie
                   label: dict, ts: pd.Series, lines: np.ndarray, path: str, breakdowns: list, groups: list) -> list:
     """Compare the parts of a wide table with its 合计 columns (per row) and its total rows (per column, each
     with the data rows it sums: ``groups``, from :func:`wide_row_groups`).
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The sheet's rows (raw values).
+    data : pd.Series
+        Bool, one a sheet row: the data rows.
+    total_rows : pd.Series
+        Bool, one a sheet row: the total rows.
+    cats : list[str]
+        The category columns.
+    totals : list[str]
+        The sheet's 合计 columns.
+    label : dict
+        Column → the category it counts.
+    ts : pd.Series
+        The parsed day of each row.
+    lines : np.ndarray
+        The line of each row in the file.
+    path : str
+        The file, for messages.
+    breakdowns : list
+        The 其中 (of which) columns, left out of the sums.
+    groups : list
+        The data rows each total row sums (:func:`wide_row_groups`).
 
     Returns
     -------
