@@ -247,7 +247,18 @@ def _error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``briefing`` command; return its exit code (0 ok, 1 render error or environment failure,
-    2 user error). Every error is one line on stderr, with personal data redacted."""
+    2 user error). Every error is one line on stderr, with personal data redacted.
+
+    Parameters
+    ----------
+    argv : Sequence[str] | None, default None
+        The arguments (without the program's name); None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)

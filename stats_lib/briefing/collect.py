@@ -26,8 +26,14 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
+    from matplotlib.figure import Figure
 
 __all__ = ["Collector", "SLIDE_SIZE_IN", "SLIDE_DPI", "numbered", "section_number"]
 
@@ -41,7 +47,20 @@ _ZH_NUMBERS = "一二三四五六七八九十"
 
 
 def section_number(n: int, lang: str = "zh") -> str:
-    """The heading prefix of the ``n``-th section: ``一、`` … ``十九、`` / ``1. ``."""
+    """The heading prefix of the ``n``-th section: ``一、`` … ``十九、`` / ``1. ``.
+
+    Parameters
+    ----------
+    n : int
+        The section's number (1-based).
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The prefix.
+    """
     if lang == "en":
         return f"{n}. "
     if n <= 10:
@@ -51,7 +70,22 @@ def section_number(n: int, lang: str = "zh") -> str:
 
 
 def numbered(title: str, n: int, lang: str = "zh") -> str:
-    """``title`` with its number replaced by the ``n``-th (``三、每日走势`` as the 2nd → ``二、每日走势``)."""
+    """``title`` with its number replaced by the ``n``-th (``三、每日走势`` as the 2nd → ``二、每日走势``).
+
+    Parameters
+    ----------
+    title : str
+        A section title, numbered or not (``三、每日走势``, ``3. Daily trend``).
+    n : int
+        The section's number in the order shown (1-based).
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The title with the ``n``-th prefix.
+    """
     return section_number(n, lang) + _NUMBER.sub("", title, count=1)
 
 
@@ -61,7 +95,25 @@ def _safe_slug(slug: str) -> str:
 
 
 class Collector:
-    """Register charts and tables of a briefing; write them to ``output_dir`` (or nowhere when None)."""
+    """Register charts and tables of a briefing; write them to ``output_dir`` (or nowhere when None).
+
+    Parameters
+    ----------
+    output_dir : str | Path | None
+        The report's output folder (``charts/``, ``tables/`` and ``outputs.json`` are written there); None
+        writes nothing.
+    title, subtitle : str, default ''
+        The report's title and subtitle, kept in ``outputs.json``.
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (how sections are numbered).
+
+    Attributes
+    ----------
+    index : dict
+        What ``outputs.json`` holds: ``title``, ``subtitle``, ``lang`` and the registered ``items``.
+    sections : int
+        Sections (level 2) registered so far.
+    """
 
     def __init__(self, output_dir: str | Path | None, *, title: str = "", subtitle: str = "", lang: str = "zh"):
         self.output_dir = Path(output_dir) if output_dir else None
@@ -93,10 +145,31 @@ class Collector:
         taken.add(name)
         return name
 
-    def section(self, key: str, title: str, paragraphs=(), notes=(), *, level: int = 2, fields=()) -> str:
+    def section(self, key: str, title: str, paragraphs: Sequence[str] = (), notes: Sequence[str] = (), *,
+                level: int = 2, fields: Sequence[tuple[object, object]] = ()) -> str:
         """Register a section heading and its words; return its title numbered in the order shown.
 
         The report's title (``level`` 1) is not numbered.
+
+        Parameters
+        ----------
+        key : str
+            The section's key (``overview`` …), its slug.
+        title : str
+            The title, as numbered by the builder (renumbered here).
+        paragraphs : Sequence[str], default ()
+            The section's paragraphs.
+        notes : Sequence[str], default ()
+            Its notes.
+        level : int, default 2
+            1 for the report's title, 2 for a section.
+        fields : Sequence[tuple[object, object]], default ()
+            (label, value) lines of the report header.
+
+        Returns
+        -------
+        str
+            The title as shown.
         """
         if level == 2:
             self.sections += 1
@@ -108,11 +181,25 @@ class Collector:
             self._save_index()
         return title
 
-    def chart(self, slug: str, title: str, fig, native: dict | None = None) -> bytes | None:
+    def chart(self, slug: str, title: str, fig: Figure, native: dict | None = None) -> bytes | None:
         """Register a matplotlib Figure; save it as ``charts/<slug>.png`` (1920x1080) and ``.svg``.
 
-        Returns the PNG's bytes (so that the notebook can show the same image without drawing the
-        figure again), or None when nothing is written (``output_dir=None``).
+        Parameters
+        ----------
+        slug : str
+            The file name stem (made safe and unique in this report).
+        title : str
+            The chart's title.
+        fig : Figure
+            The figure.
+        native : dict | None, default None
+            Data for an editable PowerPoint chart (:mod:`stats_lib.report.chart_native`), or None.
+
+        Returns
+        -------
+        bytes | None
+            The PNG's bytes (so that the notebook can show the same image without drawing the figure again), or
+            None when nothing is written (``output_dir=None``).
         """
         n = self._next()
         name = self._name(slug, "chart")
@@ -138,6 +225,23 @@ class Collector:
         ``data`` is the numbers behind it for the workbook (same rows; counts and rates as numbers, dates as
         dates), written to ``tables/<slug>.data.json`` with ``formats`` (column → Excel number format).
         ``workbook_only`` tables (the daily and hourly series) go to the workbook, not to the slides.
+
+        Parameters
+        ----------
+        slug : str
+            The file name stem (made safe and unique in this report).
+        title : str
+            The table's title.
+        df : pd.DataFrame
+            The table as shown.
+        data : pd.DataFrame | None, default None
+            The numbers behind it (same rows), or None.
+        formats : dict | None, default None
+            Column of ``data`` → Excel number format, or None.
+        note : str, default ''
+            The note under the table.
+        workbook_only : bool, default False
+            Only in the workbook, not on the slides.
         """
         n = self._next()
         name = self._name(slug, "table")
@@ -163,6 +267,17 @@ class Collector:
 
     @staticmethod
     def read_table(path: str | Path) -> pd.DataFrame:
-        """Read a table written by :meth:`table` back into a DataFrame (columns in order)."""
+        """Read a table written by :meth:`table` back into a DataFrame (columns in order).
+
+        Parameters
+        ----------
+        path : str | Path
+            A ``tables/<slug>.json`` file.
+
+        Returns
+        -------
+        pd.DataFrame
+            The table, its columns in the order written.
+        """
         data = json.loads(Path(path).read_text("utf-8"))
         return pd.DataFrame(data["data"], columns=data["columns"])

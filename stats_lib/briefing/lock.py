@@ -27,7 +27,18 @@ __all__ = ["ReportLock", "pid_alive"]
 
 
 def pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists on this host."""
+    """True when a process with this pid exists on this host.
+
+    Parameters
+    ----------
+    pid : int
+        A process id.
+
+    Returns
+    -------
+    bool
+        True when it exists (also when it belongs to another user).
+    """
     if pid <= 0:
         return False
     try:
@@ -95,7 +106,18 @@ class ReportLock:
         self.stale_note: str = ""
 
     def acquire(self) -> ReportLock:
-        """Take the lock; raise :class:`LockError` naming the holder when it is busy after ``wait`` s."""
+        """Take the lock; raise :class:`LockError` naming the holder when it is busy after ``wait`` s.
+
+        Returns
+        -------
+        ReportLock
+            The lock itself (held).
+
+        Raises
+        ------
+        stats_lib.errors.LockError
+            Another render holds the lock after ``wait`` seconds.
+        """
         deadline = time.monotonic() + self.wait
         while True:
             fd = _open_regular(self.path)

@@ -26,10 +26,22 @@ from stats_lib.report.sections import SECTIONS, Section, header, table_html
 __all__ = ["collector", "show", "show_all", "build_all"]
 
 
-def collector(ctx: Context, output_dir: str | None = None):
+def collector(ctx: Context, output_dir: str | None = None) -> Collector:
     """The :class:`stats_lib.collect.Collector` for this briefing (writes nothing when ``output_dir`` is None).
 
     Also sets up the CJK font for the charts.
+
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context (its title, ``lang`` and window).
+    output_dir : str | None, default None
+        The report's output folder, or None to write nothing.
+
+    Returns
+    -------
+    Collector
+        The collector.
     """
 
     setup_fonts()
@@ -39,11 +51,18 @@ def collector(ctx: Context, output_dir: str | None = None):
     return Collector(output_dir, title=head.title, subtitle=sub, lang=ctx.lang)
 
 
-def show(section: Section, collect=None) -> None:
+def show(section: Section, collect: Collector | None = None) -> None:
     """Display ``section`` in the notebook and register its charts and tables with ``collect``.
 
     Text and tables are shown as HTML; each chart as a PNG image (embedded in the notebook), then
     the Figure is closed. Returns None (nothing more is printed under the cell).
+
+    Parameters
+    ----------
+    section : Section
+        A section of the briefing.
+    collect : Collector | None, default None
+        The collector that registers the section's charts and tables, or None.
     """
     from IPython.display import HTML, Image, display
 
@@ -97,11 +116,30 @@ def _close(fig) -> None:
 
 
 def build_all(ctx: Context) -> list[Section]:
-    """Every section of the briefing, header first, in order."""
+    """Every section of the briefing, header first, in order.
+
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context (:func:`stats_lib.report.context.prepare`).
+
+    Returns
+    -------
+    list[Section]
+        The sections, header first; omitted sections are left out.
+    """
     return [s for s in [header(ctx)] + [f(ctx) for f in SECTIONS] if not s.omit]
 
 
-def show_all(ctx: Context, collect=None) -> None:
-    """Show every section (header first) and register their charts and tables."""
+def show_all(ctx: Context, collect: Collector | None = None) -> None:
+    """Show every section (header first) and register their charts and tables.
+
+    Parameters
+    ----------
+    ctx : Context
+        The briefing's context.
+    collect : Collector | None, default None
+        The collector, or None.
+    """
     for s in build_all(ctx):
         show(s, collect)

@@ -61,6 +61,23 @@ def inside(out: Path, name: str) -> Path:
     """``out / name``, refused unless it is a direct child of ``out`` (no ``..``, no absolute path).
 
     A symbolic link at that path is not followed (the path is returned as it is, for the caller to refuse).
+
+    Parameters
+    ----------
+    out : Path
+        The output folder.
+    name : str
+        The report's folder name.
+
+    Returns
+    -------
+    Path
+        The path inside ``out``.
+
+    Raises
+    ------
+    stats_lib.errors.ParameterError
+        ``name`` would leave ``out``.
     """
     if not name or "/" in name or "\\" in name or name in (".", "..") or os.path.isabs(name):
         raise ParameterError(f"report name {name!r} would leave the output folder {out}")
@@ -72,7 +89,18 @@ def inside(out: Path, name: str) -> Path:
 
 def is_report_folder(path: Path) -> bool:
     """True when ``path`` is a real folder (not a link) holding a ``manifest.json`` this package wrote
-    (a JSON object whose ``report`` is the folder's name and whose ``versions`` name stats-lib)."""
+    (a JSON object whose ``report`` is the folder's name and whose ``versions`` name stats-lib).
+
+    Parameters
+    ----------
+    path : Path
+        A path in the output folder.
+
+    Returns
+    -------
+    bool
+        True for a report folder this package wrote.
+    """
     try:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             return False
@@ -109,6 +137,13 @@ def _rename_exchange(a: Path, b: Path) -> bool:
 
 def move_into_place(tmp: Path, target: Path) -> None:
     """Put the finished ``tmp`` folder at ``target``; an earlier report there is swapped out, then deleted.
+
+    Parameters
+    ----------
+    tmp : Path
+        The finished report, in a temporary folder beside ``target``.
+    target : Path
+        The report's folder.
 
     Raises
     ------
@@ -161,6 +196,15 @@ def sweep_leftovers(out: Path, slug: str, *, stale_after: float = STALE_AFTER) -
     of other slugs, go when they are older than ``stale_after`` seconds and their slug's lock is free.
     Links and other non-regular entries are never followed or removed.
 
+    Parameters
+    ----------
+    out : Path
+        The output folder.
+    slug : str
+        The report's folder name, whose lock the caller holds.
+    stale_after : float, default STALE_AFTER
+        Age (seconds) after which another slug's leftovers count as crashed.
+
     Returns
     -------
     list of str
@@ -196,7 +240,18 @@ def sweep_leftovers(out: Path, slug: str, *, stale_after: float = STALE_AFTER) -
 
 class Terminated(BaseException):
     """Raised in the main thread on SIGTERM or SIGHUP during a render, so that its clean-up runs (a
-    BaseException, like KeyboardInterrupt, so that no ``except Exception`` in papermill swallows it)."""
+    BaseException, like KeyboardInterrupt, so that no ``except Exception`` in papermill swallows it).
+
+    Parameters
+    ----------
+    signum : int
+        The signal received (``SIGTERM`` or ``SIGHUP``).
+
+    Attributes
+    ----------
+    name : str
+        The signal's name.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -205,7 +260,18 @@ class Terminated(BaseException):
 
 @contextlib.contextmanager
 def stop_signals_raise() -> Iterator[None]:
-    """While rendering in the main thread, turn SIGTERM and SIGHUP into :class:`Terminated`."""
+    """While rendering in the main thread, turn SIGTERM and SIGHUP into :class:`Terminated`.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block SIGTERM and SIGHUP raise; the previous handlers come back after it.
+
+    Raises
+    ------
+    Terminated
+        SIGTERM or SIGHUP received inside the block.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -223,7 +289,18 @@ def stop_signals_raise() -> Iterator[None]:
 
 
 def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of a file, read in 1 MiB blocks."""
+    """SHA-256 hex digest of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -234,10 +311,20 @@ def sha256_file(path: Path) -> str:
 def input_files(params: Mapping[str, object]) -> list[dict]:
     """Every input file (data paths, folders walked, and the schema) with its size and sha256.
 
+    Parameters
+    ----------
+    params : Mapping[str, object]
+        The validated parameters (``data``, ``schema``).
+
     Returns
     -------
     list of dict
         ``{"path", "bytes", "sha256"}`` per regular file, in a stable order.
+
+    Raises
+    ------
+    stats_lib.errors.InputError
+        An input is not a regular file or cannot be read.
     """
     paths: list[Path] = []
     for p in list(params.get("data") or []) + ([params["schema"]] if params.get("schema") else []):
@@ -259,6 +346,13 @@ def input_files(params: Mapping[str, object]) -> list[dict]:
 
 def check_inputs_unchanged(params: Mapping[str, object], before: list[dict]) -> None:
     """Hash the inputs again after the run; raise when any changed, so the manifest is never wrong.
+
+    Parameters
+    ----------
+    params : Mapping[str, object]
+        The validated parameters (``data``, ``schema``).
+    before : list[dict]
+        :func:`input_files` before the run.
 
     Raises
     ------

@@ -37,17 +37,53 @@ TEXT = {
 
 
 def texts(lang: str) -> dict:
-    """The words of :data:`TEXT` in ``lang`` (Chinese for anything but ``en``)."""
+    """The words of :data:`TEXT` in ``lang`` (Chinese for anything but ``en``).
+
+    Parameters
+    ----------
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    dict
+        Key → text.
+    """
     return TEXT["en" if lang == "en" else "zh"]
 
 
 def display_width(text: str) -> int:
-    """Display columns of ``text``: a CJK (wide) character counts 2, any other 1."""
+    """Display columns of ``text``: a CJK (wide) character counts 2, any other 1.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    int
+        Its width in display columns.
+    """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def inside(base: Path, rel: str, what: str) -> Path:
     """``base / rel``, refusing a path that leaves ``base`` (absolute or ``..``) or a missing file.
+
+    Parameters
+    ----------
+    base : Path
+        The output folder.
+    rel : str
+        A path from ``outputs.json``, relative to ``base``.
+    what : str
+        What the path is (``chart``, ``table``), for the message.
+
+    Returns
+    -------
+    Path
+        The file's path.
 
     Raises
     ------
@@ -110,12 +146,43 @@ def load_index(output_dir: str | Path) -> OutputIndex:
 
 
 def read_table(base: Path, item: dict, key: str = "json") -> pd.DataFrame:
-    """The table of an ``outputs.json`` item (``key`` ``json``: as shown; ``data``: the numbers behind it)."""
+    """The table of an ``outputs.json`` item (``key`` ``json``: as shown; ``data``: the numbers behind it).
+
+    Parameters
+    ----------
+    base : Path
+        The output folder.
+    item : dict
+        A table item of ``outputs.json``.
+    key : str, default 'json'
+        ``json`` (the table as shown) or ``data`` (the numbers behind it).
+
+    Returns
+    -------
+    pd.DataFrame
+        The table.
+
+    Raises
+    ------
+    stats_lib.errors.RenderError
+        The item's file leaves ``base`` or is missing (:func:`inside`).
+    """
     return Collector.read_table(inside(base, str(item.get(key, "")), "table"))
 
 
 def is_missing(value: object) -> bool:
-    """True for None and NaN."""
+    """True for None and NaN.
+
+    Parameters
+    ----------
+    value : object
+        A table cell.
+
+    Returns
+    -------
+    bool
+        True when ``value`` is None or a float NaN.
+    """
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -125,6 +192,20 @@ def cell_text(value: object, lang: str, *, decimals: bool = False) -> str:
     ``decimals=True`` (a column that holds fractions) writes whole numbers with one decimal too, so that a
     column of daily means reads 26.0 beside 17.2. A SHA-256 digest is shortened to its first 12 characters
     (the full digest is in tables.xlsx and the manifest); an ISO midnight timestamp to its date.
+
+    Parameters
+    ----------
+    value : object
+        A table cell.
+    lang : str
+        ``zh`` or ``en``.
+    decimals : bool, default False
+        The column holds fractions (one decimal on every number).
+
+    Returns
+    -------
+    str
+        The cell's text.
     """
     if is_missing(value):
         return ""
@@ -144,7 +225,18 @@ def cell_text(value: object, lang: str, *, decimals: bool = False) -> str:
 
 
 def has_fractions(column: pd.Series) -> bool:
-    """True when a column holds floats of which at least one is not a whole number."""
+    """True when a column holds floats of which at least one is not a whole number.
+
+    Parameters
+    ----------
+    column : pd.Series
+        A table column.
+
+    Returns
+    -------
+    bool
+        True when it holds a non-whole float.
+    """
     values = [float(v) for v in column if isinstance(v, float | np.floating) and not is_missing(v)]
     return any(not v.is_integer() for v in values)
 
@@ -153,6 +245,16 @@ def sections(index: dict) -> list[dict]:
     """The items of ``index`` grouped by section: ``[{"section": item or None, "items": [...]}, ...]``.
 
     Items registered before the first section item form a group whose ``section`` is None.
+
+    Parameters
+    ----------
+    index : dict
+        The content of ``outputs.json`` (its ``items``).
+
+    Returns
+    -------
+    list[dict]
+        The groups, in order.
     """
     groups: list[dict] = [{"section": None, "items": []}]
     for item in index["items"]:

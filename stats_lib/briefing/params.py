@@ -40,7 +40,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One notebook parameter: its kind (``paths``, ``path``, ``date``, ``str``, ``int``, ``strs``) and help."""
+    """One notebook parameter: its kind (``paths``, ``path``, ``date``, ``str``, ``int``, ``strs``) and help.
+
+    Attributes
+    ----------
+    kind : str
+        How the value is read: ``paths``, ``path``, ``date``, ``str``, ``int`` or ``strs``.
+    help : str
+        The help text of its ``briefing render`` flag.
+    """
 
     kind: str
     help: str
@@ -298,12 +306,22 @@ def _named(exc: Exception, name: str) -> ParameterError:
 def load_params_file(path: str | Path) -> dict:
     """Read a ``--params-file`` YAML mapping; dates stay strings; relative paths are made absolute.
 
+    Parameters
+    ----------
+    path : str | Path
+        The YAML file.
+
     Returns
     -------
     dict
         The mapping as written (keys as in the parameters cell). Relative ``data``/``schema`` paths
         are resolved against the YAML file's folder. Values are not validated here; see
         :func:`validate_params`.
+
+    Raises
+    ------
+    stats_lib.errors.ParameterError
+        The file is missing, unreadable, not valid YAML or not a mapping.
     """
     p = Path(path)
     try:
@@ -344,6 +362,11 @@ def params_from_cli(args: Mapping[str, object]) -> dict:
 
     Drops ``out``, ``timeout``, ``wait``, ``params_file`` and ``command``; reads ``--params-file`` first, then
     lets every flag that was given override the file's value.
+
+    Parameters
+    ----------
+    args : Mapping[str, object]
+        The parsed flags, name → value (None when not given).
 
     Returns
     -------

@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stats_lib import errors
 from stats_lib.briefing import exports
@@ -52,6 +53,11 @@ from stats_lib.briefing.outdir import (
 from stats_lib.briefing.params import params_from_cli, resolve_plan, validate_params
 from stats_lib.errors import ParameterError, RenderError
 from stats_lib.version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from nbformat import NotebookNode
+
+    from stats_lib.windows import Baseline, Window
 
 __all__ = ["render", "params_from_cli", "report_slug", "export_html", "default_notebook", "KERNEL_NAME"]
 
@@ -87,7 +93,18 @@ _TITLES = {"zh": "警情态势简报", "en": "Situation briefing"}
 
 
 def default_notebook() -> Path:
-    """Return the briefing notebook: ``stats_lib/notebooks/briefing.ipynb`` when installed, else the repo's."""
+    """Return the briefing notebook: ``stats_lib/notebooks/briefing.ipynb`` when installed, else the repo's.
+
+    Returns
+    -------
+    Path
+        The notebook's path.
+
+    Raises
+    ------
+    stats_lib.errors.RenderError
+        The notebook is in neither place.
+    """
     package = Path(__file__).resolve().parents[1]
     for cand in (package / "notebooks" / "briefing.ipynb", package.parent / "notebooks" / "briefing.ipynb"):
         if cand.is_file():
@@ -96,13 +113,32 @@ def default_notebook() -> Path:
                       f"{package.parent / 'notebooks'})")
 
 
-def report_slug(params: Mapping[str, object], window, baseline) -> str:
+def report_slug(params: Mapping[str, object], window: Window, baseline: Baseline) -> str:
     """Return the report folder name of validated parameters, their window and their baseline.
 
     ``<start>_<end>_<mode>``, each date with ``THH`` when cut at an hour; then ``_en``, ``_maskK``, the
     region when not CN (``_us``) and the selection when one applies: ``_sel-临河县-火灾`` (the names, when
     they are letters and digits and short), else ``_sel-<first name->`` and 8 hex digits of a SHA-256 of
     the whole selection, so that two selections never share a folder.
+
+    Parameters
+    ----------
+    params : Mapping[str, object]
+        The validated parameters.
+    window : Window
+        The resolved window.
+    baseline : Baseline
+        The resolved baseline (its ``mode``).
+
+    Returns
+    -------
+    str
+        The folder name.
+
+    Raises
+    ------
+    stats_lib.errors.ParameterError
+        The name would not be a safe folder name.
     """
     start = window.start.isoformat() + (f"T{window.start_hour:02d}" if not window.whole_days else "")
     end = window.end.isoformat() + (f"T{window.end_hour:02d}" if not window.whole_days else "")
@@ -202,12 +238,26 @@ def _scrub_external(html: str, lang: str = "zh") -> str:
     return str(soup)
 
 
-def export_html(nb, lang: str = "zh", title: str = "") -> str:
+def export_html(nb: NotebookNode, lang: str = "zh", title: str = "") -> str:
     """Return the HTML of an executed notebook for readers.
 
     No code cells, no input or output prompts, no stderr output (warnings), images embedded as data URIs,
     and no reference to an outside server (no require.js, MathJax, mermaid or widget scripts; external
     ``src``/``href`` attributes removed), so that it opens on an intranet without internet.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook.
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (the page's ``lang``).
+    title : str, default ''
+        The page's title.
+
+    Returns
+    -------
+    str
+        The HTML page.
     """
 
     from jinja2 import DictLoader

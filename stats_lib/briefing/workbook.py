@@ -39,6 +39,22 @@ def sheet_name(title: str, taken: set[str], n: int = 1, lang: str = "zh") -> str
     Removes ``[ ] : * ? / \\``, leading and trailing apostrophes and spaces, cuts to 31 characters, avoids
     Excel's reserved ``History`` and adds `` (2)``, `` (3)`` … when the name (compared without case, as
     Excel does) is in ``taken``. An empty title becomes 表n / Table n. The name is added to ``taken``.
+
+    Parameters
+    ----------
+    title : str
+        The table's title.
+    taken : set[str]
+        Names already used (changed: the new name is added).
+    n : int, default 1
+        The table's number, for an empty title.
+    lang : str, default 'zh'
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The sheet's name, at most 31 characters.
     """
     name = _BAD_SHEET_CHARS.sub(" ", str(title)).strip(" '")
     name = re.sub(r"\s+", " ", name)[:31].strip(" '") or texts(lang)["table"].format(n=n)
@@ -116,7 +132,18 @@ def typed_column(col: pd.Series) -> TypedColumn:
 
 
 def numberlike(col: pd.Series) -> bool:
-    """True for a numeric column, or a text column of numbers (``1,234``, ``+3.1%``) with masks."""
+    """True for a numeric column, or a text column of numbers (``1,234``, ``+3.1%``) with masks.
+
+    Parameters
+    ----------
+    col : pd.Series
+        A table column.
+
+    Returns
+    -------
+    bool
+        True when Excel should align and format it as numbers.
+    """
     if pd.api.types.is_bool_dtype(col.dtype):
         return False
     return pd.api.types.is_numeric_dtype(col.dtype) or typed_column(col).values is not col
@@ -207,6 +234,15 @@ def write_xlsx(output_dir: str | Path, xlsx_path: str | Path, lang: str = "zh") 
     """Write the workbook of ``output_dir/outputs.json``: 说明 first, then every table, one sheet each.
 
     Sheets are named after the tables' titles (see :func:`sheet_name`), in the order registered.
+
+    Parameters
+    ----------
+    output_dir : str | Path
+        The report's output folder (its ``outputs.json``).
+    xlsx_path : str | Path
+        The workbook to write.
+    lang : str, default 'zh'
+        ``zh`` or ``en`` (the 说明 sheet).
 
     Returns
     -------

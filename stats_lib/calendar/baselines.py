@@ -362,6 +362,8 @@ def reporting_window(start: object = None, end: object = None, period: str | Non
         The cut-off day (default the last complete day in Asia/Shanghai); open-ended periods end on it.
     lang : {"zh", "en"}
         Language of the baseline's ``notes``.
+    arrangements
+        User YAML of official holiday arrangements (default ``$STATS_LIB_HOLIDAYS``).
 
     Returns
     -------
