@@ -34,9 +34,6 @@ private and not checked.
 3. Raises: an exception of :mod:`stats_lib.errors` that a public function raises in its own body
    (``raise ParameterError(...)``) is named in its ``Raises`` section. What a helper raises for it is not seen.
 
-Objects listed in ``tests/docstrings_todo.txt`` do not meet the rule yet: for them the test asserts that they
-still fail, so that the list only shrinks (as ``KNOWN_LONG`` in ``test_layers.py``).
-
 Each check proves on a made-up function that it notices a missing parameter, a missing hint and an
 unlisted exception before it is trusted on the package.
 """
@@ -49,7 +46,6 @@ import importlib
 import inspect
 import pkgutil
 import textwrap
-from pathlib import Path
 
 import pytest
 from numpydoc.docscrape import NumpyDocString
@@ -237,19 +233,7 @@ def test_the_walk_finds_the_api_once_and_skips_re_exports():
 
 CHECKED = public_api()
 
-#: Objects not yet documented to the rule (a list that only shrinks), from ``tests/docstrings_todo.txt``.
-TODO = frozenset(line.strip() for line in (Path(__file__).parent / "docstrings_todo.txt").read_text("utf-8").splitlines()
-                 if line.strip() and not line.startswith("#"))
-
-
-def test_todo_names_real_objects():
-    assert sorted(TODO - set(CHECKED)) == []
-
 
 @pytest.mark.parametrize("path", CHECKED)
 def test_public_object_is_documented_and_typed(path):
-    found = problems(path)
-    if path in TODO:
-        assert found, f"{path} meets the rule now: remove it from tests/docstrings_todo.txt"
-    else:
-        assert found == []
+    assert problems(path) == []

@@ -14,6 +14,7 @@ import unicodedata
 import numpy as np
 
 from stats_lib.calendar import official as hol
+from stats_lib.calendar.arrangements import load_arrangements
 from stats_lib.calendar.lunar import FESTIVALS, FIRST_YEAR, LAST_YEAR, festivals
 from stats_lib.calendar.official import workdays
 from stats_lib.calendar.periods import PERIODS, period_listing, period_spec, two_sessions_unsure
@@ -87,7 +88,7 @@ def _report_notes(year: int, wins: list[Window], missing: dict[str, str], as_of:
             notes.append(_t(lang, f"截至{_day(ref, lang)}春节尚未到来，未列出春节以来",
                             f"Spring Festival has not come by {_day(ref, lang)}: no since-spring-festival"))
     if hol.is_covered(year, arrangements):
-        off = hol._official(arrangements)
+        off = load_arrangements(arrangements)
         src = (off.path if year in off.user_years else "chinesecalendar")
         notes.append(_t(lang, f"法定节假日来源：{src}", f"official holidays from {src}"))
     return notes
