@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stats_lib.ingest.names import is_person_name
+from stats_lib.ingest.names import holds_person_name
 
 __all__ = [
     "PLACEHOLDER",
@@ -174,9 +174,10 @@ def has_personal(text: object) -> bool:
 
 def is_personal_value(value: object) -> bool:
     """True when a dimension value (category, subcategory, district, a wide sheet's header, a rejects cell)
-    holds personal data (:func:`find_personal`) or is a bare personal name
-    (:func:`stats_lib.ingest.names.is_person_name`: ``张三``, ``欧阳娜娜``). Not for free text."""
-    return bool(find_personal(value)) or is_person_name(value)
+    holds personal data (:func:`find_personal`) or a personal name
+    (:func:`stats_lib.ingest.names.holds_person_name`: ``张三``, ``欧阳娜娜``, ``王芳称被打``; never a place
+    name or an ordinary word such as ``黄浦``, ``钱包``). Not for free text."""
+    return bool(find_personal(value)) or holds_person_name(value)
 
 
 def redact(text: object, placeholder: str = PLACEHOLDER) -> str:
