@@ -17,6 +17,7 @@ import pytest
 from conftest import REALDATA, SAMPLE
 
 from stats_lib import cli
+from stats_lib.clean import ledger_summary
 from stats_lib.ingest.names import is_person_name, place_names
 from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
 
@@ -112,3 +113,20 @@ def test_shanghai_districts_without_qu_are_kept_apart(tmp_path):
     assert daily.groupby("district")["count"].sum().to_dict() == counts
     assert ledger["values_redacted"]["district"] == 0
     assert PLACEHOLDER not in out
+
+
+def test_a_redaction_of_many_records_of_one_value_is_named_in_the_summary(tmp_path):
+    counts = {"东城区": 5, "张伟": 30, "李娜": 2}
+    for lang, words in (("zh", ["辖区 32 条记录", "单个取值就有 30 条", "地名或普通词"]),
+                        ("en", ["district 32 records", "one value alone accounts for 30", "place or an ordinary word"])):
+        daily, ledger, out = _clean(tmp_path, _rows(counts), lang)
+        assert daily.groupby("district")["count"].sum().to_dict() == {"东城区": 5, PLACEHOLDER: 32}
+        assert ledger["values_redacted_largest"] == {"district": 30}
+        for w in words:
+            assert w in out and w in ledger_summary(ledger, lang), (lang, w)
+        assert "张伟" not in out and "李娜" not in out
+
+
+def test_a_few_redacted_records_are_counted_but_not_flagged(tmp_path):
+    daily, ledger, out = _clean(tmp_path, _rows({"东城区": 5, "张伟": 3}))
+    assert "辖区 3 条记录" in out and "单个取值" not in out
