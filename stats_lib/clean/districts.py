@@ -13,7 +13,7 @@ import pandas as pd
 import regex
 
 from stats_lib.errors import InputError
-from stats_lib.ingest.privacy import PLACEHOLDER, is_personal_value
+from stats_lib.ingest.privacy import PLACEHOLDER, has_personal
 from stats_lib.ingest.schema import Schema
 from stats_lib.ingest.taxonomy import normalise_text
 
@@ -56,8 +56,9 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
     at most :data:`PATTERN_TIMEOUT` seconds (on the first 1,000 characters). The result is normalised
     (NFKC, trimmed, Simplified); integral numbers lose a trailing ``.0`` (``1.0`` → ``1``). A district
     holding personal data (a street address kept by a permissive pattern, a phone, a name after a
-    label, a bare name such as ``李四``; :func:`stats_lib.ingest.privacy.is_personal_value`) becomes
-    ``（已屏蔽）``.
+    label; :func:`stats_lib.ingest.privacy.has_personal`) becomes ``（已屏蔽）``. A bare name such as
+    ``李四`` is kept here and screened by :func:`stats_lib.clean.egress.apply_egress`, which counts the
+    records of each value it redacts (a place taken for a name must not merge silently).
 
     Parameters
     ----------
@@ -93,7 +94,7 @@ def clean_districts(values: pd.Series, schema: Schema | None = None) -> pd.Serie
                                  "pattern such as '市(..区)'") from None
             text = m.group(1) if m and m.group(1) else ""
         out = re.sub(r"^(\d+)\.0+$", r"\1", normalise_text(text))
-        return PLACEHOLDER if is_personal_value(out) else out
+        return PLACEHOLDER if has_personal(out) else out
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([one(u) for u in uniques] + [""], dtype=object)

@@ -49,17 +49,20 @@ def redact_tree(value: object, key: str = "") -> object:
     return value
 
 
-def _screen_table(frame: pd.DataFrame | None, redacted: dict) -> pd.DataFrame | None:
+def _screen_table(frame: pd.DataFrame | None, redacted: dict, largest: dict) -> pd.DataFrame | None:
     if frame is None or frame.empty:
         return frame
     out = frame.copy()
     changed = False
     for col in _DIMENSIONS:
         if col in out.columns:
-            screened = screen_values(out[col].astype(str), names=col != "kind")
+            before = out[col].astype(str)
+            screened = screen_values(before, names=col != "kind")
             if screened.redacted:
                 out[col] = screened.values.astype(str)
                 changed = True
+                hit = out[col] != before
+                largest[col] = int(out.loc[hit, "count"].groupby(before[hit]).sum().max())
             hit = out[col] == PLACEHOLDER  # also values the cleaning rules replaced already
             if hit.any():
                 redacted[col] = int(out.loc[hit, "count"].sum())
@@ -95,11 +98,14 @@ def apply_egress(cleaned: Cleaned) -> Cleaned:
     Cleaned
         The same tables with dimension values screened (daily and hourly re-summed where values
         merged), the ledger redacted with ``values_redacted`` = ``{category, subcategory, district}:
-        records}``, and the rejects redacted cell by cell.
+        records}`` and, when this run redacted values of the daily table, ``values_redacted_largest`` =
+        ``{column: records of the one value redacted most often}`` (the value itself is never kept), and
+        the rejects redacted cell by cell.
     """
     redacted: dict[str, int] = {}
-    daily = _screen_table(cleaned.daily, redacted)
-    hourly = _screen_table(cleaned.hourly, {})
+    largest: dict[str, int] = {}
+    daily = _screen_table(cleaned.daily, redacted, largest)
+    hourly = _screen_table(cleaned.hourly, {}, {})
     ledger = redact_tree(cleaned.ledger)
     by_category = int((ledger.get("unmapped_categories") or {}).get(PLACEHOLDER, 0))
     ledger["values_redacted"] = {
@@ -109,4 +115,6 @@ def apply_egress(cleaned: Cleaned) -> Cleaned:
     }
     if redacted.get("kind"):
         ledger["values_redacted"]["kind"] = redacted["kind"]
+    if largest:  # the records of the one value redacted most often, by column: named in the summary
+        ledger["values_redacted_largest"] = largest
     return Cleaned(daily=daily, hourly=hourly, ledger=ledger, rejects=_redact_frame(cleaned.rejects))

@@ -335,6 +335,34 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     return f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check {hint} {keep}"
 
 
+#: Records of one value from which its redaction is named in the summary as possibly a place or a word.
+MANY_REDACTED = 10
+_COLUMN_ZH = {"category": "类别", "subcategory": "细类", "district": "辖区", "kind": "类型"}
+
+
+def _redaction_lines(ledger: dict, zh: bool) -> list[str]:
+    """The summary line of values replaced by the placeholder, by column; a column where one value covers
+    :data:`MANY_REDACTED` records or more is flagged, since a place or a word taken for a name merges there."""
+    done = {k: int(v) for k, v in (ledger.get("values_redacted") or {}).items() if v}
+    if not done:
+        return []
+    largest = ledger.get("values_redacted_largest") or {}
+    sep = "，" if zh else ", "
+    shown = sep.join(f"{_COLUMN_ZH.get(k, k) if zh else k} {n:,}" for k, n in done.items())
+    many = [(k, int(n)) for k, n in largest.items() if int(n) >= MANY_REDACTED]
+    if zh:
+        line = f"含个人信息的取值已整格替换为“{PLACEHOLDER}”：{shown} 条记录。"
+        for k, n in many:
+            line += (f"{_COLUMN_ZH.get(k, k)}中单个取值就有 {n:,} 条被屏蔽（各被屏蔽取值已合并为一项）；"
+                     "若它是地名或普通词而非人名，请核对原始数据。")
+        return [line]
+    line = f"Values holding personal data replaced whole by {PLACEHOLDER_EN}: {shown} records."
+    for k, n in many:
+        line += (f" In {k}, one value alone accounts for {n:,} redacted records (the redacted values are merged "
+                 "into one); if it is a place or an ordinary word, not a name, check the source.")
+    return [line]
+
+
 def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     """Return a short human summary of a cleaning ledger (Chinese by default, ``lang="en"`` for English).
 
@@ -351,6 +379,7 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     -------
     str
         One line per fact (rows read, kept, rejected; files and dates; exact duplicates; unmapped categories;
+        values redacted as personal data, by column, naming a column where one value covers many records;
         masked cells; total mismatches; records without a time of day), the empty ones left out.
 
     Raises
@@ -391,6 +420,7 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
         shown = sep.join(f"{PLACEHOLDER_EN if k == PLACEHOLDER and not zh else k} {v:,}"
                          for k, v in list(unmapped.items())[:8])
         lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as Other: {shown}.")
+    lines += _redaction_lines(ledger, zh)
     if ledger.get("masked_cells"):
         n = ledger["masked_cells"]
         lines.append(f"遮蔽或缺失的数量 {n:,} 格（按缺失处理，不计为 0）。" if zh
