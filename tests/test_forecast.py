@@ -229,6 +229,18 @@ def test_cli_json_rows_and_api_reexport(cleaned, capsys):
     assert "origin must not be after" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("flag,value,named", [("--seed", "-1", "seed"), ("--sims", "5", "n_sims"),
+                                              ("--lead-days", "-5", "lead_days")])
+def test_cli_out_of_range_numbers_are_one_line_naming_the_option(cleaned, capsys, flag, value, named):
+    from stats_lib.cli import main
+
+    window = (["--backtest"] if flag == "--lead-days" else
+              ["--start", "2024-02-09", "--end", "2024-02-10", "--as-of", "2024-01-26"])
+    rc = main(["forecast", "--data", str(cleaned), *window, flag, value])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.strip().splitlines()) == 1 and named in err and "Traceback" not in err
+
+
 @pytest.mark.slow
 def _date_labels_do_not_overlap(fig) -> None:
     """The x tick labels, as matplotlib draws them, do not touch (their extents measured by the renderer)."""

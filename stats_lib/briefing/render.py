@@ -37,6 +37,7 @@ from pathlib import Path
 
 from stats_lib import errors
 from stats_lib.briefing import exports
+from stats_lib.briefing.deck import check_template
 from stats_lib.briefing.lock import ReportLock
 from stats_lib.briefing.outdir import (
     Terminated,
@@ -44,6 +45,7 @@ from stats_lib.briefing.outdir import (
     input_files,
     inside,
     is_report_folder,
+    keep_analyst_files,
     move_into_place,
     sha256_file,
     stop_signals_raise,
@@ -367,8 +369,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ParameterError(f"timeout: expected a whole number of seconds >= 1, got {timeout!r}")
     params = validate_params(params, check_window=False)
-    if template is not None and not Path(template).is_file():
-        raise ParameterError(f"template: no such file: {template}")
+    if template is not None:
+        check_template(template)
     plan = resolve_plan(params)
     window, baseline = plan.window, plan.baseline
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
@@ -400,7 +402,11 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
                 _export(tmp, nb, params, window, baseline, template)
                 check_inputs_unchanged(params, inputs)
                 _write_manifest(tmp, target, params, window, baseline, inputs, nb_path, started)
+                kept = keep_analyst_files(target, tmp) if os.path.lexists(target) else []
                 move_into_place(tmp, target)
+                if kept:
+                    print(f"briefing: kept {len(kept)} file(s) of the earlier report that briefing did not write "
+                          f"as they are: {', '.join(kept[:5])}{' …' if len(kept) > 5 else ''}", file=sys.stderr)
             except errors.StatsLibError:
                 raise
             except Exception as exc:  # an export or filesystem failure: report it in one line, exit 1

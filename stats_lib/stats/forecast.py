@@ -309,7 +309,8 @@ def forecast(data: object, start: object = None, end: object = None, *, period: 
     Raises
     ------
     ParameterError
-        A bad window, level, ``by`` or ``as_of``; fewer than 28 days of history before the origin.
+        A bad window, level, ``by``, ``as_of``, ``n_sims`` or ``seed``; fewer than 28 days of history before
+        the origin.
     InputError
         A folder or frame that is not a daily table.
     """
@@ -328,6 +329,8 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
         raise ParameterError(f"by: expected category or district, got {', '.join(map(str, bad))}")
     if not isinstance(n_sims, int) or not 100 <= n_sims <= 100_000:
         raise ParameterError(f"n_sims: expected a whole number from 100 to 100000, got {n_sims!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ParameterError(f"seed: expected a whole number from 0 to 2**63-1, got {seed!r}")
     tables = daily_input(data)
     daily, hourly = tables.daily, tables.hourly
     window, notes = forecast_window(start, end, period, year, arrangements, lang)
