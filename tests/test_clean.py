@@ -301,6 +301,10 @@ def test_ledger_summary_languages():
            "rejected_by_reason": {"bad_date": 20, "missing_date": 10}}
     assert ledger_summary(led).startswith("读入 1,000 行，保留 950 行，剔除 30 行（日期无法识别 20，日期为空 10），去除重复 20 行。")
     assert ledger_summary(led, "en").startswith("Read 1,000 rows, kept 950, rejected 30 (unparseable date 20")
+    # an unmapped blank category is listed as (空) in Chinese and (blank) in English
+    led["unmapped_categories"] = {"(空)": 18, "盗窃类": 2}
+    assert "未识别的类别计入“其他”：(空) 18" in ledger_summary(led)
+    assert "Unmapped categories counted as Other: (blank) 18, 盗窃类 2." in ledger_summary(led, "en")
 
 
 # ------------------------------------------------------------------ property test

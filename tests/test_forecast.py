@@ -302,6 +302,27 @@ def test_briefing_section_for_the_2027_spring_festival(cleaned):
                          "forecast_start": "2027-02-05"})
 
 
+def test_the_english_forecast_section_has_no_chinese_left(cleaned):
+    """--lang en: the taxonomy's English labels, festival names in English, no CJK in headers, cells or text."""
+    import re
+
+    from stats_lib.briefing import holiday_forecast, prepare
+    from stats_lib.report.words import category_label
+
+    ctx = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31", lang="en",
+                  baseline="calendar", forecast_start="2027-02-05", forecast_end="2027-02-20")
+    s = holiday_forecast(ctx)
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    days, nights = s.tables[0].frame, s.tables[1].frame
+    assert "Traffic" in days.columns and "交通" not in days.columns  # the default taxonomy's label of 交通
+    assert category_label("交通", "en") == "Traffic"
+    assert days["Date"].iloc[0] == "05 Feb (Lunar New Year's Eve)"
+    assert list(nights["Festival"].unique()) == ["Lunar New Year's Eve", "Lantern Festival"]
+    text = [s.title, *s.paragraphs, *(t.title for t in s.tables), *map(str, days.columns), *map(str, nights.columns),
+            *days.astype(str).to_numpy().ravel(), *nights.astype(str).to_numpy().ravel()]
+    assert [t for t in text if cjk.search(t)] == []
+
+
 @pytest.mark.slow
 @pytest.mark.realdata
 def test_chicago_backtest_beats_seasonal_naive(realdata):

@@ -18,6 +18,7 @@ import pandas as pd
 from stats_lib.errors import ParameterError
 from stats_lib.ingest.privacy import PLACEHOLDER, PLACEHOLDER_EN, shorten
 from stats_lib.ingest.schema import Schema
+from stats_lib.ingest.taxonomy import BLANK_LABEL
 
 __all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary", "check_kept", "ALLOW_EMPTY_HINT",
            "OVERLAP_SHARE", "overlapping_files"]
@@ -368,8 +369,8 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
                      "cannot tell records apart, so no duplicates were removed by id.")
     unmapped = ledger.get("unmapped_categories", {})
     if unmapped:
-        shown = sep.join(f"{PLACEHOLDER_EN if k == PLACEHOLDER and not zh else k} {v:,}"
-                         for k, v in list(unmapped.items())[:8])
+        english = {PLACEHOLDER: PLACEHOLDER_EN, BLANK_LABEL: "(blank)"}
+        shown = sep.join(f"{k if zh else english.get(k, k)} {v:,}" for k, v in list(unmapped.items())[:8])
         lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as Other: {shown}.")
     if ledger.get("masked_cells"):
         n = ledger["masked_cells"]
