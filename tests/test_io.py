@@ -187,3 +187,17 @@ def test_to_text_on_mixed_cells():
 
     s = pd.Series([dt.datetime(2023, 1, 2, 8, 15), dt.date(2023, 1, 3), 3.0, 2.5, None, "x"], dtype=object)
     assert to_text(s).tolist() == ["2023-01-02 08:15:00", "2023-01-03", "3", "2.5", "", "x"]
+
+
+@pytest.mark.parametrize("declared", [None, "gb18030"])
+def test_a_utf8_mark_before_gb18030_text_is_dropped(tmp_path, declared):
+    """Some export tools write the UTF-8 byte-order mark before GB18030 text: the mark is dropped, the text read
+    as GB18030 (it stopped with 'cannot be decoded as gb18030' even when the schema said gb18030)."""
+    from stats_lib.clean import load
+
+    rows = ["接警单编号,报警时间,报警类别,管辖单位"] + [f"E{i},2023-01-2{i} 08:00:00,刑事类警情,北山区" for i in range(1, 4)]
+    path = tmp_path / "bom_gb.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(rows) + "\n").encode("gb18030"))
+    cleaned = load([path], as_of="2024-12-31", schema={"encoding": declared} if declared else None)
+    assert cleaned.ledger["rows_kept"] == 3
+    assert set(cleaned.daily["district"]) == {"北山区"} and set(cleaned.daily["category"]) == {"刑事"}

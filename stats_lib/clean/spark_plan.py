@@ -24,6 +24,7 @@ from stats_lib.errors import InputError
 from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.readers import (
     detect_encoding,
+    foreign_bom,
     header_row,
     sniff_delimiter,
     unique_names,
@@ -107,6 +108,8 @@ def _plan_text(fi: int, name: str, head: bytes, schema: Schema) -> Source:
     enc = detect_encoding(head, schema.encoding)
     if b"\x00" in head[:4096] or enc.lower() not in _JAVA:
         raise Fallback(f"encoding {enc}")
+    if foreign_bom(head, enc):
+        raise Fallback("a UTF-8 mark before text in another encoding")
     try:
         text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")
     except (UnicodeDecodeError, LookupError):

@@ -34,7 +34,7 @@ from stats_lib.ingest.limits import (
 )
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES",
+__all__ = ["RawTable", "read_table", "detect_encoding", "foreign_bom", "file_sha256", "to_text", "EXCEL_SUFFIXES",
            "sniff_delimiter", "header_row", "unique_names"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -140,8 +140,34 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> str:
     return "big5" if _cjk_score(as_big5) > _cjk_score(as_gb) + 0.2 else "gb18030"
 
 
+def foreign_bom(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` starts with a UTF-8 byte-order mark although the text is in another ``encoding``
+    (an export tool that writes the mark before GB18030 text).
+
+    Parameters
+    ----------
+    sample : bytes
+        The first bytes of the (decompressed) file.
+    encoding : str
+        The encoding the text is read in.
+
+    Returns
+    -------
+    bool
+        True when the three bytes of the mark must be dropped before decoding.
+    """
+    return sample.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig")
+
+
 def _decode(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
     enc = detect_encoding(data[:_SAMPLE], schema.encoding)
+    if enc == "utf-8-sig":  # a mark before text that is not UTF-8: read what follows it as a text without one
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(data[3:_SAMPLE], final=False)
+        except UnicodeDecodeError:
+            enc = detect_encoding(data[3:_SAMPLE])
+    if foreign_bom(data, enc):
+        data = data[3:]
     if b"\x00" in data[:4096] and not enc.startswith("utf-16"):
         raise InputError(f"{path}: binary data, not a text table (expected CSV/TSV text, Excel or Parquet)")
     try:
