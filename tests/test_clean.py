@@ -389,3 +389,13 @@ def test_typed_ledger_writes_the_recorded_json():
     c = typed.counts
     assert c.rows_read == c.rows_kept + c.rows_rejected + c.duplicates_removed
     assert sum(k.counts.rows_read for k in typed.by_kind.values()) == c.rows_read
+
+
+def test_every_row_after_the_cut_off_names_as_of(tmp_path, capsys):
+    """`--as-of 1980-01-01`: every row is a future date; the one line names --as-of and the day, not only the
+    column mapping (which is not the cause)."""
+    path = tmp_path / "x.csv"
+    path.write_text("报警时间,报警类别\n2023-01-21 08:00:00,纠纷\n2023-01-22 09:00:00,求助\n", "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "1990-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "future_date" in err and "--as-of" in err and "1990-01-01" in err and len(err.strip().splitlines()) == 1

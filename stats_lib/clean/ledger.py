@@ -313,6 +313,9 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     if role == "time" and len(raw) and raw.str.fullmatch(_ROC_LIKE).mean() > 0.5:
         hint = ("the column mapping, 'date_format', 'dayfirst' or 'calendar: roc' (Republic-of-China years, "
                 "112/01/21 = 2023-01-21) in the schema")
+    if reason == "future_date":
+        hint = (f"--as-of (the data's cut-off day, {ledger.get('as_of')}: rows after it are future dates), then "
+                + hint)
     return f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check {hint} {keep}"
 
 
