@@ -40,6 +40,7 @@ from stats_lib.ingest.taxonomy import match_key
 from stats_lib.windows import today_shanghai
 
 __all__ = [
+    "merged_records",
     "PATTERN_TIMEOUT",
     "REASONS",
     "MASKED_TOKENS",
@@ -471,3 +472,28 @@ def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | No
     removed = dup_id | exact if dedupe == "exact" else dup_id
     return pd.DataFrame({"kept": kept, "removed": removed, "exact": exact, "final": kept & ~removed},
                         index=rows.index)
+
+
+_DATE_BETWEEN_SEPARATORS = re.compile(r"[,\t;|][^,\t;|]*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}[^,\t;|]*[,\t;|]")
+
+
+def merged_records(values: Sequence[object]) -> str | None:
+    """The first value that holds other records: a date between two field separators (``,``, tab, ``;``,
+    ``|``), what a double quote opened by mistake and closed rows later makes of the records between (they are
+    read as one field of one record, line breaks and all, and lost); None when there is none.
+
+    Parameters
+    ----------
+    values : sequence
+        Distinct values of a column read as text (a category, subcategory or district), before or after
+        white space was normalised.
+
+    Returns
+    -------
+    str or None
+        The offending value (for the caller to describe, never to show: it holds whole records).
+    """
+    for v in values:
+        if isinstance(v, str) and _DATE_BETWEEN_SEPARATORS.search(v):
+            return v
+    return None
