@@ -223,6 +223,13 @@ def _parse_unique(text: pd.Series, schema: Schema, order: DayOrder) -> pd.DataFr
                         index=text.index)
 
 
+def _zone_words(text: pd.Series) -> pd.Series:
+    """``… UTC``, ``… GMT``, ``… UTC+8`` at the end of a time written as the ISO offset (``+00:00``, ``+08:00``)."""
+    text = text.str.replace(r"(?<=\d)\s*(?:UTC|GMT)$", "+00:00", regex=True, case=False)
+    return text.str.replace(r"(?<=\d)\s*(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$",
+                            lambda m: f"{m[1]}{int(m[2]):02d}:{m[3] or '00'}", regex=True, case=False)
+
+
 def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date | None = None) -> ParsedTimes:
     """Parse a column of dates or date-times, working on its distinct values.
 
@@ -263,6 +270,9 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
         text = text.str.replace(r"\s+", " ", regex=True)
+        # a zone written as a word (BigQuery's '… UTC', '… GMT', '… UTC+8'): the ISO offset it names
+        if not schema.date_format:
+            text = _zone_words(text)
         if not schema.date_format and schema.calendar != "roc":  # 31.01.23: year 2023
             text = dotted_years(text)
         order = day_order(text, schema.dayfirst)
