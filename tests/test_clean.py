@@ -437,3 +437,17 @@ def test_merged_records_needs_a_date_between_separators():
     joined = "盗窃,北山区,张10 U11,2023-01-12 08:00:00,求助,盗窃"
     assert merged_records(["盗窃", joined]) == joined
     assert merged_records(["x\tA2\t2023/1/5 8:00\t纠纷"]) is not None
+
+
+def test_most_rows_rejected_for_two_reasons_stops_the_clean(tmp_path, capsys):
+    """40% bad dates and 40% future dates: no single reason passes half, but 80% of the rows are rejected."""
+    rows = ["2023-13-45 08:00:00"] * 4 + ["2031-01-01 08:00:00"] * 4 + ["2023-01-21 08:00:00"] * 2
+    path = tmp_path / "two.csv"
+    path.write_text("报警时间,报警类别\n" + "".join(f"{t},纠纷\n" for t in rows), "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 2
+    err = capsys.readouterr().err
+    assert "8 of 10 rows rejected (bad_date 4, future_date 4)" in err and len(err.strip().splitlines()) == 1
+    # half rejected or fewer passes, as before
+    path.write_text("报警时间,报警类别\n" + "".join(f"{t},纠纷\n" for t in rows[:2] + rows[4:6] + rows[8:] * 2),
+                    "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 0

@@ -263,9 +263,10 @@ ALLOW_EMPTY_HINT = "(or pass --allow-empty to keep the result)"
 def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     """Return why a cleaning run must not pass as a success, or None when it may.
 
-    A run fails when it keeps no row, or when one reason rejects more than half of the rows read. The
-    message names the reason, the column it came from (the file's mapped column) and two raw example
-    values, shortened and screened for personal data (:func:`stats_lib.ingest.privacy.shorten`).
+    A run fails when it keeps no row, or when more than half of the rows read are rejected (for one reason or
+    several). The message names the reasons, then for the commonest one the column it came from (the file's
+    mapped column) and two raw example values, shortened and screened for personal data
+    (:func:`stats_lib.ingest.privacy.shorten`).
 
     Parameters
     ----------
@@ -282,7 +283,8 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     read, kept = ledger.get("rows_read", 0), ledger.get("rows_kept", 0)
     reasons = ledger.get("rejected_by_reason", {})
     top = max(reasons.items(), key=lambda kv: kv[1], default=(None, 0))
-    if read == 0 or (kept > 0 and top[1] * 2 <= read):
+    rejected = sum(reasons.values())
+    if read == 0 or (kept > 0 and rejected * 2 <= read):
         return None
     if top[0] is None:
         return f"no row kept out of {read:,} (every row a duplicate)"
@@ -302,7 +304,13 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
             if len(examples) == 2:
                 break
     shown = f" (such as {', '.join(examples)})" if examples else ""
-    head = "no row kept" if kept == 0 else f"{n:,} of {read:,} rows rejected for one reason"
+    if kept == 0:
+        head = "no row kept"
+    elif n == rejected:
+        head = f"{n:,} of {read:,} rows rejected for one reason"
+    else:
+        head = (f"{rejected:,} of {read:,} rows rejected ("
+                + ", ".join(f"{r} {c:,}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1])) + ")")
     keep = ALLOW_EMPTY_HINT
     if reason == "ragged_row":
         return (f"{path}: {head}: {n:,} rows whose fields do not match the header; check the delimiter and the "
