@@ -283,12 +283,15 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     read, kept = ledger.get("rows_read", 0), ledger.get("rows_kept", 0)
     reasons = ledger.get("rejected_by_reason", {})
     top = max(reasons.items(), key=lambda kv: kv[1], default=(None, 0))
-    rejected = sum(reasons.values())
+    # masked cells (a desk sheet's suppressed small numbers) are missing by design: they stop a run only alone
+    rejected = max(top[1], sum(n for r, n in reasons.items() if r != "masked_count"))
     if read == 0 or (kept > 0 and rejected * 2 <= read):
         return None
     if top[0] is None:
         return f"no row kept out of {read:,} (every row a duplicate)"
     reason, n = top
+    if kept and n < rejected:  # several reasons together: describe the commonest one that is not a masked cell
+        reason, n = max(((r, c) for r, c in reasons.items() if r != "masked_count"), key=lambda kv: kv[1])
     role = _REASON_COLUMN.get(reason, "time")
     sel = rejects[rejects["reason"] == reason] if "reason" in rejects else rejects.iloc[:0]
     files = {str(f.get("path")): f for f in ledger.get("files", [])}
@@ -309,8 +312,8 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     elif n == rejected:
         head = f"{n:,} of {read:,} rows rejected for one reason"
     else:
-        head = (f"{rejected:,} of {read:,} rows rejected ("
-                + ", ".join(f"{r} {c:,}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1])) + ")")
+        head = (f"{rejected:,} of {read:,} rows rejected (" + ", ".join(
+            f"{r} {c:,}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1]) if r != "masked_count") + ")")
     keep = ALLOW_EMPTY_HINT
     if reason == "ragged_row":
         return (f"{path}: {head}: {n:,} rows whose fields do not match the header; check the delimiter and the "
