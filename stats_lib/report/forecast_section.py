@@ -191,7 +191,7 @@ def night_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
             continue
         top = busiest_hours(fc, day["date"].iloc[0], ctx.kind, top=3)
         for _, r in top.iterrows():
-            rows.append({_t(ctx, "节日", "Festival"): festival_label(fest, ctx.lang), _t(ctx, "日期", "Date"): _label(day["date"].iloc[0], ctx.lang),
+            rows.append({_t(ctx, "节日", "Festival"): _t(ctx, fest, festival_label(fest, "en")), _t(ctx, "日期", "Date"): _label(day["date"].iloc[0], ctx.lang),
                          _t(ctx, "时段", "Hour"): f"{int(r['hour']):02d}:00–{int(r['hour']) + 1:02d}:00",
                          _t(ctx, "预计起数", "Expected"): round(float(r["mean"]), 1),
                          _t(ctx, f"{lv}%区间", f"{lv}% interval"): f"{r[f'lo{lv}']:.0f}–{r[f'hi{lv}']:.0f}"})
