@@ -431,7 +431,7 @@ def test_the_same_file_given_twice_is_refused(tmp_path, capsys):
 
 
 def test_merged_records_needs_a_date_between_separators():
-    from stats_lib.clean.rules import merged_records
+    from stats_lib.clean.records import merged_records
 
     assert merged_records(["盗窃", "盗窃,抢劫", "2023-01-21", "东城区; 西城区", None]) is None
     joined = "盗窃,北山区,张10 U11,2023-01-12 08:00:00,求助,盗窃"

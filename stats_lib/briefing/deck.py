@@ -32,10 +32,10 @@ from stats_lib.briefing.outputs import (
     texts,
 )
 from stats_lib.briefing.workbook import numberlike
-from stats_lib.errors import ParameterError, RenderError
+from stats_lib.errors import RenderError
 from stats_lib.safe import safe_cell
 
-__all__ = ["write_pptx", "check_template", "CJK_FONT", "ROWS_PER_SLIDE", "MAX_TABLE_SLIDES", "TableLayout", "table_layout"]
+__all__ = ["write_pptx", "CJK_FONT", "ROWS_PER_SLIDE", "MAX_TABLE_SLIDES", "TableLayout", "table_layout"]
 
 #: Font named in every text run of the deck (East Asian and Latin), present with Windows and WPS.
 CJK_FONT = "Microsoft YaHei"
@@ -101,33 +101,6 @@ def _notes(slide, lines) -> None:
     text = "\n".join(str(x) for x in lines if x)
     if text:
         slide.notes_slide.notes_text_frame.text = text
-
-
-def check_template(template: str | Path) -> None:
-    """Check, before a render starts, that ``template`` is a PowerPoint file the deck can be built on.
-
-    Parameters
-    ----------
-    template : str or Path
-        A ``.pptx`` (or ``.potx``) file: the bureau's template.
-
-    Raises
-    ------
-    ParameterError
-        Not a regular file, not readable as a PowerPoint file, or without a slide layout that has a title.
-    """
-    from pptx import Presentation
-
-    path = Path(template)
-    if not path.is_file():
-        what = "a folder" if path.is_dir() else "no such file"
-        raise ParameterError(f"template: {what}: {template}; expected a .pptx file")
-    try:
-        _Layouts(Presentation(str(path)), own=False)
-    except RenderError as exc:
-        raise ParameterError(f"{exc} in {template}") from None
-    except Exception as exc:  # python-pptx raises zipfile, KeyError and lxml errors for a bad file
-        raise ParameterError(f"template: cannot read {template} as a PowerPoint file ({type(exc).__name__})") from None
 
 
 # --------------------------------------------------------------------------------------- layouts

@@ -37,7 +37,6 @@ from pathlib import Path
 
 from stats_lib import errors
 from stats_lib.briefing import exports
-from stats_lib.briefing.deck import check_template
 from stats_lib.briefing.lock import ReportLock
 from stats_lib.briefing.outdir import (
     Terminated,
@@ -52,6 +51,7 @@ from stats_lib.briefing.outdir import (
     sweep_leftovers,
 )
 from stats_lib.briefing.params import params_from_cli, resolve_plan, validate_params
+from stats_lib.briefing.template import check_template
 from stats_lib.errors import ParameterError, RenderError
 from stats_lib.version import __version__
 

@@ -18,7 +18,8 @@ import pandas as pd
 from stats_lib.clean.egress import apply_egress
 from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
 from stats_lib.clean.ledger import ALLOW_EMPTY_HINT, check_kept
-from stats_lib.clean.rules import default_as_of, merged_records
+from stats_lib.clean.records import merged_records
+from stats_lib.clean.rules import default_as_of
 from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.schema import Schema, load_schema
@@ -122,7 +123,7 @@ def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | 
 
 
 def _check_merged_records(cleaned: Cleaned) -> None:
-    """Stop when a category, subcategory or district value holds whole records (rules.merged_records)."""
+    """Stop when a category, subcategory or district value holds whole records (records.merged_records)."""
     ledger = cleaned.ledger
     columns = {"category": list((ledger.get("unmapped_categories") or {}).keys())}
     for role in ("subcategory", "district"):

@@ -18,11 +18,10 @@ import numpy as np
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.clean.shape import FilePart
+from stats_lib.ingest.encodings import detect_encoding, foreign_bom
 from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.limits import check_gzip, regular_file
 from stats_lib.ingest.readers import (
-    detect_encoding,
-    foreign_bom,
     header_row,
     sniff_delimiter,
     unique_names,

@@ -33,6 +33,7 @@ from stats_lib.clean.dates import (
     dotted_years,
     period_of,
     twelve_hour,
+    zone_offsets,
 )
 from stats_lib.clean.districts import PATTERN_TIMEOUT, clean_districts
 from stats_lib.ingest.schema import Schema
@@ -40,7 +41,6 @@ from stats_lib.ingest.taxonomy import match_key
 from stats_lib.windows import today_shanghai
 
 __all__ = [
-    "merged_records",
     "PATTERN_TIMEOUT",
     "REASONS",
     "MASKED_TOKENS",
@@ -223,13 +223,6 @@ def _parse_unique(text: pd.Series, schema: Schema, order: DayOrder) -> pd.DataFr
                         index=text.index)
 
 
-def _zone_words(text: pd.Series) -> pd.Series:
-    """``… UTC``, ``… GMT``, ``… UTC+8`` at the end of a time written as the ISO offset (``+00:00``, ``+08:00``)."""
-    text = text.str.replace(r"(?<=\d)\s*(?:UTC|GMT)$", "+00:00", regex=True, case=False)
-    return text.str.replace(r"(?<=\d)\s*(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$",
-                            lambda m: f"{m[1]}{int(m[2]):02d}:{m[3] or '00'}", regex=True, case=False)
-
-
 def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date | None = None) -> ParsedTimes:
     """Parse a column of dates or date-times, working on its distinct values.
 
@@ -272,7 +265,7 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         text = text.str.replace(r"\s+", " ", regex=True)
         # a zone written as a word (BigQuery's '… UTC', '… GMT', '… UTC+8'): the ISO offset it names
         if not schema.date_format:
-            text = _zone_words(text)
+            text = zone_offsets(text)
         if not schema.date_format and schema.calendar != "roc":  # 31.01.23: year 2023
             text = dotted_years(text)
         order = day_order(text, schema.dayfirst)
@@ -482,28 +475,3 @@ def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | No
     removed = dup_id | exact if dedupe == "exact" else dup_id
     return pd.DataFrame({"kept": kept, "removed": removed, "exact": exact, "final": kept & ~removed},
                         index=rows.index)
-
-
-_DATE_BETWEEN_SEPARATORS = re.compile(r"[,\t;|][^,\t;|]*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}[^,\t;|]*[,\t;|]")
-
-
-def merged_records(values: Sequence[object]) -> str | None:
-    """The first value that holds other records: a date between two field separators (``,``, tab, ``;``,
-    ``|``), what a double quote opened by mistake and closed rows later makes of the records between (they are
-    read as one field of one record, line breaks and all, and lost); None when there is none.
-
-    Parameters
-    ----------
-    values : sequence
-        Distinct values of a column read as text (a category, subcategory or district), before or after
-        white space was normalised.
-
-    Returns
-    -------
-    str or None
-        The offending value (for the caller to describe, never to show: it holds whole records).
-    """
-    for v in values:
-        if isinstance(v, str) and _DATE_BETWEEN_SEPARATORS.search(v):
-            return v
-    return None

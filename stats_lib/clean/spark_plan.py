@@ -21,10 +21,9 @@ from pathlib import Path
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.errors import InputError
+from stats_lib.ingest.encodings import detect_encoding, foreign_bom
 from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.readers import (
-    detect_encoding,
-    foreign_bom,
     header_row,
     sniff_delimiter,
     unique_names,

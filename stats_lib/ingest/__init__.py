@@ -5,7 +5,8 @@ schema YAML. Out: :class:`RawTable` (headers, cells as text, line numbers), the 
 the column mapping, and the category taxonomy (one loader, used by every later stage).
 """
 
-from stats_lib.ingest.readers import RawTable, detect_encoding, file_sha256, read_table, to_text
+from stats_lib.ingest.encodings import detect_encoding
+from stats_lib.ingest.readers import RawTable, file_sha256, read_table, to_text
 from stats_lib.ingest.schema import Schema, detect_kind, is_sensitive, is_total, load_schema, map_columns
 from stats_lib.ingest.taxonomy import load_taxonomy, map_categories, normalise_text, normalise_values
 
