@@ -301,6 +301,10 @@ def test_ledger_summary_languages():
            "rejected_by_reason": {"bad_date": 20, "missing_date": 10}}
     assert ledger_summary(led).startswith("读入 1,000 行，保留 950 行，剔除 30 行（日期无法识别 20，日期为空 10），去除重复 20 行。")
     assert ledger_summary(led, "en").startswith("Read 1,000 rows, kept 950, rejected 30 (unparseable date 20")
+    # an unmapped blank category is listed as (空) in Chinese and (blank) in English
+    led["unmapped_categories"] = {"(空)": 18, "盗窃类": 2}
+    assert "未识别的类别计入“其他”：(空) 18" in ledger_summary(led)
+    assert "Unmapped categories counted as Other: (blank) 18, 盗窃类 2." in ledger_summary(led, "en")
 
 
 # ------------------------------------------------------------------ property test
@@ -385,3 +389,65 @@ def test_typed_ledger_writes_the_recorded_json():
     c = typed.counts
     assert c.rows_read == c.rows_kept + c.rows_rejected + c.duplicates_removed
     assert sum(k.counts.rows_read for k in typed.by_kind.values()) == c.rows_read
+
+
+def test_every_row_after_the_cut_off_names_as_of(tmp_path, capsys):
+    """`--as-of 1980-01-01`: every row is a future date; the one line names --as-of and the day, not only the
+    column mapping (which is not the cause)."""
+    path = tmp_path / "x.csv"
+    path.write_text("报警时间,报警类别\n2023-01-21 08:00:00,纠纷\n2023-01-22 09:00:00,求助\n", "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "1990-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "future_date" in err and "--as-of" in err and "1990-01-01" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_stray_quote_that_joins_records_stops_the_clean(tmp_path, capsys):
+    """A clerk typed "盗窃 in one row and 盗窃" ten rows later: the CSV reader reads the rows between as one field;
+    ten records were lost and callers' names reached a subcategory. The clean stops naming the file and column."""
+    lines = ["接警单编号,报警时间,报警类别,报警细类,管辖单位,报警人"]
+    for i in range(40):
+        sub = '"盗窃' if i == 10 else ('盗窃"' if i == 20 else "盗窃")
+        lines.append(f"U{i},2023-01-{i % 28 + 1:02d} 08:00:00,求助,{sub},北山区,张{i}")
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 2
+    err = capsys.readouterr().err
+    assert "quotes.csv" in err and "'报警细类'" in err and "quote" in err and len(err.strip().splitlines()) == 1
+    assert "张1" not in err and not (tmp_path / "out").exists()
+    # a value with a line break but no records in it (a two-line district name) is kept
+    ok = tmp_path / "ok.csv"
+    ok.write_text('报警时间,报警类别,管辖单位\n2023-01-21 08:00:00,求助,"北山区\n城关派出所"\n', "utf-8")
+    assert main(["clean", str(ok), "--out", str(tmp_path / "out2"), "--as-of", "2024-12-31"]) == 0
+
+
+def test_the_same_file_given_twice_is_refused(tmp_path, capsys):
+    path = tmp_path / "x.csv"
+    path.write_text("报警时间,报警类别\n2023-01-21 08:00:00,纠纷\n", "utf-8")
+    (tmp_path / "link.csv").symlink_to(path)
+    for second in (tmp_path / "." / "x.csv", tmp_path / "link.csv"):
+        assert main(["clean", str(path), str(second), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 2
+        err = capsys.readouterr().err
+        assert "given twice" in err and len(err.strip().splitlines()) == 1
+
+
+def test_merged_records_needs_a_date_between_separators():
+    from stats_lib.clean.records import merged_records
+
+    assert merged_records(["盗窃", "盗窃,抢劫", "2023-01-21", "东城区; 西城区", None]) is None
+    joined = "盗窃,北山区,张10 U11,2023-01-12 08:00:00,求助,盗窃"
+    assert merged_records(["盗窃", joined]) == joined
+    assert merged_records(["x\tA2\t2023/1/5 8:00\t纠纷"]) is not None
+
+
+def test_most_rows_rejected_for_two_reasons_stops_the_clean(tmp_path, capsys):
+    """40% bad dates and 40% future dates: no single reason passes half, but 80% of the rows are rejected."""
+    rows = ["2023-13-45 08:00:00"] * 4 + ["2031-01-01 08:00:00"] * 4 + ["2023-01-21 08:00:00"] * 2
+    path = tmp_path / "two.csv"
+    path.write_text("报警时间,报警类别\n" + "".join(f"{t},纠纷\n" for t in rows), "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 2
+    err = capsys.readouterr().err
+    assert "8 of 10 rows rejected (bad_date 4, future_date 4)" in err and len(err.strip().splitlines()) == 1
+    # half rejected or fewer passes, as before
+    path.write_text("报警时间,报警类别\n" + "".join(f"{t},纠纷\n" for t in rows[:2] + rows[4:6] + rows[8:] * 2),
+                    "utf-8")
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 0

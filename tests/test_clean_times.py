@@ -169,3 +169,18 @@ def test_an_id_number_read_from_an_excel_number_is_still_personal():
     assert has_personal("1.1010519491231e+17") and has_personal("110105194912310000")
     # a 20-digit record id (e+19) and Excel's short display keep no birth date: not personal
     assert not has_personal("3.2010020230121e+19") and not has_personal("1.10105E+17")
+
+
+def test_times_with_a_zone_word_are_converted_to_local_time(tmp_path):
+    """BigQuery writes '2023-01-21 00:30:00 UTC': 00:30 UTC is 08:30 in Asia/Shanghai, 20:00 GMT the next day's
+    04:00 (they were all rejected, and the date_format the error suggested kept them 8 hours off)."""
+    from stats_lib.clean import load
+
+    path = tmp_path / "bq.csv"
+    path.write_text("报警时间,报警类别\n2023-01-21 00:30:00 UTC,纠纷\n2023-01-21 20:00:00 GMT,纠纷\n"
+                    "2023-01-21 09:00:00 UTC+8,纠纷\n", "utf-8")
+    c = load([path], as_of="2024-12-31")
+    assert c.ledger["rows_kept"] == 3
+    hours = c.hourly.groupby(["date", "hour"])["count"].sum()
+    assert hours.to_dict() == {(pd.Timestamp("2023-01-21"), 8): 1, (pd.Timestamp("2023-01-21"), 9): 1,
+                               (pd.Timestamp("2023-01-22"), 4): 1}

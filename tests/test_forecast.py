@@ -229,6 +229,29 @@ def test_cli_json_rows_and_api_reexport(cleaned, capsys):
     assert "origin must not be after" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("start,end", [("2025-01-01", "2044-12-31"), ("2025-01-01", "2025-04-11"),
+                                       ("2027-06-01", "2027-06-07")])
+def test_a_forecast_window_too_long_or_too_far_ahead_is_refused_at_once(cleaned, start, end):
+    """20 years ran for 200 s in 3.2 GB (74 years out of memory): a window over 92 days (2025-01-01 to 04-11 is
+    101) or ending over 800 days after the origin (the data end 2024-12-31, so 2027-06-07 is 887) stops at once."""
+    import stats_lib
+
+    with pytest.raises(ParameterError, match="window: "):
+        stats_lib.forecast(cleaned, start, end)
+
+
+@pytest.mark.parametrize("flag,value,named", [("--seed", "-1", "seed"), ("--sims", "5", "n_sims"),
+                                              ("--lead-days", "-5", "lead_days")])
+def test_cli_out_of_range_numbers_are_one_line_naming_the_option(cleaned, capsys, flag, value, named):
+    from stats_lib.cli import main
+
+    window = (["--backtest"] if flag == "--lead-days" else
+              ["--start", "2024-02-09", "--end", "2024-02-10", "--as-of", "2024-01-26"])
+    rc = main(["forecast", "--data", str(cleaned), *window, flag, value])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.strip().splitlines()) == 1 and named in err and "Traceback" not in err
+
+
 @pytest.mark.slow
 def _date_labels_do_not_overlap(fig) -> None:
     """The x tick labels, as matplotlib draws them, do not touch (their extents measured by the renderer)."""
@@ -288,6 +311,27 @@ def test_briefing_section_for_the_2027_spring_festival(cleaned):
     with pytest.raises(ParameterError, match="forecast_start"):
         validate_params({"data": [str(cleaned)], "start": "2024-12-01", "end": "2024-12-31",
                          "forecast_start": "2027-02-05"})
+
+
+def test_the_english_forecast_section_has_no_chinese_left(cleaned):
+    """--lang en: the taxonomy's English labels, festival names in English, no CJK in headers, cells or text."""
+    import re
+
+    from stats_lib.briefing import holiday_forecast, prepare
+    from stats_lib.report.words import category_label
+
+    ctx = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31", lang="en",
+                  baseline="calendar", forecast_start="2027-02-05", forecast_end="2027-02-20")
+    s = holiday_forecast(ctx)
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    days, nights = s.tables[0].frame, s.tables[1].frame
+    assert "Traffic" in days.columns and "交通" not in days.columns  # the default taxonomy's label of 交通
+    assert category_label("交通", "en") == "Traffic"
+    assert days["Date"].iloc[0] == "05 Feb (Lunar New Year's Eve)"
+    assert list(nights["Festival"].unique()) == ["Lunar New Year's Eve", "Lantern Festival"]
+    text = [s.title, *s.paragraphs, *(t.title for t in s.tables), *map(str, days.columns), *map(str, nights.columns),
+            *days.astype(str).to_numpy().ravel(), *nights.astype(str).to_numpy().ravel()]
+    assert [t for t in text if cjk.search(t)] == []
 
 
 @pytest.mark.slow

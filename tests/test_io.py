@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from stats_lib.errors import InputError
-from stats_lib.ingest.readers import detect_encoding, read_table, to_text
+from stats_lib.ingest.encodings import detect_encoding
+from stats_lib.ingest.readers import read_table, to_text
 from stats_lib.ingest.schema import load_schema
 
 ROWS = "报警时间,报警类别,管辖单位\n2023-01-22 08:15,刑事,东城区\n2023-01-23 09:00,火灾,西城区\n"
@@ -187,3 +188,42 @@ def test_to_text_on_mixed_cells():
 
     s = pd.Series([dt.datetime(2023, 1, 2, 8, 15), dt.date(2023, 1, 3), 3.0, 2.5, None, "x"], dtype=object)
     assert to_text(s).tolist() == ["2023-01-02 08:15:00", "2023-01-03", "3", "2.5", "", "x"]
+
+
+@pytest.mark.parametrize("declared", [None, "gb18030"])
+def test_a_utf8_mark_before_gb18030_text_is_dropped(tmp_path, declared):
+    """Some export tools write the UTF-8 byte-order mark before GB18030 text: the mark is dropped, the text read
+    as GB18030 (it stopped with 'cannot be decoded as gb18030' even when the schema said gb18030)."""
+    from stats_lib.clean import load
+
+    rows = ["接警单编号,报警时间,报警类别,管辖单位"] + [f"E{i},2023-01-2{i} 08:00:00,刑事类警情,北山区" for i in range(1, 4)]
+    path = tmp_path / "bom_gb.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(rows) + "\n").encode("gb18030"))
+    cleaned = load([path], as_of="2024-12-31", schema={"encoding": declared} if declared else None)
+    assert cleaned.ledger["rows_kept"] == 3
+    assert set(cleaned.daily["district"]) == {"北山区"} and set(cleaned.daily["category"]) == {"刑事"}
+
+
+def test_files_named_xls_are_read_for_what_they_hold(tmp_path):
+    """Web systems export an HTML table or tab-separated text as '.xls', users rename .xlsx to .xls: each is read
+    for what it is (they stopped with calamine's 'Invalid OLE'), a renamed .xlsx named in one line."""
+    from stats_lib.clean import load
+    from stats_lib.errors import InputError
+
+    rows = [["接警单编号", "报警时间", "报警类别", "管辖单位"]] + [
+        [f"H{i}", f"2023-01-2{i} 08:00:00", "求助", "北山区"] for i in range(1, 4)]
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    html = tmp_path / "web.xls"
+    html.write_bytes(f"<html><head><meta charset='gb2312'></head><body><table>{cells}</table></body></html>"
+                     .encode("gb18030"))
+    tsv = tmp_path / "text.xls"
+    tsv.write_bytes("\n".join("\t".join(r) for r in rows).encode("gb18030") + b"\n")
+    for path in (html, tsv):
+        c = load([path], as_of="2024-12-31")
+        assert c.ledger["rows_kept"] == 3 and set(c.daily["district"]) == {"北山区"}, path.name
+        assert set(c.daily["category"]) == {"求助"}
+    renamed = tmp_path / "renamed.xls"
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(tmp_path / "real.xlsx", index=False)
+    renamed.write_bytes((tmp_path / "real.xlsx").read_bytes())
+    with pytest.raises(InputError, match="an .xlsx workbook named .xls; rename it to .xlsx"):
+        load([renamed], as_of="2024-12-31")

@@ -124,3 +124,49 @@ def test_input_changed_during_the_render_is_refused(tmp_path):
     (data / "daily.parquet").write_bytes(b"two")
     with pytest.raises(InputError, match="daily.parquet: the input changed while the report was being made"):
         outdir.check_inputs_unchanged(params, before)
+
+
+def _written(folder: Path, files: dict[str, str]) -> None:
+    """A report folder of ours holding ``files`` (relative path -> text), all listed in its manifest."""
+    folder.mkdir(parents=True)
+    outputs = []
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, "utf-8")
+        outputs.append({"path": rel, "sha256": outdir.sha256_file(folder / rel)})
+    (folder / "manifest.json").write_text(json.dumps({"report": folder.name, "versions": {"stats-lib": "0"},
+                                                      "outputs": outputs}))
+
+
+def test_re_rendering_keeps_what_the_analyst_added_or_edited(tmp_path):
+    target = tmp_path / SLUG
+    _written(target, {"briefing.html": "old", "briefing.pptx": "old deck", "charts/01.png": "old chart"})
+    (target / "批注.txt").write_text("analyst notes", "utf-8")              # added by hand
+    (target / "charts" / "mine.png").write_text("my chart", "utf-8")       # added in a sub-folder
+    (target / "briefing.pptx").write_text("deck with the chief's edits", "utf-8")  # edited in place
+    (target / "link").symlink_to("/etc/hostname")                          # a link: kept as a link
+    os.mkfifo(target / "pipe")                                             # not a file: left out
+    new = tmp_path / f".{SLUG}.tmp-x"
+    _written(new, {"briefing.html": "new", "briefing.pptx": "new deck", "charts/01.png": "new chart"})
+    kept = outdir.keep_analyst_files(target, new)
+    outdir.move_into_place(new, target)
+    assert sorted(kept) == ["briefing.edited.pptx", "charts/mine.png", "link", "批注.txt"]
+    assert (target / "批注.txt").read_text("utf-8") == "analyst notes"
+    assert (target / "charts" / "mine.png").read_text("utf-8") == "my chart"
+    assert (target / "briefing.edited.pptx").read_text("utf-8") == "deck with the chief's edits"
+    assert (target / "briefing.pptx").read_text("utf-8") == "new deck"
+    assert (target / "link").is_symlink() and os.readlink(target / "link") == "/etc/hostname"
+    assert not (target / "pipe").exists()
+    # unchanged outputs of the old report are not kept twice
+    assert sorted(p.name for p in target.iterdir()) == ["briefing.edited.pptx", "briefing.html", "briefing.pptx",
+                                                        "charts", "link", "manifest.json", "批注.txt"]
+    # a second re-render keeps them again: the kept files are not in the new manifest
+    again = tmp_path / f".{SLUG}.tmp-y"
+    _written(again, {"briefing.html": "newer", "briefing.pptx": "newer deck"})
+    assert sorted(outdir.keep_analyst_files(target, again)) == ["briefing.edited.pptx", "charts/mine.png",
+                                                                 "link", "批注.txt"]
+    # a file the analyst named like a new output is kept beside it
+    (again / "extra.csv").write_text("ours", "utf-8")
+    (target / "extra.csv").write_text("theirs", "utf-8")
+    assert "extra.kept.csv" in outdir.keep_analyst_files(target, again)
+    assert (again / "extra.kept.csv").read_text("utf-8") == "theirs"

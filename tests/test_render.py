@@ -610,3 +610,36 @@ def test_render_from_raw_exports_equals_render_from_the_cleaned_folder(tmp_path,
     a, b = (json.loads((tmp_path / d / slug / "tables" / "overview.json").read_text("utf-8")) for d in ("raw", "cleaned"))
     incidents = [row for row in b["data"] if row[0] != "案件"]     # the cleaned sample holds cases too
     assert a["data"] == incidents and a["data"][0][1] > 1000
+
+
+@pytest.mark.parametrize("kind", ["text", "folder", "no_title_layout"])
+def test_a_bad_template_is_refused_before_the_notebook_runs(tmp_path, capsys, monkeypatch, datafile, kind):
+    from pptx import Presentation
+
+    from stats_lib import cli
+    from stats_lib.briefing import render as render_module
+
+    if kind == "text":
+        template = tmp_path / "bad.pptx"
+        template.write_text("not a pptx", "utf-8")
+    elif kind == "folder":
+        template = tmp_path
+    else:  # a real deck whose layouts have no title placeholder
+        prs = Presentation()
+        for layout in list(prs.slide_layouts):
+            for ph in list(layout.placeholders):
+                ph._element.getparent().remove(ph._element)
+        template = tmp_path / "notitle.pptx"
+        prs.save(template)
+    ran = []
+
+    def notebook(*args, **kwargs):
+        ran.append(1)
+        raise KeyboardInterrupt  # stop here: the notebook was reached
+
+    monkeypatch.setattr(render_module, "_run_notebook", notebook)
+    rc = cli.main(["render", "--data", str(datafile), "--start", "2023-01-21", "--end", "2023-01-22",
+                   "--as-of", "2023-01-22", "--out", str(tmp_path / "out"), "--template", str(template)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("briefing: error: template: ") and len(err.strip().splitlines()) == 1
+    assert ran == [] and not (tmp_path / "out").exists()

@@ -116,3 +116,19 @@ def test_device_or_fifo_as_input_is_refused(tmp_path, device):
         os.mkfifo(device)
     rc, err, _ = _briefing(["clean", device, "--out", "o"], tmp_path)
     _one_line_exit_2(rc, err, device, "not a regular file")
+
+
+@pytest.mark.parametrize("columns,expected", [(6000, 2), (60, 0)])
+def test_a_file_with_thousands_of_columns_is_refused_in_one_line(tmp_path, capsys, columns, expected):
+    """50,000 columns made DuckDB run out of memory (exit 1, its internals in the message): refused up front."""
+    from stats_lib.cli import main
+
+    header = ["报警时间", "报警类别", "管辖单位"] + [f"c{j}" for j in range(columns - 3)]
+    rows = [["2023-01-21 08:00:00", "纠纷", "东城区"] + [""] * (columns - 3)] * 3
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", "utf-8")
+    rc = main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"])
+    err = capsys.readouterr().err
+    assert rc == expected
+    if expected:
+        assert len(err.strip().splitlines()) == 1 and "wide.csv" in err and "5,000 columns" in err

@@ -101,3 +101,19 @@ def test_bad_taxonomy_file_is_a_schema_error(tmp_path):
     path.write_text("foo: [1, 2]\n", "utf-8")
     with pytest.raises(SchemaError, match="incidents"):
         load_taxonomy(path)
+
+
+def test_a_schema_mapping_to_a_name_outside_the_taxonomy_is_refused(tmp_path):
+    """`categories: {住宅竊盜: 盗窃}` with the default taxonomy sent every row to 其他, as if no mapping was given."""
+    from stats_lib.clean import load
+    from stats_lib.errors import SchemaError
+
+    path = tmp_path / "cases.csv"
+    path.write_text("案件编号,立案时间,案件类别\nA1,2023-01-21 08:00:00,住宅竊盜\nA2,2023-01-22 08:00:00,诈骗\n", "utf-8")
+    with pytest.raises(SchemaError, match="住宅竊盜 → 盗窃.*刑事案件, 治安案件"):
+        load([path], as_of="2024-12-31", schema={"kind": "案件", "categories": {"住宅竊盜": "盗窃"}})
+    ok = load([path], as_of="2024-12-31", schema={"kind": "案件", "categories": {"住宅竊盜": "刑事案件"}})
+    assert ok.daily.groupby("category")["count"].sum().to_dict() == {"其他": 1, "刑事案件": 1}
+    plain = load([path], as_of="2024-12-31", schema={"kind": "案件", "taxonomy": "none",
+                                                    "categories": {"住宅竊盜": "盗窃"}})
+    assert set(plain.daily["category"]) == {"盗窃", "诈骗"}

@@ -4,6 +4,8 @@
 * :func:`move_into_place` puts a finished temporary folder at its target; a folder already there is
   replaced only when it is a report of this package (it holds our ``manifest.json``), never an
   analyst's folder that happens to have the slug's name.
+* :func:`keep_analyst_files` carries the files an analyst put into an earlier report (or edited there)
+  into the new one, so that re-rendering never deletes them.
 * :func:`sweep_leftovers` removes temporary folders (``.<slug>.tmp-*``, ``.<slug>.old-*``) and lock files
   left by crashed renders of *every* slug, when they are older than an age limit and their slug's lock
   is not held.
@@ -41,6 +43,7 @@ __all__ = [
     "inside",
     "is_report_folder",
     "move_into_place",
+    "keep_analyst_files",
     "sweep_leftovers",
     "stop_signals_raise",
     "sha256_file",
@@ -168,6 +171,76 @@ def move_into_place(tmp: Path, target: Path) -> None:
         os.rename(old / "report", target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _written_by_us(old: Path) -> dict[str, str]:
+    """The outputs the manifest of the report folder ``old`` lists: relative path -> SHA-256."""
+    try:
+        info = json.loads((old / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    listed = info.get("outputs") if isinstance(info, dict) else None
+    return {str(o["path"]): str(o.get("sha256", "")) for o in listed or []
+            if isinstance(o, dict) and isinstance(o.get("path"), str)}
+
+
+def _free_name(folder: Path, rel: Path, tag: str) -> Path:
+    """``folder / rel``, or ``<stem>.<tag><suffix>`` (then ``.<tag>-2`` …) when that is taken."""
+    target = folder / rel
+    n = 1
+    while os.path.lexists(target):
+        label = tag if n == 1 else f"{tag}-{n}"
+        target = folder / rel.parent / f"{rel.stem}.{label}{rel.suffix}"
+        n += 1
+    return target
+
+
+def keep_analyst_files(old: Path, new: Path) -> list[str]:
+    """Carry into ``new`` the files of the earlier report ``old`` that this package did not write as they are.
+
+    A file that the manifest of ``old`` does not list (an analyst's notes, an annotated copy of the deck)
+    keeps its path in ``new`` (``<stem>.kept<suffix>`` when the new report has a file of that name); an
+    output changed since it was written (its SHA-256 differs from the manifest's) is kept as
+    ``<stem>.edited<suffix>`` (its own name when the new report has no such file). Files are hard-linked when possible, else copied; a symbolic link is kept as
+    a link (never followed); anything but a regular file or a link is left out. Call it before
+    :func:`move_into_place`, which deletes ``old``.
+
+    Parameters
+    ----------
+    old : Path
+        The report folder about to be replaced (a folder :func:`is_report_folder` accepts).
+    new : Path
+        The finished new report folder (its manifest already written, so the kept files stay unlisted).
+
+    Returns
+    -------
+    list of str
+        The paths kept, relative to ``new``, in the order found.
+    """
+    ours = _written_by_us(old)
+    kept = []
+    for dirpath, dirnames, filenames in os.walk(old):  # does not follow links to folders
+        here = Path(dirpath)
+        for name in sorted(filenames) + sorted(d for d in dirnames if os.path.islink(here / d)):
+            path = here / name
+            rel = path.relative_to(old)
+            key = rel.as_posix()
+            mode = os.lstat(path).st_mode
+            if key == MANIFEST or not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                continue
+            if key in ours:
+                if stat.S_ISLNK(mode) or sha256_file(path) == ours[key]:
+                    continue
+                target = _free_name(new, rel, "edited")
+            else:
+                target = _free_name(new, rel, "kept")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(path, target, follow_symlinks=False)
+            kept.append(target.relative_to(new).as_posix())
+    return kept
 
 
 def _lock_free(lock: Path) -> bool:

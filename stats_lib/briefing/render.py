@@ -45,12 +45,14 @@ from stats_lib.briefing.outdir import (
     input_files,
     inside,
     is_report_folder,
+    keep_analyst_files,
     move_into_place,
     sha256_file,
     stop_signals_raise,
     sweep_leftovers,
 )
 from stats_lib.briefing.params import params_from_cli, resolve_plan, validate_params
+from stats_lib.briefing.template import check_template
 from stats_lib.errors import ParameterError, RenderError
 from stats_lib.version import __version__
 
@@ -417,8 +419,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ParameterError(f"timeout: expected a whole number of seconds >= 1, got {timeout!r}")
     params = validate_params(params, check_window=False)
-    if template is not None and not Path(template).is_file():
-        raise ParameterError(f"template: no such file: {template}")
+    if template is not None:
+        check_template(template)
     plan = resolve_plan(params)
     window, baseline = plan.window, plan.baseline
     nb_path = Path(notebook).resolve() if notebook is not None else default_notebook()
@@ -450,7 +452,11 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
                 _export(tmp, nb, params, window, baseline, template)
                 check_inputs_unchanged(params, inputs)
                 _write_manifest(tmp, target, params, window, baseline, inputs, nb_path, started)
+                kept = keep_analyst_files(target, tmp) if os.path.lexists(target) else []
                 move_into_place(tmp, target)
+                if kept:
+                    print(f"briefing: kept {len(kept)} file(s) of the earlier report that briefing did not write "
+                          f"as they are: {', '.join(kept[:5])}{' …' if len(kept) > 5 else ''}", file=sys.stderr)
             except errors.StatsLibError:
                 raise
             except Exception as exc:  # an export or filesystem failure: report it in one line, exit 1

@@ -18,6 +18,7 @@ import pandas as pd
 from stats_lib.clean.egress import apply_egress
 from stats_lib.clean.engine import DEFAULT_ENGINE, get_engine
 from stats_lib.clean.ledger import ALLOW_EMPTY_HINT, check_kept
+from stats_lib.clean.records import merged_records
 from stats_lib.clean.rules import default_as_of
 from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
@@ -43,6 +44,13 @@ def _expand(paths: str | Path | Sequence[str | Path], uris: bool = False, tables
             raise InputError(f"{p}: file not found")
         if p.is_dir():
             raise InputError(f"{p}: is a folder, expected export files (or a cleaned folder with daily.parquet)")
+    seen: dict[tuple[int, int], Path] = {}
+    for p in files:
+        if isinstance(p, Path):
+            st = p.stat()
+            if (st.st_dev, st.st_ino) in seen:  # the same file under two names (./x and x, a link): counted twice
+                raise InputError(f"{p}: the same file as {seen[(st.st_dev, st.st_ino)]}, given twice; give it once")
+            seen[(st.st_dev, st.st_ino)] = p
     return files
 
 
@@ -110,9 +118,27 @@ def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | 
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
     run = get_engine(engine)
-    if tables:
-        return apply_egress(run(files, sch, as_of_date, dedupe, tables=list(tables)))
-    return apply_egress(run(files, sch, as_of_date, dedupe))
+    out = run(files, sch, as_of_date, dedupe, tables=list(tables)) if tables else run(files, sch, as_of_date, dedupe)
+    _check_merged_records(out)
+    return apply_egress(out)
+
+
+def _check_merged_records(cleaned: Cleaned) -> None:
+    """Stop when a category, subcategory or district value holds whole records (records.merged_records)."""
+    ledger = cleaned.ledger
+    columns = {"category": list((ledger.get("unmapped_categories") or {}).keys())}
+    for role in ("subcategory", "district"):
+        columns[role] = list(cleaned.daily[role].drop_duplicates()) if role in cleaned.daily else []
+    for role, values in columns.items():
+        found = merged_records(values)
+        if found is None:
+            continue
+        files = ledger.get("files") or []
+        where = str(files[0].get("path")) if len(files) == 1 else f"one of the {len(files)} input files"
+        header = (files[0].get("columns") or {}).get(role, role) if len(files) == 1 else role
+        raise InputError(f"{where}: a value of column '{header}' holds what reads as whole records (dates between "
+                         "field separators): a double quote opened by mistake and closed rows later joins those "
+                         "rows into one field, and they would be lost; fix the quotes in the file")
 
 
 def _as_date(value: str | dt.date) -> dt.date:

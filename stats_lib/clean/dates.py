@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["DayOrder", "day_order", "SLASH_DATE", "CLOCK_WORDS", "twelve_hour", "dotted_years", "parse_clock",
-           "clock_examples", "period_of", "join_year", "safe_example"]
+           "clock_examples", "period_of", "join_year", "safe_example", "zone_offsets"]
 
 #: A date with two one- or two-digit fields before a four-digit year: ``02/01/2015``, ``2.1.2015``,
 #: ``08/26/2018 12:00:00 AM`` (the order of the two fields is decided by :func:`day_order`).
@@ -330,3 +330,22 @@ def safe_example(value: object, limit: int = 30) -> str:
 
     text = _PRIVATE_RUN.sub(cut, text)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def zone_offsets(text: pd.Series) -> pd.Series:
+    """Write a zone word at the end of a time (``… UTC``, ``… GMT``, ``… UTC+8``, BigQuery's form) as the ISO
+    offset it names (``+00:00``, ``+08:00``), which the time parser converts to local time.
+
+    Parameters
+    ----------
+    text : Series of str
+        Normalised time texts.
+
+    Returns
+    -------
+    Series of str
+        The same texts, the zone words replaced.
+    """
+    text = text.str.replace(r"(?<=\d)\s*(?:UTC|GMT)$", "+00:00", regex=True, case=False)
+    return text.str.replace(r"(?<=\d)\s*(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$",
+                            lambda m: f"{m[1]}{int(m[2]):02d}:{m[3] or '00'}", regex=True, case=False)

@@ -18,10 +18,10 @@ import numpy as np
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.clean.shape import FilePart
+from stats_lib.ingest.encodings import detect_encoding, foreign_bom
 from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.limits import check_gzip, regular_file
 from stats_lib.ingest.readers import (
-    detect_encoding,
     header_row,
     sniff_delimiter,
     unique_names,
@@ -199,6 +199,15 @@ def digest(path: Path, find_blank_lines: bool) -> Digest:
     return Digest(sha256=sha.hexdigest(), blank_lines=blank)
 
 
+def _decodes(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` (the start of a file, maybe cut inside a character) decodes as ``encoding``."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _transcode(path: Path, encoding: str, out: Path) -> None:
     """Decode ``path`` (gzip or not) in blocks and write it as UTF-8; refuse blank lines."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -260,6 +269,8 @@ def plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> ReadPlan:
     enc = detect_encoding(head, schema.encoding)
     if b"\x00" in head[:4096] and not enc.startswith("utf-16"):
         raise Unsupported(f"{path.name} holds binary data")
+    if foreign_bom(head, enc) or (enc == "utf-8-sig" and not _decodes(head[3:], "utf-8")):
+        raise Unsupported(f"{path.name}: a UTF-8 mark before text in another encoding")
     try:
         text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")
     except (UnicodeDecodeError, LookupError):

@@ -18,6 +18,7 @@ import pandas as pd
 from stats_lib.errors import ParameterError
 from stats_lib.ingest.privacy import PLACEHOLDER, PLACEHOLDER_EN, shorten
 from stats_lib.ingest.schema import Schema
+from stats_lib.ingest.taxonomy import BLANK_LABEL
 
 __all__ = ["RowCounts", "KindLedger", "Ledger", "ledger_settings", "ledger_summary", "check_kept", "ALLOW_EMPTY_HINT",
            "OVERLAP_SHARE", "overlapping_files"]
@@ -282,9 +283,10 @@ ALLOW_EMPTY_HINT = "(or pass --allow-empty to keep the result)"
 def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     """Return why a cleaning run must not pass as a success, or None when it may.
 
-    A run fails when it keeps no row, or when one reason rejects more than half of the rows read. The
-    message names the reason, the column it came from (the file's mapped column) and two raw example
-    values, shortened and screened for personal data (:func:`stats_lib.ingest.privacy.shorten`).
+    A run fails when it keeps no row, or when more than half of the rows read are rejected (for one reason or
+    several). The message names the reasons, then for the commonest one the column it came from (the file's
+    mapped column) and two raw example values, shortened and screened for personal data
+    (:func:`stats_lib.ingest.privacy.shorten`).
 
     Parameters
     ----------
@@ -301,11 +303,15 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     read, kept = ledger.get("rows_read", 0), ledger.get("rows_kept", 0)
     reasons = ledger.get("rejected_by_reason", {})
     top = max(reasons.items(), key=lambda kv: kv[1], default=(None, 0))
-    if read == 0 or (kept > 0 and top[1] * 2 <= read):
+    # masked cells (a desk sheet's suppressed small numbers) are missing by design: they stop a run only alone
+    rejected = max(top[1], sum(n for r, n in reasons.items() if r != "masked_count"))
+    if read == 0 or (kept > 0 and rejected * 2 <= read):
         return None
     if top[0] is None:
         return f"no row kept out of {read:,} (every row a duplicate)"
     reason, n = top
+    if kept and n < rejected:  # several reasons together: describe the commonest one that is not a masked cell
+        reason, n = max(((r, c) for r, c in reasons.items() if r != "masked_count"), key=lambda kv: kv[1])
     role = _REASON_COLUMN.get(reason, "time")
     sel = rejects[rejects["reason"] == reason] if "reason" in rejects else rejects.iloc[:0]
     files = {str(f.get("path")): f for f in ledger.get("files", [])}
@@ -321,7 +327,13 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
             if len(examples) == 2:
                 break
     shown = f" (such as {', '.join(examples)})" if examples else ""
-    head = "no row kept" if kept == 0 else f"{n:,} of {read:,} rows rejected for one reason"
+    if kept == 0:
+        head = "no row kept"
+    elif n == rejected:
+        head = f"{n:,} of {read:,} rows rejected for one reason"
+    else:
+        head = (f"{rejected:,} of {read:,} rows rejected (" + ", ".join(
+            f"{r} {c:,}" for r, c in sorted(reasons.items(), key=lambda kv: -kv[1]) if r != "masked_count") + ")")
     keep = ALLOW_EMPTY_HINT
     if reason == "ragged_row":
         return (f"{path}: {head}: {n:,} rows whose fields do not match the header; check the delimiter and the "
@@ -332,6 +344,9 @@ def check_kept(ledger: dict, rejects: pd.DataFrame) -> str | None:
     if role == "time" and len(raw) and raw.str.fullmatch(_ROC_LIKE).mean() > 0.5:
         hint = ("the column mapping, 'date_format', 'dayfirst' or 'calendar: roc' (Republic-of-China years, "
                 "112/01/21 = 2023-01-21) in the schema")
+    if reason == "future_date":
+        hint = (f"--as-of (the data's cut-off day, {ledger.get('as_of')}: rows after it are future dates), then "
+                + hint)
     return f"{path}: {head}: {n:,} rejected as {reason} from column '{column}'{shown}; check {hint} {keep}"
 
 
@@ -417,8 +432,8 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
                      "cannot tell records apart, so no duplicates were removed by id.")
     unmapped = ledger.get("unmapped_categories", {})
     if unmapped:
-        shown = sep.join(f"{PLACEHOLDER_EN if k == PLACEHOLDER and not zh else k} {v:,}"
-                         for k, v in list(unmapped.items())[:8])
+        english = {PLACEHOLDER: PLACEHOLDER_EN, BLANK_LABEL: "(blank)"}
+        shown = sep.join(f"{k if zh else english.get(k, k)} {v:,}" for k, v in list(unmapped.items())[:8])
         lines.append(f"未识别的类别计入“其他”：{shown}。" if zh else f"Unmapped categories counted as Other: {shown}.")
     lines += _redaction_lines(ledger, zh)
     if ledger.get("masked_cells"):

@@ -8,13 +8,16 @@ address, count or year column), so that the DuckDB and Spark engines hand the sa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from stats_lib.clean.display import show_headers
 from stats_lib.clean.shape import detect_shape
 from stats_lib.errors import InputError
 from stats_lib.ingest.columns import detect_kind, map_columns
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, is_sensitive
 
-__all__ = ["NotRecords", "record_plan"]
+__all__ = ["NotRecords", "record_plan", "merged_records"]
 
 
 class NotRecords(Exception):
@@ -74,3 +77,28 @@ def record_plan(name: str, headers: list[str], schema: Schema, encoding: str | N
     kind = None if "kind" in cols else detect_kind(headers, schema)
     info["kind"] = kind or f"column {cols['kind']}"
     return cols, kind, info
+
+
+_DATE_BETWEEN_SEPARATORS = re.compile(r"[,\t;|][^,\t;|]*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}[^,\t;|]*[,\t;|]")
+
+
+def merged_records(values: Sequence[object]) -> str | None:
+    """The first value that holds other records: a date between two field separators (``,``, tab, ``;``,
+    ``|``), what a double quote opened by mistake and closed rows later makes of the records between (they are
+    read as one field of one record, line breaks and all, and lost); None when there is none.
+
+    Parameters
+    ----------
+    values : sequence
+        Distinct values of a column read as text (a category, subcategory or district), before or after
+        white space was normalised.
+
+    Returns
+    -------
+    str or None
+        The offending value (for the caller to describe, never to show: it holds whole records).
+    """
+    for v in values:
+        if isinstance(v, str) and _DATE_BETWEEN_SEPARATORS.search(v):
+            return v
+    return None

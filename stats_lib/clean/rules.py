@@ -33,6 +33,7 @@ from stats_lib.clean.dates import (
     dotted_years,
     period_of,
     twelve_hour,
+    zone_offsets,
 )
 from stats_lib.clean.districts import PATTERN_TIMEOUT, clean_districts
 from stats_lib.ingest.schema import Schema
@@ -262,6 +263,9 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         text = pd.Series(uniques).astype("str").str.normalize("NFKC").str.strip()
         text = text.str.replace(r"\s+", " ", regex=True)
+        # a zone written as a word (BigQuery's '… UTC', '… GMT', '… UTC+8'): the ISO offset it names
+        if not schema.date_format:
+            text = zone_offsets(text)
         if not schema.date_format and schema.calendar != "roc":  # 31.01.23: year 2023
             text = dotted_years(text)
         order = day_order(text, schema.dayfirst)

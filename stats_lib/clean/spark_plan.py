@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 from stats_lib.clean.records import NotRecords, record_plan
 from stats_lib.errors import InputError
+from stats_lib.ingest.encodings import detect_encoding, foreign_bom
 from stats_lib.ingest.headers import combine_headers
 from stats_lib.ingest.readers import (
-    detect_encoding,
     header_row,
     sniff_delimiter,
     unique_names,
@@ -122,6 +122,8 @@ def _plan_text(fi: int, name: str, head: bytes, schema: Schema) -> Source:
     enc = detect_encoding(head, schema.encoding)
     if b"\x00" in head[:4096] or enc.lower() not in _JAVA:
         raise Fallback(f"encoding {enc}")
+    if foreign_bom(head, enc):
+        raise Fallback("a UTF-8 mark before text in another encoding")
     try:
         text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")
     except (UnicodeDecodeError, LookupError):

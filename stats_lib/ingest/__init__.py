@@ -6,7 +6,8 @@ the column mapping, and the category taxonomy (one loader, used by every later s
 """
 
 from stats_lib.ingest.columns import detect_kind, map_columns
-from stats_lib.ingest.readers import RawTable, detect_encoding, file_sha256, read_table, to_text
+from stats_lib.ingest.encodings import detect_encoding
+from stats_lib.ingest.readers import RawTable, file_sha256, read_table, to_text
 from stats_lib.ingest.schema import Schema, is_sensitive, is_total, load_schema
 from stats_lib.ingest.taxonomy import load_taxonomy, map_categories, normalise_text, normalise_values
 

@@ -17,6 +17,7 @@ from stats_lib.ingest.headers import (
     header_key,
     pair_date_time,
 )
+from stats_lib.ingest.limits import max_columns
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, is_sensitive
 
 __all__ = ["map_columns", "detect_kind"]
@@ -51,9 +52,13 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
     Raises
     ------
     InputError
-        A column named in the schema is not in the file (the message lists the headers found).
+        A column named in the schema is not in the file (the message lists the headers found); more
+        columns than :func:`stats_lib.ingest.limits.max_columns`.
     """
 
+    if len(headers) > max_columns():
+        raise InputError(f"{path or 'input'}: more than {max_columns():,} columns, far more than an export has "
+                         "(set STATS_LIB_MAX_COLUMNS to allow more)")
     keys = {header_key(h): h for h in reversed(headers)}  # first occurrence wins
     count_words = {header_key(c) for c in AUTO_COLUMNS["count"]}
     for h in headers:  # a multi-row header "警情信息/报警类别" also answers to its last level (first one wins)

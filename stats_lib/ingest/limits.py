@@ -30,7 +30,7 @@ import pandas as pd
 
 from stats_lib.errors import InputError
 
-__all__ = ["file_sha256", "max_text_bytes", "max_ratio", "regular_file", "read_bytes", "check_gzip", "check_workbook",
+__all__ = ["file_sha256", "max_text_bytes", "max_columns", "max_ratio", "regular_file", "read_bytes", "check_gzip", "check_workbook",
            "FieldCounts", "field_counts", "Ragged", "ragged_rows"]
 
 _CHUNK = 1 << 16
@@ -74,6 +74,20 @@ def max_text_bytes() -> int:
         The cap in bytes.
     """
     return _env_int("STATS_LIB_MAX_TEXT_BYTES", 4 << 30)
+
+
+def max_columns() -> int:
+    """Most columns a file may have (``STATS_LIB_MAX_COLUMNS``, default 5,000).
+
+    An export has tens of columns, a wide sheet one per day of a year or per district and category: a
+    few hundred. Tens of thousands are a malformed or hostile file, and would exhaust the engines' memory.
+
+    Returns
+    -------
+    int
+        The limit, in columns.
+    """
+    return _env_int("STATS_LIB_MAX_COLUMNS", 5000)
 
 
 def max_ratio() -> int:

@@ -4,8 +4,7 @@ Each file becomes a :class:`RawTable`: every cell as text (Parquet datetime colu
 the header found below any title rows (multi-row merged headers combined), and the line number of
 each row as a user sees it (text-editor line for CSV, Excel row number for Excel, 1-based row for Parquet).
 
-Encoding of text files: UTF-8 (with or without BOM, or UTF-16 with BOM), else GB18030 (never plain
-GBK, which cannot hold rare characters in names), or Big5 when the schema says so or it is detected.
+Encoding of text files: :mod:`stats_lib.ingest.encodings`.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.errors import InputError
+from stats_lib.ingest.encodings import decode_text
 from stats_lib.ingest.headers import combine_headers, header_cells
 from stats_lib.ingest.limits import (
     check_workbook,
@@ -34,8 +34,8 @@ from stats_lib.ingest.limits import (
 )
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "file_sha256", "to_text", "EXCEL_SUFFIXES",
-           "sniff_delimiter", "header_row", "unique_names"]
+__all__ = ["RawTable", "read_table", "workbook_content", "file_sha256", "to_text", "EXCEL_SUFFIXES", "sniff_delimiter",
+           "header_row", "unique_names"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _SAMPLE = 1 << 20
@@ -81,80 +81,6 @@ class RawTable:
     header_levels: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     ragged: np.ndarray | None = None
-
-
-def _cjk_score(text: str) -> float:
-    """Share of CJK characters that are common ones (GB2312 level 1 or Big5 frequent block)."""
-    chars = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
-    if not chars:
-        return 0.0
-    common = 0
-    for c in set(chars):
-        ok = False
-        try:
-            ok = 0xB0 <= c.encode("gb2312")[0] <= 0xD7
-        except UnicodeEncodeError:
-            pass
-        if not ok:
-            try:
-                ok = 0xA4 <= c.encode("big5")[0] <= 0xC6
-            except UnicodeEncodeError:
-                pass
-        common += ok * chars.count(c)
-    return common / len(chars)
-
-
-def detect_encoding(sample: bytes, declared: str | None = None) -> str:
-    """Guess the encoding of a text sample.
-
-    Parameters
-    ----------
-    sample
-        The first bytes of the (decompressed) file.
-    declared
-        The schema's ``encoding:``; returned unchanged when given (``gbk`` is read as ``gb18030``).
-
-    Returns
-    -------
-    str
-        ``utf-8-sig`` (UTF-8 with BOM), ``utf-16`` (with BOM), ``utf-8``, ``gb18030`` or ``big5``.
-        Big5 is chosen only when the sample decodes as Big5 and its characters are clearly more
-        common Chinese characters than the GB18030 reading gives.
-    """
-    if declared:
-        return declared
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        as_big5 = codecs.getincrementaldecoder("big5")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    as_gb = sample.decode("gb18030", errors="replace")
-    return "big5" if _cjk_score(as_big5) > _cjk_score(as_gb) + 0.2 else "gb18030"
-
-
-def _decode(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
-    enc = detect_encoding(data[:_SAMPLE], schema.encoding)
-    if b"\x00" in data[:4096] and not enc.startswith("utf-16"):
-        raise InputError(f"{path}: binary data, not a text table (expected CSV/TSV text, Excel or Parquet)")
-    try:
-        return data.decode(enc), enc
-    except UnicodeDecodeError as exc:
-        if schema.encoding or enc == "gb18030":
-            raise InputError(f"{path}: cannot be decoded as {enc} (invalid byte at offset {exc.start}); "
-                             "set 'encoding:' in the schema (utf-8, gb18030 or big5)") from None
-    try:  # the sample looked like UTF-8 (or Big5) but the rest is not
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: cannot be decoded as {enc} nor gb18030 (invalid byte at offset {exc.start})"
-                         ) from None
 
 
 def sniff_delimiter(path: Path, lines: list[str]) -> str:
@@ -345,7 +271,7 @@ def _read_text(path: Path, schema: Schema) -> RawTable:
     data = read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
-    text, enc = _decode(path, data, schema)
+    text, enc = decode_text(path, data, schema)
     del data
     text = text.lstrip("\ufeff")
     head_lines = text[:_SAMPLE].splitlines()[:_HEADER_SCAN]
@@ -464,6 +390,53 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(path=path, frame=frame, lines=np.arange(1, len(frame) + 1, dtype=np.int64))
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def workbook_content(path: Path) -> str:
+    """What a file with an Excel name really holds, from its first bytes.
+
+    Web-based systems export an HTML table or tab-separated text under ``.xls``, and users rename ``.xlsx``
+    files to ``.xls``.
+
+    Parameters
+    ----------
+    path : Path
+        A file named ``.xls``, ``.xlsx`` …
+
+    Returns
+    -------
+    str
+        ``"ole"`` (a binary .xls), ``"zip"`` (an .xlsx/.xlsm/.ods), ``"html"`` (an HTML table) or ``"text"``.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta", b"<head")):
+        return "html"
+    return "text"
+
+
+def _read_html(path: Path, schema: Schema) -> RawTable:
+    """The largest table of an HTML file (an '.xls' export of a web system), read as a sheet is."""
+    text, enc = decode_text(path, read_bytes(path), schema)
+    try:
+        tables = pd.read_html(io.StringIO(text), header=None, keep_default_na=False, displayed_only=False)
+    except (ValueError, ImportError) as exc:
+        raise InputError(f"{path}: an HTML file named {path.suffix}, without a table that can be read "
+                         f"({str(exc)[:80]})") from None
+    raw = max(tables, key=len)
+    grid = pd.DataFrame({j: to_text(raw[c]).str.strip() for j, c in enumerate(raw.columns)})
+    notes = [f"an HTML table read ({path.suffix} holds HTML, not a workbook)"]
+    rows = grid.iloc[:_HEADER_SCAN].to_numpy().tolist()
+    frame, lines, levels, _ = _finish(path, grid, 1, schema, notes, rows, True)
+    return RawTable(path=path, frame=frame, lines=lines, encoding=enc, header_levels=levels, notes=notes)
+
+
 def read_table(path: str | Path, schema: Schema | None = None) -> RawTable:
     """Read one export file into a :class:`RawTable`.
 
@@ -488,7 +461,16 @@ def read_table(path: str | Path, schema: Schema | None = None) -> RawTable:
     schema = schema or Schema()
     regular_file(path)
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
+    content = workbook_content(path) if suffix in EXCEL_SUFFIXES and path.stat().st_size else ""
+    if content == "zip" and suffix in (".xls", ".xlsb"):
+        raise InputError(f"{path}: an .xlsx workbook named {suffix}; rename it to .xlsx")
+    if content == "html":
+        table = _read_html(path, schema)
+    elif content == "text" and suffix == ".xls":  # the legacy name web systems give tab-separated text
+        table = _read_text(path, schema)
+    elif content == "text":
+        raise InputError(f"{path}: text, not a workbook; rename it to .csv")
+    elif suffix in EXCEL_SUFFIXES:
         table = _read_excel(path, schema)
     elif suffix in (".parquet", ".pq"):
         table = _read_parquet(path)

@@ -291,10 +291,18 @@ def map_categories(values: pd.Series, kind: str, schema: object | None = None,
     -------
     CategoryMapping
         The category of each value and the values listed as unknown, blank or screened.
+
+    Raises
+    ------
+    SchemaError
+        A value of the data is mapped by the schema's ``categories:`` to a name that is not a category of the
+        taxonomy for ``kind`` (it would be counted under 其他 as if no mapping had been given).
     """
     if taxonomy is None:
         taxonomy = load_taxonomy(getattr(schema, "taxonomy", "default"))
-    user = {match_key(k): normalise_text(v) for k, v in (getattr(schema, "categories", None) or {}).items()}
+    given = getattr(schema, "categories", None) or {}
+    user = {match_key(k): normalise_text(v) for k, v in given.items()}
+    keys = {match_key(k): k for k in given}
     table = taxonomy.lookup.get(kind, {})
 
     def one(raw: object) -> tuple[str, str | None]:
@@ -303,6 +311,10 @@ def map_categories(values: pd.Series, kind: str, schema: object | None = None,
             return OTHER, BLANK_LABEL
         value = user.get(clean.casefold(), clean)
         known = not taxonomy.is_none and value.casefold() in table
+        if clean.casefold() in user and not known and not taxonomy.is_none:  # a mapping to nowhere: never silent
+            names = sorted(set(table.values()))
+            raise SchemaError(f"categories: {keys[clean.casefold()]} → {value}: '{value}' is not a {kind} category of "
+                              f"the taxonomy in use; expected one of {', '.join(names)} (or set taxonomy: none)")
         if has_personal(clean) or (not known and is_personal_value(value)):  # a phone, ID number or bare name
             return (PLACEHOLDER if taxonomy.is_none else OTHER), PLACEHOLDER  # never shown, never a category
         if taxonomy.is_none:

@@ -25,6 +25,7 @@ from stats_lib.report.chart_native import native_line
 from stats_lib.report.fonts import bold_weight
 from stats_lib.report.forecast_text import busiest_hours, forecast_sentences, group_label
 from stats_lib.report.section_types import Chart, Section, Table
+from stats_lib.report.words import festival_label
 from stats_lib.stats.forecast import Forecast, forecast, forecast_window
 from stats_lib.tables import Cleaned
 
@@ -210,11 +211,11 @@ def day_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
     t = fc.table[fc.table["kind"] == ctx.kind]
     cats = t[t["level"] == "category"].pivot(index="date", columns="group", values="mean")
     cats = cats[cats.sum().sort_values(ascending=False).index]
-    cats.columns = [group_label(c, ctx.lang) for c in cats.columns]
+    cats.columns = [group_label(c, ctx.lang, ctx.taxonomy) for c in cats.columns]
     tot = t[t["level"] == "total"].set_index("date")
     lv = min(fc.levels)
     day_col, tot_col, iv_col = _t(ctx, "日期", "Date"), _t(ctx, "合计", "Total"), _t(ctx, f"{lv}%区间", f"{lv}% interval")
-    out = pd.DataFrame({day_col: [_label(d, ctx.lang) + (f"（{f}）" if f else "")
+    out = pd.DataFrame({day_col: [_label(d, ctx.lang) + (_t(ctx, f"（{f}）", f" ({festival_label(f, 'en')})") if f else "")
                                   for d, f in zip(tot.index, tot["festival"])],
                         tot_col: tot["mean"].round(0).astype(int).to_numpy(),
                         iv_col: [f"{a:.0f}–{b:.0f}" for a, b in zip(tot[f"lo{lv}"], tot[f"hi{lv}"])]})
@@ -226,7 +227,7 @@ def day_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
                 iv_col: f"{srow[f'lo{lv}']:.0f}–{srow[f'hi{lv}']:.0f}"}
     cat_means = s[s["level"] == "category"].set_index("group")["mean"]
     for g, v in cat_means.items():
-        mean_row[group_label(g, ctx.lang)] = round(float(v), 1)
+        mean_row[group_label(g, ctx.lang, ctx.taxonomy)] = round(float(v), 1)
     return pd.concat([out, pd.DataFrame([mean_row])], ignore_index=True)
 
 
@@ -254,7 +255,7 @@ def night_table(ctx: Context, fc: Forecast) -> pd.DataFrame:
             continue
         top = busiest_hours(fc, day["date"].iloc[0], ctx.kind, top=3)
         for _, r in top.iterrows():
-            rows.append({_t(ctx, "节日", "Festival"): fest, _t(ctx, "日期", "Date"): _label(day["date"].iloc[0], ctx.lang),
+            rows.append({_t(ctx, "节日", "Festival"): _t(ctx, fest, festival_label(fest, "en")), _t(ctx, "日期", "Date"): _label(day["date"].iloc[0], ctx.lang),
                          _t(ctx, "时段", "Hour"): f"{int(r['hour']):02d}:00–{int(r['hour']) + 1:02d}:00",
                          _t(ctx, "预计起数", "Expected"): round(float(r["mean"]), 1),
                          _t(ctx, f"{lv}%区间", f"{lv}% interval"): f"{r[f'lo{lv}']:.0f}–{r[f'hi{lv}']:.0f}"})
@@ -299,14 +300,15 @@ def forecast_section(ctx: Context, start: str | None = None, end: str | None = N
     if fc is None:
         return None
     title = section_title(ctx, "forecast")
-    paragraphs = tuple(forecast_sentences(fc, ctx.kind, lang=ctx.lang, name=window_name(fc, ctx.lang)))
+    paragraphs = tuple(forecast_sentences(fc, ctx.kind, lang=ctx.lang, name=window_name(fc, ctx.lang),
+                                          taxonomy=ctx.taxonomy))
     chart = Chart("forecast", _t(ctx, "节日预测", "Holiday forecast"), forecast_chart(ctx, fc), _native(ctx, fc))
     tables = [Table("forecast-days", _t(ctx, f"分日分类预测（{ctx.kind}，期望值）", f"Forecast by day and category ({ctx.kind_en})"),
                     day_table(ctx, fc), _t(ctx, "分类之和等于合计（按比例分配）；区间为合计的预测区间。",
                                            "Categories add up to the total; the interval is the total's."))]
     nights = night_table(ctx, fc)
     if not nights.empty:
-        tables.append(Table("forecast-nights", _t(ctx, "除夕、元宵高峰时段预测", "Busiest hours of 除夕 and 元宵"), nights,
+        tables.append(Table("forecast-nights", _t(ctx, "除夕、元宵高峰时段预测", "Busiest hours of Lunar New Year's Eve and Lantern Festival"), nights,
                             _t(ctx, "时段分布取历年同一节日的小时占比。", "Hour shares from the same festival in past years.")))
     return Section("forecast", title, paragraphs, tables=tuple(tables), charts=(chart,), notes=tuple(fc.notes))
 

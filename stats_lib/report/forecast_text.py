@@ -216,7 +216,8 @@ def _md(ts: pd.Timestamp, lang: str) -> str:
     return f"{ts.month}月{ts.day}日" if lang == "zh" else ts.strftime("%d %b")
 
 
-def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", name: str = "") -> list[str]:
+def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", name: str = "",
+                       taxonomy: str | None = "default") -> list[str]:
     """Two or three sentences on the forecast of ``kind``: daily mean with its 80% interval, the busiest day,
     the busiest hours of 除夕 and 元宵 in the window.
 
@@ -259,7 +260,8 @@ def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", nam
         top = cats.groupby("group")["mean"].sum().sort_values(ascending=False).head(2)
         share = top / t["mean"].sum() * 100
         out.append("以" + "、".join(f"{g}类（约{p:.0f}%）" for g, p in share.items()) + "为主。" if lang == "zh" else
-                   "Mostly " + ", ".join(f"{g} (about {p:.0f}%)" for g, p in share.items()) + ".")
+                   "Mostly " + ", ".join(f"{group_label(g, lang, taxonomy)} (about {p:.0f}%)"
+                                         for g, p in share.items()) + ".")
     nights = []
     for fest in ("除夕", "元宵"):
         day = t[t["festival"] == fest]
@@ -275,8 +277,25 @@ def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", nam
     return out
 
 
-def group_label(group: str, lang: str = "zh") -> str:
-    """Display name of a group: the total and an unknown ('') group spelled out."""
+def group_label(group: str, lang: str = "zh", taxonomy: str | None = "default") -> str:
+    """Display name of a group: the total and an unknown ('') group spelled out, a category in ``lang``.
+
+    Parameters
+    ----------
+    group : str
+        A category or district as in the forecast table, ``合计`` or ``''``.
+    lang : {'zh', 'en'}
+        Language of the label.
+    taxonomy : str, optional
+        The taxonomy the data was cleaned with (as in the ledger), for English category labels.
+
+    Returns
+    -------
+    str
+        ``合计``/``total``, ``未注明``/``not stated``, else :func:`stats_lib.report.words.category_label`.
+    """
     if group == TOTAL:
         return TOTAL if lang == "zh" else "total"
-    return group or ("未注明" if lang == "zh" else "not stated")
+    if not group:
+        return "未注明" if lang == "zh" else "not stated"
+    return category_label(group, lang, taxonomy)

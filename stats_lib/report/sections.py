@@ -97,7 +97,7 @@ def header(ctx: Context) -> Section:
     if partial is not None:  # the day is not over: say so, with the hour of the last record
         cut_hour = partial
     fields = [
-        (tr(ctx, "统计时段", "Period"), window_text(w, ctx) + tr(ctx, f"，共{days}天。", f", {days} days.")),
+        (tr(ctx, "统计时段", "Period"), window_text(w, ctx) + tr(ctx, f"，共{days}天。", f", {days} day{'' if days == '1' else 's'}.")),
         (tr(ctx, "对比时段", "Compared with"), "；".join(window_text(b, ctx) for b in ctx.baseline.windows)
          + tr(ctx, f"，{ctx.baseline_name}。", f", {ctx.baseline_phrase}.")),
         (tr(ctx, "数据截至", "Data as of"),

@@ -41,7 +41,8 @@ from stats_lib.stats.forecast_model import draw_counts, draw_rates, fit_series
 from stats_lib.tables import Cleaned, read_cleaned
 from stats_lib.windows import Window, as_date
 
-__all__ = ["Forecast", "forecast", "forecast_window", "DailyInput", "daily_input", "TOTAL", "LEVELS"]
+__all__ = ["Forecast", "forecast", "forecast_window", "DailyInput", "daily_input", "TOTAL", "LEVELS", "MAX_WINDOW_DAYS",
+           "MAX_HORIZON_DAYS"]
 
 #: ``group`` of the rows of a kind's total.
 TOTAL = "合计"
@@ -203,6 +204,12 @@ def forecast_window(start: object = None, end: object = None, period: str | None
         return Window(s, e, name=spec.name, slug=spec.slug, name_en=spec.name_en), [note]
 
 
+#: Longest forecast window, in days, and farthest day ahead of the origin: a coming holiday, month or quarter
+#: (both bound the simulation: 20 years took 200 s and 3.2 GB, 74 years ran out of memory).
+MAX_WINDOW_DAYS = 92
+MAX_HORIZON_DAYS = 800
+
+
 def _rng(seed: int, *key: str) -> np.random.Generator:
     """A generator of its own for each series: a forecast does not depend on which other series are drawn."""
     return np.random.default_rng([seed, zlib.crc32("\x1f".join(key).encode("utf-8"))])
@@ -309,7 +316,9 @@ def forecast(data: object, start: object = None, end: object = None, *, period: 
     Raises
     ------
     ParameterError
-        A bad window, level, ``by`` or ``as_of``; fewer than 28 days of history before the origin.
+        A bad window, level, ``by``, ``as_of``, ``n_sims`` or ``seed``; a window longer than
+        :data:`MAX_WINDOW_DAYS` or ending more than :data:`MAX_HORIZON_DAYS` after the origin; fewer than 28 days
+        of history before the origin.
     InputError
         A folder or frame that is not a daily table.
     """
@@ -328,6 +337,8 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
         raise ParameterError(f"by: expected category or district, got {', '.join(map(str, bad))}")
     if not isinstance(n_sims, int) or not 100 <= n_sims <= 100_000:
         raise ParameterError(f"n_sims: expected a whole number from 100 to 100000, got {n_sims!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ParameterError(f"seed: expected a whole number from 0 to 2**63-1, got {seed!r}")
     tables = daily_input(data)
     daily, hourly = tables.daily, tables.hourly
     window, notes = forecast_window(start, end, period, year, arrangements, lang)
@@ -337,6 +348,12 @@ def _forecast(data, start, end, period, year, as_of, by, levels, kinds, n_sims, 
     origin = as_date(as_of, what="as_of") if as_of not in (None, "") else min(window.start, last + dt.timedelta(1))
     if origin > window.start:
         raise ParameterError(f"as_of {origin}: the origin must not be after the window's first day {window.start}")
+    if window.days > MAX_WINDOW_DAYS:
+        raise ParameterError(f"window: {window.days} days; a forecast covers at most {MAX_WINDOW_DAYS} days (a holiday, "
+                             "a month, a quarter)")
+    if (window.end - origin).days >= MAX_HORIZON_DAYS:
+        raise ParameterError(f"window: it ends {(window.end - origin).days} days after the origin {origin}; forecasts "
+                             f"reach at most {MAX_HORIZON_DAYS} days ahead (give a later as_of or an earlier window)")
     daily = daily[daily["date"] < pd.Timestamp(origin)]
     if daily.empty:
         raise ParameterError(f"as_of {origin}: no data before the origin")

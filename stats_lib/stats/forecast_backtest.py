@@ -161,8 +161,10 @@ def backtest(data: object, *, kind: str | None = None, by: tuple[str, ...] = LEV
     Raises
     ------
     ParameterError
-        No window with enough history (a year before the origin).
+        No window with enough history (a year before the origin); ``lead_days`` not 0-366.
     """
+    if isinstance(lead_days, bool) or not isinstance(lead_days, int) or not 0 <= lead_days <= 366:
+        raise ParameterError(f"lead_days: expected a whole number of days from 0 to 366, got {lead_days!r}")
     daily = daily_input(data).daily
     kinds = sorted(daily["kind"].unique())
     kind = kind if kind is not None else ("警情" if "警情" in kinds else kinds[0])
