@@ -24,8 +24,8 @@ from stats_lib.report.chart_base import OKABE_ITO, SLIDE_DPI, SLIDE_SIZE_IN
 from stats_lib.report.chart_native import native_line
 from stats_lib.report.fonts import bold_weight
 from stats_lib.report.forecast_text import busiest_hours, forecast_sentences, group_label
+from stats_lib.report.labels import festival_label
 from stats_lib.report.section_types import Chart, Section, Table
-from stats_lib.report.words import festival_label
 from stats_lib.stats.forecast import Forecast, forecast, forecast_window
 from stats_lib.tables import Cleaned
 

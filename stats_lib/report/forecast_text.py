@@ -233,6 +233,8 @@ def forecast_sentences(fc: Forecast, kind: str = "警情", lang: str = "zh", nam
         ``zh`` or ``en``.
     name : str, default ''
         The window's name (``春节假期``), empty for none.
+    taxonomy : str, optional
+        The taxonomy the data was cleaned with, for English category labels.
 
     Returns
     -------
@@ -292,7 +294,7 @@ def group_label(group: str, lang: str = "zh", taxonomy: str | None = "default") 
     Returns
     -------
     str
-        ``合计``/``total``, ``未注明``/``not stated``, else :func:`stats_lib.report.words.category_label`.
+        ``合计``/``total``, ``未注明``/``not stated``, else :func:`stats_lib.report.labels.category_label`.
     """
     if group == TOTAL:
         return TOTAL if lang == "zh" else "total"
