@@ -318,7 +318,7 @@ def test_the_english_forecast_section_has_no_chinese_left(cleaned):
     import re
 
     from stats_lib.briefing import holiday_forecast, prepare
-    from stats_lib.report.words import category_label
+    from stats_lib.report.labels import category_label
 
     ctx = prepare(data=[str(cleaned)], start="2024-12-01", end="2024-12-31", as_of="2024-12-31", lang="en",
                   baseline="calendar", forecast_start="2027-02-05", forecast_end="2027-02-20")
