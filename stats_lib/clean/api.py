@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from stats_lib.clean.rules import default_as_of
 from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.schema import Schema, load_schema
+from stats_lib.ingest.sheets import name_sheets
 from stats_lib.safe import write_csv
 from stats_lib.tables import Cleaned, is_cleaned_dir, normalise_daily, normalise_hourly, read_cleaned
 from stats_lib.windows import as_date
@@ -109,9 +111,10 @@ def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | 
     if dedupe not in (None, "exact"):
         raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
     run = get_engine(engine)
-    if tables:
-        return apply_egress(run(files, sch, as_of_date, dedupe, tables=list(tables)))
-    return apply_egress(run(files, sch, as_of_date, dedupe))
+    out = run(files, sch, as_of_date, dedupe, tables=list(tables)) if tables else run(files, sch, as_of_date, dedupe)
+    # rejected rows of a workbook read sheet by sheet name their sheet and row (stats_lib.ingest.sheets)
+    out = replace(out, rejects=name_sheets(out.rejects, out.ledger.get("files", [])))
+    return apply_egress(out)
 
 
 def _as_date(value: str | dt.date) -> dt.date:

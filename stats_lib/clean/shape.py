@@ -282,6 +282,8 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     info = {"path": path, "sha256": table.sha256, "encoding": table.encoding, "shape": shape,
             "sheet": table.sheet, "columns": {k: v for k, v in cols.items() if k != "date_only"},
             "time_column": cols["time"], "sensitive_columns_dropped": sensitive, "notes": list(table.notes)}
+    if table.sheets:  # a workbook of several sheets with the same header: each sheet read, with its rows
+        info["sheets"] = list(table.sheets)
     kind = None if "kind" in cols else detect_kind(headers, schema)
     info["kind"] = kind or f"column {cols['kind']}"
     if shape == "wide":
