@@ -64,7 +64,8 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     as_of
         Dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
     dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
-        (otherwise they are counted in the ledger and kept).
+        (otherwise they are counted in the ledger and kept); ``"none"`` removes nothing, not even
+        by id (for an id column that does not identify records, :mod:`stats_lib.clean.ids`).
     engine : the cleaning engine, a name of :data:`stats_lib.clean.engine.ENGINES` (``"duckdb"``, the
         default, embedded) or ``"spark"`` (:mod:`stats_lib.clean.engine_spark`; ``pip install
         'stats-lib[spark]'`` and Java 17), which also reads paths such as ``hdfs://`` and ``s3a://``.
@@ -108,8 +109,8 @@ def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | 
     files = _expand(paths, uris=engine == "spark", tables=tables)
     sch = load_schema(schema)
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)
-    if dedupe not in (None, "exact"):
-        raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
+    if dedupe not in (None, "exact", "none"):
+        raise ParameterError(f"dedupe: expected 'exact', 'none' or nothing, got {dedupe!r}")
     run = get_engine(engine)
     out = run(files, sch, as_of_date, dedupe, tables=list(tables)) if tables else run(files, sch, as_of_date, dedupe)
     # rejected rows of a workbook read sheet by sheet name their sheet and row (stats_lib.ingest.sheets)
