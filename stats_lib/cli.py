@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", metavar="FILE", help="schema YAML (column mapping, shape, encoding …)")
     p.add_argument("--out", default="cleaned", metavar="DIR", help="output folder (default: cleaned)")
     p.add_argument("--as-of", dest="as_of", metavar="DATE", help="dates after this are rejected as future (default today)")
-    p.add_argument("--dedupe", choices=["exact"], help="also drop exact duplicate rows when there is no id column")
+    p.add_argument("--dedupe", choices=["exact", "none"],
+                   help="exact: also drop exact duplicate rows when there is no id column; none: keep every row "
+                   "(ids that do not identify records)")
     p.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
                    help="cleaning engine (spark: pip install 'stats-lib[spark]' and Java 17)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary")

@@ -223,3 +223,33 @@ def test_long_total_row_checked_en(tmp_path):
     assert _total(c) == 10
     mism = [(m["expected"], m["found"], m["line"]) for m in c.ledger["total_mismatches"]]
     assert mism == [(2, 3, 3)]
+
+
+# ------------------------------------------------------------ B9: total labels as typed (punctuation, units)
+
+
+@pytest.mark.parametrize("label", ["合计：", "总计(起)", "Total:", "合计（件）", "【合 计】", "总数(宗)"])
+def test_long_total_label_with_punctuation_or_unit_is_a_total(tmp_path, label):
+    # 5 dates x (东城区 10 + 西城区 20) = 150; the label's row (30 each date) is the sum, not a district
+    rows = "".join(f"2023-01-2{k},东城区,10\n2023-01-2{k},西城区,20\n2023-01-2{k},{label},30\n" for k in range(1, 6))
+    c = _clean(_write(tmp_path, "lab.csv", "日期,辖区,数量\n" + rows))
+    assert _total(c) == 150
+    assert c.daily.groupby("district")["count"].sum().to_dict() == {"东城区": 50, "西城区": 100}
+    assert _file(c)["total_rows_dropped"] == 5
+    assert c.ledger["total_mismatches"] == []
+
+
+def test_wide_total_column_with_unit_is_checked(tmp_path):
+    # 刑事 1+4, 治安 2+5 = 12; the 合计(起) column says 3 and 10 -> one mismatch (9 found on 2023-01-22)
+    text = "日期,刑事,治安,合计(起)\n2023-01-21,1,2,3\n2023-01-22,4,5,10\n"
+    c = _clean(_write(tmp_path, "w.csv", text))
+    assert _total(c) == 12
+    assert _file(c)["total_columns_dropped"] == ["合计(起)"]
+    assert [(m["date"], m["expected"], m["found"]) for m in c.ledger["total_mismatches"]] == [("2023-01-22", 10, 9)]
+
+
+def test_names_like_totals_are_not_totals():
+    from stats_lib.ingest.totals import is_total
+
+    assert [is_total(x) for x in ("一起", "起", "东城区", "盗窃(入室)", "All (excl. traffic)")] == [False] * 5
+    assert [is_total(x) for x in ("合计：", "总计(起)", "Total:", "Sum:", "全市：", "合计件")] == [True] * 6

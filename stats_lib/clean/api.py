@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from stats_lib.clean.rules import default_as_of
 from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
 from stats_lib.ingest.schema import Schema, load_schema
+from stats_lib.ingest.sheets import name_sheets
 from stats_lib.safe import write_csv
 from stats_lib.tables import Cleaned, is_cleaned_dir, normalise_daily, normalise_hourly, read_cleaned
 from stats_lib.windows import as_date
@@ -70,7 +72,8 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
     as_of
         Dates after this day are rejected as ``future_date`` (default: today, Asia/Shanghai).
     dedupe : ``"exact"`` also drops exact duplicate rows of files without an id column
-        (otherwise they are counted in the ledger and kept).
+        (otherwise they are counted in the ledger and kept); ``"none"`` removes nothing, not even
+        by id (for an id column that does not identify records, :mod:`stats_lib.clean.ids`).
     engine : the cleaning engine, a name of :data:`stats_lib.clean.engine.ENGINES` (``"duckdb"``, the
         default, embedded) or ``"spark"`` (:mod:`stats_lib.clean.engine_spark`; ``pip install
         'stats-lib[spark]'`` and Java 17), which also reads paths such as ``hdfs://`` and ``s3a://``.
@@ -115,11 +118,13 @@ def _load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | 
     files = _expand(paths, uris=engine == "spark", tables=tables)
     sch = load_schema(schema)
     as_of_date = default_as_of() if as_of is None else _as_date(as_of)
-    if dedupe not in (None, "exact"):
-        raise ParameterError(f"dedupe: expected 'exact' or nothing, got {dedupe!r}")
+    if dedupe not in (None, "exact", "none"):
+        raise ParameterError(f"dedupe: expected 'exact', 'none' or nothing, got {dedupe!r}")
     run = get_engine(engine)
     out = run(files, sch, as_of_date, dedupe, tables=list(tables)) if tables else run(files, sch, as_of_date, dedupe)
     _check_merged_records(out)
+    # rejected rows of a workbook read sheet by sheet name their sheet and row (stats_lib.ingest.sheets)
+    out = replace(out, rejects=name_sheets(out.rejects, out.ledger.get("files", [])))
     return apply_egress(out)
 
 

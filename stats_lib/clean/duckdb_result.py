@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.clean.duckdb_plan import ReadPlan
+from stats_lib.clean.ids import check_ids
 from stats_lib.clean.ledger import KindLedger, Ledger, RowCounts, ledger_settings, overlapping_files
 from stats_lib.clean.rules import (
     REASONS,
@@ -174,6 +175,7 @@ def assemble(con: duckdb.DuckDBPyConnection, stats: pd.DataFrame, one: pd.DataFr
         one[c] = one[c].astype(object).fillna("")
     for c in ("has_time", "off", "unmatched", "fw", "tr", "ws", "cand"):
         one[c] = one[c].astype(object).fillna(False).astype(bool)
+    check_ids(one[one["cand"]], [f.info for f in sorted(plans, key=lambda f: f.fi)], dedupe)
     cands = _dedupe_candidates(one[one["cand"]], dedupe)
     # Files whose every kept time is midnight have dates, not times (as shape.shape_file decides; the
     # rows it shaped were decided there).

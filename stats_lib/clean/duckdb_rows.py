@@ -202,7 +202,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, plans: list[ReadPlan], schema: Sche
             FROM ({_file_sql(f, schema, f.fi in hashed or "id" not in f.cols, f.fi in every_column)})""")
         bias[f.fi] = f.csv_options["skip"] + 2 - offset
         offset = con.execute("SELECT count(*) FROM src_csv").fetchone()[0]
-    if not any(f.fmt == "csv" for f in plans):
+    if not any(f.fmt == "csv" for f in plans):  # Parquet only: no src_csv table
         return bias
     undecided = {fi for (fi,) in con.execute("SELECT DISTINCT fi FROM src_csv WHERE nonblank IS NULL").fetchall()}
     if undecided:

@@ -421,6 +421,12 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     if ledger.get("date_min"):
         span = f"{ledger['date_min']} ~ {ledger['date_max']}"
         lines.append(f"文件 {len(files)} 个，日期范围 {span}。" if zh else f"{len(files)} file(s), dates {span}.")
+    for f in files:  # a workbook read sheet by sheet (stats_lib.ingest.sheets): each sheet and its rows
+        if f.get("sheets"):
+            each = sep.join(f"{s['sheet']} {int(s['rows']):,}" for s in f["sheets"])
+            lines.append(f"{Path(str(f['path'])).name} 读入 {len(f['sheets'])} 个工作表（表头相同）：{each} 行。" if zh
+                         else f"{Path(str(f['path'])).name}: {len(f['sheets'])} sheets with the same header read: "
+                         f"{each} rows.")
     exact = ledger.get("exact_duplicates_kept", 0)
     if exact:
         lines.append(f"完全相同的行 {exact:,} 行（无编号列，已保留；--dedupe exact 可去除）。" if zh

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from stats_lib.clean.display import show_headers
 from stats_lib.clean.shape import detect_shape
+from stats_lib.clean.tablecheck import check_records
 from stats_lib.errors import InputError
 from stats_lib.ingest.columns import detect_kind, map_columns
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, is_sensitive
@@ -54,7 +55,7 @@ def record_plan(name: str, headers: list[str], schema: Schema, encoding: str | N
         The file must be shaped first (a year/month/day date, a long or wide table, an hour, address or
         count column).
     InputError
-        No date/time column.
+        No date/time column; a table of counts read as records (:func:`stats_lib.clean.tablecheck.check_records`).
     """
     cols = map_columns(headers, schema, name)
     if "year" in cols:  # year/month/day columns are joined into a date when the file is shaped
@@ -66,6 +67,7 @@ def record_plan(name: str, headers: list[str], schema: Schema, encoding: str | N
     shape = detect_shape(headers, cols, schema, [])
     if shape != "records":
         raise NotRecords(f"a {shape} table")
+    check_records(name, headers, cols, schema)
     for role in ("hour", "address", "count"):
         if role in cols:
             raise NotRecords(f"a '{role}' column")

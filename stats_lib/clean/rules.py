@@ -463,7 +463,7 @@ def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | No
     row_key
         The columns that identify a whole row.
     dedupe
-        ``"exact"`` or None.
+        ``"exact"``, None, or ``"none"`` (nothing removed: neither by id nor exact duplicates).
 
     Returns
     -------
@@ -472,7 +472,7 @@ def duplicate_flags(rows: pd.DataFrame, row_key: Sequence[str], dedupe: str | No
         removed), ``exact`` (an exact duplicate, removed or not) and ``final`` (kept and not removed).
     """
     kept = rows["reason"] == ""
-    by_id = kept & (rows["id"] != "")
+    by_id = kept & (rows["id"] != "") & (dedupe != "none")
     dup_id = pd.Series(False, index=rows.index)
     dup_id[by_id] = rows.loc[by_id].duplicated(["kind", "id"], keep="first")
     no_id = kept & (rows["id"] == "")

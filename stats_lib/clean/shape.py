@@ -31,6 +31,7 @@ from stats_lib.clean.rules import (
     parse_times,
     sci_ids,
 )
+from stats_lib.clean.tablecheck import check_records, check_wide
 from stats_lib.clean.totals import district_totals, long_totals, wide_row_groups, wide_total_checks
 from stats_lib.errors import InputError
 from stats_lib.ingest.columns import detect_kind, map_columns
@@ -281,10 +282,14 @@ def shape_file(table: RawTable, schema: Schema, as_of: dt.date, fi: int) -> File
     info = {"path": path, "sha256": table.sha256, "encoding": table.encoding, "shape": shape,
             "sheet": table.sheet, "columns": {k: v for k, v in cols.items() if k != "date_only"},
             "time_column": cols["time"], "sensitive_columns_dropped": sensitive, "notes": list(table.notes)}
+    if table.sheets:  # a workbook of several sheets with the same header: each sheet read, with its rows
+        info["sheets"] = list(table.sheets)
     kind = None if "kind" in cols else detect_kind(headers, schema)
     info["kind"] = kind or f"column {cols['kind']}"
     if shape == "wide":
         return _wide_part(table, cols, schema, as_of, fi, kind, info)
+    if shape == "records":  # a table of counts (district columns, 合计, 报警数) is never one incident per row
+        check_records(path, headers, cols, schema)
     mismatches: list[dict] = []
     if shape == "long":  # a 合计/小计/全市 row (by date, category or district) is a sum of other rows, not data
         total, mismatches = long_totals(frame, cols, parse_counts(frame[cols["count"]]).counts, table.lines, path)
@@ -415,6 +420,7 @@ def _wide_part(table: RawTable, cols: dict, schema: Schema, as_of: dt.date, fi: 
             parsed = parse_counts(frame[h])
             (cats if (parsed.reasons != "bad_count").any() and count_like(frame[h], parsed.counts)
              else ignored).append(h)
+    check_wide(path, cats, schema)  # columns named after districts are not categories
     keys = key_columns(frame, cats, frame[cols["district"]] if "district" in cols else None, schema.ignore_columns)
     if keys:
         cats = [h for h in cats if h not in keys]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from stats_lib.clean.ids import check_ids
 from stats_lib.clean.ledger import ledger_settings, overlapping_files
 from stats_lib.clean.rules import REASONS, duplicate_flags
 from stats_lib.clean.shape import RAW_COLUMNS
@@ -126,6 +127,7 @@ def _unmapped(w: pd.DataFrame) -> dict:
 def _weighted(c: Collected, dedupe: str | None) -> pd.DataFrame:
     """Aggregates and single rows as one frame of weighted rows with kept/removed/exact/final flags."""
     rows = c.rows.sort_values(["fi", "line"], kind="stable").reset_index(drop=True)
+    check_ids(rows, c.infos, dedupe)
     flags = duplicate_flags(rows, ["shape", "hash"], dedupe)
     one = rows.assign(n=1, first=rows["fi"].astype("int64") * _ORDER + rows["line"].astype("int64"),
                       final=flags["final"].to_numpy(), removed=flags["removed"].to_numpy(),

@@ -33,6 +33,7 @@ from stats_lib.ingest.limits import (
     regular_file,
 )
 from stats_lib.ingest.schema import AUTO_COLUMNS, Schema, header_key
+from stats_lib.ingest.sheets import SheetFrame, stack_sheets
 
 __all__ = ["RawTable", "read_table", "workbook_content", "file_sha256", "to_text", "EXCEL_SUFFIXES", "sniff_delimiter",
            "header_row", "unique_names"]
@@ -64,7 +65,9 @@ class RawTable:
     sha256 : str
         Hash of the file's bytes.
     sheet : str or None
-        The Excel sheet read.
+        The Excel sheet read (the first one when several sheets with the same header are read).
+    sheets : list of dict
+        ``{"sheet", "rows"}`` per sheet read when several are (:mod:`stats_lib.ingest.sheets`); else empty.
     header_levels : list of list of str
         For a multi-row header, the levels of each column (upper first); empty otherwise.
     notes : list of str
@@ -81,6 +84,7 @@ class RawTable:
     header_levels: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     ragged: np.ndarray | None = None
+    sheets: list = field(default_factory=list)
 
 
 def sniff_delimiter(path: Path, lines: list[str]) -> str:
@@ -314,28 +318,44 @@ def _read_text(path: Path, schema: Schema) -> RawTable:
                     ragged=ragged)
 
 
-def _pick_sheet(book, schema: Schema) -> str | None:
-    """The sheet to read when the schema names none: the first one, visible sheets before hidden ones,
-    whose first rows name a date/time column; else the first sheet with data (None for no sheets)."""
+def _sheet_list(book, schema: Schema) -> list[tuple[str, bool, bool]]:
+    """The workbook's worksheets with data as (name, dated, visible), the one to read first: visible sheets
+    before hidden ones, the first whose first rows name a date/time column, else the first with data."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     meta = {m.name: m for m in book.sheets_metadata}
     names = [n for n in book.sheet_names if n not in meta or meta[n].typ == SheetTypeEnum.WorkSheet]
     visible = [n for n in names if n not in meta or meta[n].visible == SheetVisibleEnum.Visible]
     wanted = _wanted_keys(schema)
-    filled = []
+    found = []
     for name in visible + [n for n in names if n not in visible]:
         sheet = book.get_sheet_by_name(name)
         if sheet.height == 0:
             continue
-        filled.append(name)
         head = sheet.to_python(nrows=_HEADER_SCAN)
-        if any(header_key(_cell_text(c)) in wanted for row in head for c in row):
-            return name
-    return filled[0] if filled else (book.sheet_names[0] if book.sheet_names else None)
+        found.append((name, any(header_key(_cell_text(c)) in wanted for row in head for c in row), name in visible))
+    pick = next((f for f in found if f[1]), found[0] if found else None)
+    return [pick] + [f for f in found if f is not pick] if pick else []
+
+
+def _sheet_frame(path: Path, name: str, schema: Schema, dated: bool = True, visible: bool = True) -> SheetFrame:
+    """One sheet read: cells as text, the header found, Excel row numbers."""
+    raw = pd.read_excel(path, sheet_name=name, header=None, engine="calamine", dtype=object)
+    if raw.empty:
+        raise InputError(f"{path}: sheet '{name}' is empty")
+    # Excel numbers are doubles: one of 16 digits or more has lost digits (a 20-digit id), written 3.2e+19
+    grid = pd.DataFrame({c: to_text(raw[c].map(lambda v: float(v) if type(v) is int and abs(v) >= 1e15 else v))
+                         for c in raw.columns})
+    grid = grid.apply(lambda s: s.str.strip())
+    rows = grid.iloc[:_HEADER_SCAN].to_numpy().tolist()
+    notes: list[str] = []
+    frame, lines, levels, _ = _finish(path, grid, 1, schema, notes, rows, True)
+    return SheetFrame(name=name, frame=frame, lines=lines, header_levels=levels, notes=notes, dated=dated,
+                      visible=visible)
 
 
 def _read_excel(path: Path, schema: Schema) -> RawTable:
+    """Read the schema's ``sheet:``, or the sheets :func:`stats_lib.ingest.sheets.stack_sheets` reads."""
     from python_calamine import CalamineWorkbook
 
     if path.stat().st_size == 0:
@@ -344,7 +364,6 @@ def _read_excel(path: Path, schema: Schema) -> RawTable:
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-        notes: list[str] = []
         if schema.sheet is not None:
             if isinstance(schema.sheet, int):
                 if not 0 <= schema.sheet < len(names):
@@ -354,27 +373,26 @@ def _read_excel(path: Path, schema: Schema) -> RawTable:
                 sheet = schema.sheet
             else:
                 raise InputError(f"{path}: no sheet '{schema.sheet}' (sheets: {', '.join(names)})")
-        else:
-            sheet = _pick_sheet(book, schema)
-            if sheet is None:
-                raise InputError(f"{path}: the workbook has no sheets")
-            others = [n for n in names if n != sheet]
-            if others:
-                notes.append(f"sheet '{sheet}' read; other sheets ignored: {', '.join(others)}")
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
+            one = _sheet_frame(path, sheet, schema)
+            return RawTable(path=path, frame=one.frame, lines=one.lines, sheet=sheet, header_levels=one.header_levels,
+                            notes=one.notes)
+        found = _sheet_list(book, schema)
+        if not found:
+            raise InputError(f"{path}: the workbook has no sheets" if not names else f"{path}: sheet '{names[0]}' is empty")
+        first = _sheet_frame(path, found[0][0], schema)
+        others = []
+        for name, dated, visible in found[1:]:
+            try:
+                others.append(_sheet_frame(path, name, schema, dated, visible))
+            except InputError:  # no header found: not a data sheet
+                others.append(SheetFrame(name=name, frame=pd.DataFrame(), lines=np.zeros(0, np.int64), dated=False))
     except InputError:
         raise
     except Exception as exc:  # calamine raises its own types for corrupt workbooks
         raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {str(exc)[:160]})") from None
-    if raw.empty:
-        raise InputError(f"{path}: sheet '{sheet}' is empty")
-    # Excel numbers are doubles: one of 16 digits or more has lost digits (a 20-digit id), written 3.2e+19
-    grid = pd.DataFrame({c: to_text(raw[c].map(lambda v: float(v) if type(v) is int and abs(v) >= 1e15 else v))
-                         for c in raw.columns})
-    grid = grid.apply(lambda s: s.str.strip())
-    rows = grid.iloc[:_HEADER_SCAN].to_numpy().tolist()
-    frame, lines, levels, _ = _finish(path, grid, 1, schema, notes, rows, True)
-    return RawTable(path=path, frame=frame, lines=lines, sheet=sheet, header_levels=levels, notes=notes)
+    st = stack_sheets(str(path), first, others)
+    return RawTable(path=path, frame=st.frame, lines=st.lines, sheet=first.name, header_levels=first.header_levels,
+                    notes=st.notes, sheets=st.sheets)
 
 
 def _read_parquet(path: Path) -> RawTable:

@@ -90,7 +90,8 @@ AUTO_COLUMNS: dict[str, tuple[str, ...]] = {
                  "处警单位", "办案单位", "主办单位"),
     "id": ("接警单编号", "案件编号", "警情编号", "接警编号", "编号", "id", "casenumber", "incidentid",
            "incidentnumber"),
-    "count": ("数量", "数目", "件数", "起数", "警情数", "案件数", "count", "incidents", "number", "n"),
+    "count": ("数量", "数目", "件数", "起数", "警情数", "案件数", "警情数量", "案件数量", "报警数", "报警量", "接警数",
+              "接警量", "警情量", "count", "incidents", "number", "n", "calls", "numberofcalls"),
 }
 
 

@@ -12,7 +12,8 @@ import re
 
 from stats_lib.ingest.headers import header_key
 
-__all__ = ["TOTAL_NAMES", "AREA_TOTALS", "is_total", "is_subtotal", "is_area_total", "is_derived", "is_breakdown"]
+__all__ = ["TOTAL_NAMES", "AREA_TOTALS", "is_total", "is_subtotal", "is_area_total", "is_derived", "is_breakdown",
+           "label_key"]
 
 #: Row or column names (compared with :func:`header_key`) that are totals: dropped, and used as checks.
 TOTAL_NAMES = ("合计", "总计", "小计", "累计", "总数", "共计", "总和", "总量", "合计数", "总件数", "总起数", "全部",
@@ -27,30 +28,53 @@ _SUBTOTAL = re.compile(r"小计$|^subtotal")
 _DERIVED = re.compile(r"同期|同比|环比|增减|增幅|降幅|增长|升降|涨幅|比例|占比|百分比|比重|变化|变动|对比|去年|上年|"
                       r"上月|上周|前年|%|％|lastyear|previousyear|prioryear|prevyear|change|yoy|percent|pct|"
                       r"ratio|difference|variance|^diff|^rate$|^share$|^mom$|^vs")
+#: A unit in brackets (总计(起), 合计（件）), then punctuation as typed around a label (合计：, Total:, 【合计】).
+_UNIT_BRACKET = re.compile(r"[(（\[【〔]\s*(起|件|宗|次|个|人次|单|条|cases?|incidents?|calls?|no\.?)?\s*[)）\]】〕]",
+                           re.IGNORECASE)
+_PUNCT = re.compile(r"[:：;；,，.。、!！?？*＊#＃'\"“”‘’()（）\[\]【】〔〕<>《》「」『』…·]")
+_UNIT_END = re.compile(r"(起|件|宗)$")
 _BREAKDOWN = re.compile(r"^(其中|内含|含:|含：|ofwhich|ofthese|including|incl\.)")
+
+
+def label_key(name: object) -> str:
+    """Return the key a row or column label is compared with as a total: :func:`header_key` of the label
+    without a unit in brackets (总计(起), 合计（件）), punctuation (合计：, Total:, 【合计】) and spaces.
+
+    Parameters
+    ----------
+    name
+        A row or column label as written.
+
+    Returns
+    -------
+    str
+        The key ('' for a blank label).
+    """
+    return header_key(_PUNCT.sub("", _UNIT_BRACKET.sub("", str(name))))
 
 
 def is_total(name: object) -> bool:
     """True when a row or column name is a total or a whole area.
 
     合计, 总计, 小计, 累计, 总数, 共计, a name ending in one of them (全市合计, 分局小计), 全市, 全区, 全县 …,
-    Total, All, Sum, Subtotal, Citywide.
+    Total, All, Sum, Subtotal, Citywide; also as typed with punctuation, a unit or spaces (``合计：``,
+    ``总计(起)``, ``合计件``, ``Total:``, ``【合 计】``).
 
     Parameters
     ----------
     name : object
-        A row or column name.
+        A row or column label.
 
     Returns
     -------
     bool
         True for a total or a whole area.
     """
-    key = header_key(name)
+    key = label_key(name)
     if not key:
         return False
-    return (key in TOTAL_NAMES or is_area_total(name) or bool(_TOTAL_SUFFIX.search(key))
-            or bool(_TOTAL_EN.match(key)))
+    return any(k in TOTAL_NAMES or is_area_total(k) or bool(_TOTAL_SUFFIX.search(k)) or bool(_TOTAL_EN.match(k))
+               for k in {key, _UNIT_END.sub("", key)} if k)
 
 
 def is_area_total(name: object) -> bool:
@@ -66,7 +90,7 @@ def is_area_total(name: object) -> bool:
     bool
         True for a whole-area name.
     """
-    key = header_key(name)
+    key = label_key(name)
     return bool(_AREA.match(key)) or key in AREA_TOTALS
 
 
@@ -83,7 +107,7 @@ def is_subtotal(name: object) -> bool:
     bool
         True for a subtotal.
     """
-    return bool(_SUBTOTAL.search(header_key(name)))
+    return bool(_SUBTOTAL.search(label_key(name)))
 
 
 def is_derived(name: object) -> bool:
