@@ -77,7 +77,9 @@ def earlier_report(out: Path) -> dict[str, str]:
     (folder / "charts").mkdir(parents=True)
     (folder / "briefing.html").write_text("<html>earlier report</html>", "utf-8")
     (folder / "charts" / "01-a.png").write_bytes(b"\x89PNG earlier")
-    (folder / "manifest.json").write_text(json.dumps({"report": SLUG, "versions": {"stats-lib": "0"}}), "utf-8")
+    outputs = [{"path": rel, "sha256": digest} for rel, digest in tree(folder).items()]  # all written by us
+    (folder / "manifest.json").write_text(json.dumps({"report": SLUG, "versions": {"stats-lib": "0"},
+                                                      "outputs": outputs}), "utf-8")
     return tree(folder)
 
 
