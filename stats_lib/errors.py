@@ -2,7 +2,8 @@
 
 Every error a user can cause (a bad file, a bad schema, a bad date or parameter) is an
 :class:`InputError`; the CLI turns it into one readable line on stderr and exit code 2.
-Anything else that goes wrong while rendering is a :class:`RenderError` (exit code 1).
+Anything else that goes wrong while rendering is a :class:`RenderError` (exit code 1); a machine that lacks what a
+requested part needs (pyspark, Java) raises :class:`SetupError` (exit code 1).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ __all__ = [
     "CalendarError",
     "RenderError",
     "LockError",
+    "SetupError",
 ]
 
 
@@ -57,3 +59,10 @@ class LockError(StatsLibError):
     """Another render of the same report is running."""
 
     exit_code = 2
+
+
+class SetupError(StatsLibError):
+    """The machine lacks what a requested part needs (an optional library such as pyspark, or Java): an
+    environment failure, not the user's input."""
+
+    exit_code = 1

@@ -59,7 +59,7 @@ def test_parse_times_forms(raw, expected, has_time):
 
 @pytest.mark.parametrize(("raw", "reason"), [
     ("2023-13-45 08:00:00", "bad_date"), ("N/A", "bad_date"), ("二〇二三年", "bad_date"), ("2023-02-30", "bad_date"),
-    ("2023-01-22 24:00", "bad_date"), ("1040101", "bad_date"), ("", "missing_date"), ("   ", "missing_date"),
+    ("2023-01-22 24:30", "bad_date"), ("1040101", "bad_date"), ("", "missing_date"), ("   ", "missing_date"),
     (None, "missing_date"), ("2042-01-01 08:00", "future_date"), ("2025-01-01", "future_date"),
     ("9999-12-31", "bad_date"), ("1000-01-01 08:00", "bad_date"),
 ])
@@ -451,3 +451,17 @@ def test_most_rows_rejected_for_two_reasons_stops_the_clean(tmp_path, capsys):
     path.write_text("报警时间,报警类别\n" + "".join(f"{t},纠纷\n" for t in rows[:2] + rows[4:6] + rows[8:] * 2),
                     "utf-8")
     assert main(["clean", str(path), "--out", str(tmp_path / "out"), "--as-of", "2024-12-31"]) == 0
+
+
+def test_a_phone_number_in_a_count_cell_is_not_a_count(tmp_path):
+    """A mobile number typed into a long table's count cell was kept as 13,812,345,678 incidents."""
+    from stats_lib.clean.rules import MAX_COUNT, parse_counts
+
+    path = tmp_path / "long.csv"
+    path.write_text("日期,辖区,类别,数量\n2023-01-21,东城区,纠纷,12\n2023-01-21,西城区,纠纷,13812345678\n"
+                    "2023-01-22,东城区,纠纷,99999999\n", "utf-8")
+    c = load([path], as_of="2024-12-31")
+    assert int(c.daily["count"].sum()) == 12 + 99_999_999 and c.ledger["rejected_by_reason"] == {"bad_count": 1}
+    assert "13812345678" not in c.rejects.to_string()
+    got = parse_counts(pd.Series([str(MAX_COUNT - 1), str(MAX_COUNT), "110101199003071234"]))
+    assert got.reasons.tolist() == ["", "bad_count", "bad_count"]

@@ -184,3 +184,16 @@ def test_times_with_a_zone_word_are_converted_to_local_time(tmp_path):
     hours = c.hourly.groupby(["date", "hour"])["count"].sum()
     assert hours.to_dict() == {(pd.Timestamp("2023-01-21"), 8): 1, (pd.Timestamp("2023-01-21"), 9): 1,
                                (pd.Timestamp("2023-01-22"), 4): 1}
+
+
+def test_24_00_is_the_next_days_midnight(tmp_path):
+    """Duty logs write the last minute of a day as 24:00: it is the next day's 00:00 (it was rejected as bad_date);
+    24:30 is not a time."""
+    path = tmp_path / "h24.csv"
+    path.write_text("报警时间,报警类别\n2023-01-21 24:00,纠纷\n2023-12-31 24:00:00,纠纷\n2023-01-21 24:30,纠纷\n"
+                    "2023-01-21 08:00,纠纷\n", "utf-8")
+    c = load([path], as_of="2024-12-31", allow_empty=True)
+    hours = c.hourly.groupby(["date", "hour"])["count"].sum().to_dict()
+    assert hours == {(pd.Timestamp("2023-01-21"), 8): 1, (pd.Timestamp("2023-01-22"), 0): 1,
+                     (pd.Timestamp("2024-01-01"), 0): 1}
+    assert c.ledger["rejected_by_reason"] == {"bad_date": 1}

@@ -315,3 +315,16 @@ def test_blank_rows_and_rows_empty_in_every_column_read(tmp_path):
 def _write_text(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_spark_engine_without_pyspark_is_an_environment_failure(tmp_path, capsys, monkeypatch):
+    """A missing optional part is the machine's failure (exit 1, one line naming what to install), not the input's."""
+    from stats_lib import cli
+    from stats_lib.clean import spark_session
+
+    monkeypatch.setattr(spark_session, "spark_available", lambda: "pyspark is not installed")
+    path = _write_csv(tmp_path / "x.csv")
+    assert cli.main(["clean", str(path), "--engine", "spark", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'stats-lib[spark]'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

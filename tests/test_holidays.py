@@ -113,6 +113,24 @@ def test_user_file_errors_name_the_key(tmp_path):
         official_periods(2027, arrangements=tmp_path / "missing.yaml")
 
 
+@pytest.mark.parametrize("body,match", [
+    ("holidays:\n    - {name: 国庆, start: 2026-10-01, end: 2026-10-07}", "not in 2027"),   # last year's dates
+    ("holidays:\n    - {name: 春节, start: 2027-02-05, end: 2027-03-12}", "at most 15"),    # 36 days
+    ("holidays:\n    - {name: 春节, start: 2027-02-05, end: 2027-02-12}\n  workdays: [2027-02-07]", "inside a holiday"),
+    ("holidays: []\n  workdays: [2020-01-19]", "not near 2027"),
+])
+def test_a_hand_typed_arrangement_that_cannot_be_is_refused(tmp_path, body, match):
+    """The file is typed by hand from the State Council notice: dates outside its year, a holiday of two years and
+    a make-up working day inside a holiday are typos, refused naming the entry (they were accepted)."""
+    path = tmp_path / "typo.yaml"
+    path.write_text(f"2027:\n  {body}\n", encoding="utf-8")
+    with pytest.raises(CalendarError, match=f"2027.*{match}"):
+        official_periods(2027, arrangements=path)
+    # 元旦 may start on 31 December of the year before
+    path.write_text("2027:\n  holidays:\n    - {name: 元旦, start: 2026-12-31, end: 2027-01-02}\n", encoding="utf-8")
+    assert official_periods(2027, arrangements=path)[0].start == D(2026, 12, 31)
+
+
 def test_off_day_table_is_unknown_not_guessed_for_uncovered_years(monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
     t = off_day_table(D(2026, 12, 30), D(2027, 1, 2))

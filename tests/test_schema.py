@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from stats_lib.errors import InputError, SchemaError
@@ -123,3 +124,18 @@ def test_schema_columns_override_and_switch_off():
 def test_missing_schema_column_lists_found_columns():
     with pytest.raises(InputError, match=r"f\.csv: column '时间X'.*columns found: a, b"):
         map_columns(["a", "b"], load_schema({"columns": {"time": "时间X"}}), "f.csv")
+
+
+def test_a_role_column_that_appears_twice_is_asked_about(tmp_path):
+    """Two 报警时间 columns a month apart: the first one silently won. Now the clean asks which; the schema answers."""
+    from stats_lib.clean import load
+    from stats_lib.errors import InputError
+
+    path = tmp_path / "dup.csv"
+    path.write_text("接警单编号,报警时间,报警类别,报警时间\nA1,2023-01-21 08:00:00,纠纷,2023-02-21 08:00:00\n", "utf-8")
+    with pytest.raises(InputError, match=r"'报警时间' appears 2 times \(columns 2, 4\).*columns: \{time: '报警时间 \(2\)'\}"):
+        load([path], as_of="2024-12-31")
+    second = load([path], as_of="2024-12-31", schema={"columns": {"time": "报警时间 (2)"}})
+    first = load([path], as_of="2024-12-31", schema={"columns": {"time": "报警时间"}})
+    assert second.daily["date"].tolist() == [pd.Timestamp("2023-02-21")]
+    assert first.daily["date"].tolist() == [pd.Timestamp("2023-01-21")]

@@ -117,3 +117,12 @@ def test_a_schema_mapping_to_a_name_outside_the_taxonomy_is_refused(tmp_path):
     plain = load([path], as_of="2024-12-31", schema={"kind": "案件", "taxonomy": "none",
                                                     "categories": {"住宅竊盜": "盗窃"}})
     assert set(plain.daily["category"]) == {"盗窃", "诈骗"}
+
+
+def test_official_simplified_place_names_are_not_converted():
+    """OpenCC's t2s writes 乾县 (陕西, an official Simplified name) as 干县, so `--districts 乾县` failed; names of
+    the gazetteer (ingest/names.place_names) keep their official form, Traditional input included."""
+    from stats_lib.ingest.taxonomy import normalise_text
+
+    assert [normalise_text(v) for v in ("乾县", "乾縣", "乾县公安局", "乾安县")] == ["乾县", "乾县", "乾县公安局", "乾安县"]
+    assert normalise_text("臺北市大安區") == "台北市大安区"   # other Traditional names still converted

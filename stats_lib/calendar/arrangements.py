@@ -39,7 +39,8 @@ from stats_lib.errors import CalendarError, ParameterError
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text
 from stats_lib.windows import as_date
 
-__all__ = ["ENV_VAR", "HOLIDAYS", "ArrangementPeriod", "Arrangements", "holiday_key", "load_arrangements"]
+__all__ = ["ENV_VAR", "HOLIDAYS", "MAX_HOLIDAY_DAYS", "ArrangementPeriod", "Arrangements", "holiday_key",
+           "load_arrangements"]
 
 #: Environment variable naming a YAML file of official arrangements (see the module docstring).
 ENV_VAR = "STATS_LIB_HOLIDAYS"
@@ -78,6 +79,10 @@ _ALIASES.update({"五一": "labour_day", "清明节": "qingming", "端午节": "
 _ALIASES.update(_CC_KEYS)
 
 _YEAR_KEYS = {"source", "holidays", "workdays", "two_sessions"}
+
+
+#: Longest official holiday accepted in a user's arrangement file, in days (春节 and 国庆 run 8 or 9).
+MAX_HOLIDAY_DAYS = 15
 
 
 def holiday_key(name: str) -> str:
@@ -241,9 +246,19 @@ def _parse_user(path: str) -> dict[int, dict]:
                 start, end = _date(item["start"], w), _date(item["end"], w)
                 if end < start:
                     raise CalendarError(f"{w}: end {end} is before start {start}")
+                # typed by hand from the State Council notice: a year or a length that cannot be is a typo
+                if start.year not in (year - 1, year) or end.year != year:
+                    raise CalendarError(f"{w}: {start} to {end} is not in {year} (元旦 may start on 31 December)")
+                if (end - start).days + 1 > MAX_HOLIDAY_DAYS:
+                    raise CalendarError(f"{w}: {(end - start).days + 1} days from {start} to {end}; an official "
+                                        f"holiday is at most {MAX_HOLIDAY_DAYS} days")
                 periods.append(ArrangementPeriod(start, end, tuple(_key(n, w) for n in names)))
             entry["periods"] = tuple(sorted(periods, key=lambda x: x.start))
             entry["workdays"] = [_date(d, f"{where}: workdays") for d in body.get("workdays") or []]
+            for d in entry["workdays"]:
+                if abs(d.year - year) > 1 or any(p.start <= d <= p.end for p in periods):
+                    raise CalendarError(f"{where}: workdays: {d} is "
+                                        + (f"not near {year}" if abs(d.year - year) > 1 else "inside a holiday"))
         if "two_sessions" in body:
             ts = body["two_sessions"]
             if not isinstance(ts, list) or len(ts) != 2:

@@ -41,6 +41,7 @@ from stats_lib.ingest.taxonomy import match_key
 from stats_lib.windows import today_shanghai
 
 __all__ = [
+    "MAX_COUNT",
     "PATTERN_TIMEOUT",
     "REASONS",
     "MASKED_TOKENS",
@@ -269,7 +270,13 @@ def parse_times(values: pd.Series, schema: Schema | None = None, as_of: dt.date 
         if not schema.date_format and schema.calendar != "roc":  # 31.01.23: year 2023
             text = dotted_years(text)
         order = day_order(text, schema.dayfirst)
+        # 24:00 ends a day: the next day's 00:00 (a duty log writes the last call of the day so)
+        h24 = text.str.contains(r"(?<=\d)[ T]24:00(?::00)?$", regex=True).to_numpy()
+        if h24.any():
+            text = text.where(~h24, text.str.replace(r"24:00(?::00)?$", "00:00", regex=True))
         parsed = _parse_unique(text, schema, order)
+        if h24.any():
+            parsed.loc[h24, "ts"] = parsed.loc[h24, "ts"] + pd.Timedelta(days=1)
         blank = text.eq("").to_numpy()
         reason_u = np.where(blank, "missing_date", np.where(parsed["ts"].isna().to_numpy(), "bad_date", ""))
         # append the missing-value slot (code -1)
@@ -332,11 +339,17 @@ class ParsedCounts:
     reasons: pd.Series
 
 
+#: Counts from this value up are rejected as bad_count (a phone or ID number in a count cell, not a count).
+MAX_COUNT = 100_000_000
+
+
 def parse_counts(values: pd.Series) -> ParsedCounts:
     """Parse the count cells of a long or wide table, working on distinct values.
 
     Masked or missing cells are never zero: they are rejected as ``masked_count``. ``1,234`` and
-    ``37.0`` are accepted (1234, 37).
+    ``37.0`` are accepted (1234, 37). A count of :data:`MAX_COUNT` or more is ``bad_count``: no cell of a
+    desk's table holds a hundred million incidents, while a phone number (13812345678) or an ID number typed
+    into a count cell does.
 
     Parameters
     ----------
@@ -359,7 +372,7 @@ def parse_counts(values: pd.Series) -> ParsedCounts:
         num = pd.Series(np.append(num_u.to_numpy(dtype=float), np.nan)[codes], index=values.index)
         masked = np.append(is_masked, True)[codes]
     values_f = num.to_numpy(dtype=float)
-    finite = np.isfinite(values_f) & (np.abs(np.nan_to_num(values_f)) < 1e12)
+    finite = np.isfinite(values_f) & (np.abs(np.nan_to_num(values_f)) < MAX_COUNT)
     whole = np.mod(np.where(finite, values_f, 0.5), 1) == 0
     bad = ~masked & ~(finite & (np.nan_to_num(values_f) >= 0) & whole)
     reasons = np.where(masked, "masked_count", np.where(bad, "bad_count", ""))

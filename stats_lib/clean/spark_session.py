@@ -3,7 +3,7 @@
 In order: Spark Connect when ``SPARK_REMOTE`` is set; the active session (a notebook on the platform, or
 ``spark-submit``, which starts the Python driver with ``PYSPARK_GATEWAY_PORT`` set); otherwise a local
 session, ``local[*]`` or ``STATS_LIB_SPARK_MASTER``. Without pyspark or Java the engine stops with one
-line (:class:`stats_lib.errors.ParameterError`, exit code 2) saying what to install.
+line (:class:`stats_lib.errors.SetupError`, exit code 1) saying what to install.
 
 The engine needs four SQL settings for the length of a run, set with :func:`run_settings` and put back
 afterwards: the session time zone ``UTC`` (timestamps are local wall-clock times, never shifted),
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from stats_lib.errors import ParameterError
+from stats_lib.errors import SetupError
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import SparkSession
@@ -80,12 +80,12 @@ def get_session(master: str | None = None) -> SparkSession:
 
     Raises
     ------
-    ParameterError
-        pyspark or Java missing, or the session could not start (one line, with what to install).
+    SetupError
+        pyspark or Java missing, or the session could not start (one line, with what to install; exit 1).
     """
     reason = spark_available()
     if reason:
-        raise ParameterError(f"engine spark: {reason}; install {INSTALL_HINT}")
+        raise SetupError(f"engine spark: {reason}; install {INSTALL_HINT}")
     from pyspark.sql import SparkSession
 
     remote = os.environ.get("SPARK_REMOTE")
@@ -105,7 +105,7 @@ def get_session(master: str | None = None) -> SparkSession:
         session = builder.getOrCreate()
     except Exception as exc:  # py4j, connection and JVM start-up errors have many types
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        raise ParameterError(f"engine spark: the Spark session did not start ({first}); install {INSTALL_HINT}") \
+        raise SetupError(f"engine spark: the Spark session did not start ({first}); install {INSTALL_HINT}") \
             from None
     return session
 

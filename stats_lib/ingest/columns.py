@@ -53,7 +53,8 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
     ------
     InputError
         A column named in the schema is not in the file (the message lists the headers found); more
-        columns than :func:`stats_lib.ingest.limits.max_columns`.
+        columns than :func:`stats_lib.ingest.limits.max_columns`; a column found for a role appears twice
+        (ambiguous: the schema must name it).
     """
 
     if len(headers) > max_columns():
@@ -112,6 +113,15 @@ def map_columns(headers: list[str], schema: Schema, path: str = "") -> dict[str,
                 break
     if not ymd and "time" not in schema.columns and "date" not in schema.columns and "hour" not in off:
         pair_date_time(found, used, [h for h in free if h not in used], off)
+    named = set(schema.columns) | {"time" for r in ("date",) if r in schema.columns} \
+        | {"hour" for r in ("time_of_day",) if r in schema.columns}
+    present = set(headers)
+    for role, header in found.items():
+        if role != "date_only" and role not in named and f"{header} (2)" in present:
+            where = [j + 1 for j, h in enumerate(headers) if h == header or h.startswith(f"{header} (")]
+            raise InputError(f"{path}: column '{header}' appears {len(where)} times (columns "
+                             f"{', '.join(map(str, where))}); which one is the {role}? Keep one in the export, or "
+                             f"name it in the schema (columns: {{{role}: '{header} (2)'}} for the second)")
     return found
 
 

@@ -30,6 +30,7 @@ import pandas as pd
 import yaml
 
 from stats_lib.errors import SchemaError
+from stats_lib.ingest.names import place_names
 from stats_lib.ingest.privacy import PLACEHOLDER, has_personal, is_personal_value
 from stats_lib.ingest.yamlsafe import load_yaml, read_yaml_text
 
@@ -77,7 +78,17 @@ def _steps(value: str) -> tuple[str, bool, bool, bool]:
     spaced = _SPACE_BETWEEN_CJK.sub("", _SPACES.sub(" ", nfkc).strip())
     whitespace = spaced != nfkc
     simplified = _t2s().convert(spaced) if spaced and not spaced.isascii() else spaced
+    for converted, official in _official_places().items():  # 乾县 stays 乾县, never 干县
+        if converted in simplified:
+            simplified = simplified.replace(converted, official)
     return simplified, fullwidth, simplified != spaced, whitespace
+
+
+@lru_cache(maxsize=1)
+def _official_places() -> dict[str, str]:
+    """Official Simplified place names that OpenCC's t2s would change (乾县 → 干县): changed form -> official."""
+    convert = _t2s().convert
+    return {convert(p): p for p in place_names() if convert(p) != p}
 
 
 def normalise_text(value: object) -> str:
