@@ -31,7 +31,7 @@ from stats_lib.report.narrative import zero_sentence
 from stats_lib.report.words import baseline_name as comparison_baseline_name
 from stats_lib.report.words import fmt_p, sentence_label
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
-from stats_lib.stats.compare import Comparison, compare
+from stats_lib.stats.compare import Comparison, compare, day_start_minutes
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, ReportingWindow, Window
@@ -464,5 +464,6 @@ def _mix_sentence(ctx: Context) -> str:
 def _zero(ctx: Context) -> str:
     """The 零发案 sentence: districts with no record of a category of the main kind in the window."""
 
-    z = zero_districts(ctx.daily[ctx.daily["kind"] == ctx.kind], ctx.window, by="category", hourly=ctx.hourly)
+    z = zero_districts(ctx.daily[ctx.daily["kind"] == ctx.kind], ctx.window, by="category", hourly=ctx.hourly,
+                       day_start_minutes=day_start_minutes(ctx.ledger))
     return zero_sentence(z, lang=ctx.lang, kind=ctx.kind)

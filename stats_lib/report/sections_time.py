@@ -29,6 +29,7 @@ from stats_lib.report.charts import holiday_days
 from stats_lib.report.charts_time import daily_trend, hourly_profile
 from stats_lib.report.section_types import Chart, Section, Table
 from stats_lib.report.words import fmt_count, join_names, masked
+from stats_lib.stats.compare import day_start_minutes
 from stats_lib.tables import coverage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -205,15 +206,34 @@ def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> HourlyP
     return HourlyProfiles(profile([ctx.window]), profile(ctx.baseline.windows))
 
 
-def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = None) -> pd.Series:
-    """Counts by hour for the night of ``day``: 18-23 h of ``day`` then 0-6 h of the next day.
+def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = None,
+                 day_start_minutes: int = 0) -> pd.Series:
+    """Counts by clock hour for the night of ``day``: 18-23 h of ``day`` then 0-6 h of the next day.
 
-    Returns an int64 Series of 13 values indexed by labels ``18 … 23, 0 … 6``.
+    Parameters
+    ----------
+    hourly : DataFrame
+        The hourly table (``date`` is the statistical day, ``hour`` the clock hour).
+    day : datetime.date
+        The calendar day the night begins on (除夕, 元宵).
+    category : str, optional
+        Count this category only.
+    day_start_minutes : int
+        Minutes after midnight at which the data's statistical day starts (the ledger's ``day_start``;
+        ``"08:00"`` is 480). A record of statistical day D at a clock hour before the day start happened
+        on the calendar day D + 1, so the night is selected by clock time, never by the statistical day.
+
+    Returns
+    -------
+    pandas.Series
+        int64 counts, 13 values indexed by the clock hours ``18 … 23, 0 … 6``.
     """
     h = hourly if category is None else hourly[hourly["category"] == category]
+    late = pd.to_timedelta((h["hour"] * 60 < day_start_minutes).astype("int64"), unit="D")
+    clock_day = pd.to_datetime(h["date"]) + late
     d0, d1 = pd.Timestamp(day), pd.Timestamp(day + dt.timedelta(days=1))
-    eve = h[(h["date"] == d0) & (h["hour"] >= 18)].groupby("hour")["count"].sum().reindex(range(18, 24), fill_value=0)
-    morn = h[(h["date"] == d1) & (h["hour"] <= 6)].groupby("hour")["count"].sum().reindex(range(7), fill_value=0)
+    eve = h[(clock_day == d0) & (h["hour"] >= 18)].groupby("hour")["count"].sum().reindex(range(18, 24), fill_value=0)
+    morn = h[(clock_day == d1) & (h["hour"] <= 6)].groupby("hour")["count"].sum().reindex(range(7), fill_value=0)
     return pd.concat([eve, morn]).astype("int64")
 
 
@@ -252,8 +272,9 @@ def hourly(ctx: Context) -> Section:
                          data=hdata, formats={c: "0.00" for c in series})
     h = ctx.hourly[ctx.hourly["kind"] == ctx.kind]
     cover = coverage(ctx.daily, ctx.ledger)
+    ds = day_start_minutes(ctx.ledger)
     for d, name, d_prev in ctx.nights:
-        now, before = night_counts(h, d), night_counts(h, d_prev)
+        now, before = night_counts(h, d, day_start_minutes=ds), night_counts(h, d_prev, day_start_minutes=ds)
         label = day_name(d, ctx) or name
         # A night on the window's last day is cut at 24时: the report's data end there.
         cut = d >= ctx.window.end
@@ -274,7 +295,7 @@ def hourly(ctx: Context) -> Section:
                   f"On {label} night ({ctx_date(d, ctx)}), {fmt_count(peak_now, ctx.mask_below)} between {span_en} "
                   f"({then_en})")
         if "火灾" in set(h["category"]):
-            fire = int(night_counts(h, d, category="火灾").loc[peak_hours].sum())
+            fire = int(night_counts(h, d, category="火灾", day_start_minutes=ds).loc[peak_hours].sum())
             sent += tr(ctx, f"，其中火灾警情{fmt_count(fire, ctx.mask_below)}起。",
                        f", of which {fmt_count(fire, ctx.mask_below)} fire calls.")
         else:

@@ -152,7 +152,7 @@ def rankings(cmp: Comparison, n: int = 5, *, significant_only: bool = True) -> p
 def zero_districts(daily: pd.DataFrame, window: Window, by: str | None = "category", *,
                    kind: str | Sequence[str] | None = None, categories: str | Sequence[str] | None = None,
                    districts: str | Sequence[str] | None = None,
-                   hourly: pd.DataFrame | None = None) -> pd.DataFrame:
+                   hourly: pd.DataFrame | None = None, day_start_minutes: int = 0) -> pd.DataFrame:
     """Districts with no incidents of a kind (零发案) in the window.
 
     The districts and the categories considered are those present anywhere in ``daily`` (after the
@@ -171,6 +171,9 @@ def zero_districts(daily: pd.DataFrame, window: Window, by: str | None = "catego
         Filters on ``kind``, ``category`` and ``district``.
     hourly : DataFrame, optional
         The hourly table, needed when ``window`` is cut at an hour.
+    day_start_minutes : int
+        Minutes after midnight at which a statistical day starts (the ledger's ``day_start``): a window
+        cut at an hour is counted by clock time (:func:`stats_lib.tables.window_counts`).
 
     Returns
     -------
@@ -198,7 +201,7 @@ def zero_districts(daily: pd.DataFrame, window: Window, by: str | None = "catego
         grid = pd.DataFrame({"district": all_d})
     hdata = filter_rows(hourly, districts=as_names(districts, "districts"),
                         categories=as_names(categories, "categories"), kinds=as_names(kind, "kind"))
-    got = window_counts(data, window, [*dims, "district"], hourly=hdata)
+    got = window_counts(data, window, [*dims, "district"], hourly=hdata, day_start_minutes=day_start_minutes)
     got = got[got > 0].reset_index()[[*dims, "district"]]
     out = grid.merge(got, how="left", on=[*dims, "district"], indicator=True)
     out = out.loc[out["_merge"] == "left_only", [*dims, "district"]]

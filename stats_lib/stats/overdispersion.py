@@ -176,7 +176,8 @@ class RowDispersion:
 
 
 def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str], window: Window,
-                          history: object, cover: Coverage, *, hourly: pd.DataFrame | None = None) -> RowDispersion:
+                          history: object, cover: Coverage, *, hourly: pd.DataFrame | None = None,
+                          day_start_minutes: int = 0) -> RowDispersion:
     """The dispersion of each row of a comparison.
 
     Parameters
@@ -197,6 +198,9 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
         The data's coverage.
     hourly : DataFrame, optional
         The hourly table, for earlier windows cut at an hour.
+    day_start_minutes : int
+        Minutes after midnight at which a statistical day starts (the ledger's ``day_start``): windows
+        cut at an hour are counted by clock time (:func:`stats_lib.tables.window_counts`).
 
     Returns
     -------
@@ -208,7 +212,7 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
         return RowDispersion(np.ones(n_rows), "none", (), (), {"method": "none", "groups": 1.0, "total": 1.0,
                                                                 "history_days": 0, "windows": 0})
     if history is not None:
-        return _from_windows(data, keys, dims, history, window, cover, hourly, n_rows)
+        return _from_windows(data, keys, dims, history, window, cover, hourly, n_rows, day_start_minutes)
     first = cover.first
     start = max(pd.Timestamp(first), pd.Timestamp(window.start) - pd.Timedelta(days=MAX_HISTORY_DAYS))
     end = pd.Timestamp(window.start) - pd.Timedelta(days=1)
@@ -252,7 +256,7 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
 
 
 def _from_windows(data: pd.DataFrame, keys: list[tuple], dims: list[str], history: object, window: Window,
-                  cover: Coverage, hourly: pd.DataFrame | None, n_rows: int) -> RowDispersion:
+                  cover: Coverage, hourly: pd.DataFrame | None, n_rows: int, ds: int) -> RowDispersion:
     wins = tuple(history.windows) if isinstance(history, Baseline) else tuple(history)
     if not all(isinstance(w, Window) for w in wins):
         raise ParameterError("history: expected a Baseline, a list of Window, None or False")
@@ -260,7 +264,7 @@ def _from_windows(data: pd.DataFrame, keys: list[tuple], dims: list[str], histor
     hc = None
     if len(wins) >= 3:
         try:
-            hc = pd.concat([window_counts(data, w, dims, hourly=hourly).rename(i) for i, w in enumerate(wins)],
+            hc = pd.concat([window_counts(data, w, dims, hourly=hourly, day_start_minutes=ds).rename(i) for i, w in enumerate(wins)],
                            axis=1).fillna(0)
         except ParameterError:  # earlier windows cut at an hour without an hourly table
             hc = None
