@@ -334,7 +334,8 @@ def prepare(data=None, schema: str | None = None, start: str | None = None, end:
     # the data's coverage: the ledger's days, else the whole daily table's (never the filtered rows)
     full = coverage(cleaned.daily, cleaned.ledger)
     cover = {"date_min": full.first.isoformat(), "date_max": min(full.last, as_of_date).isoformat(),
-             "day_start": dict(cleaned.ledger or {}).get("day_start", "00:00")}
+             "day_start": dict(cleaned.ledger or {}).get("day_start", "00:00"),
+             "gaps": [g.to_json() for g in full.gaps]}
     comps = _comparisons(d, h, window, base, kind, min_base, cover, csel, dsel)
     # masking decided once, on the figures, before any table, sentence or chart is made
     comps = {k: suppress_comparison(v, mask_below) if hasattr(v, "table") else v for k, v in comps.items()}

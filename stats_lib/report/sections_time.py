@@ -284,7 +284,7 @@ def hourly(ctx: Context) -> Section:
             now.loc[list(range(7))] = float("nan")
         peak_now = int(now.loc[peak_hours].sum())
         span_zh, span_en = ("22时至24时", "22:00 and midnight") if cut else ("22时至次日2时", "22:00 and 02:00")
-        if cover.first <= d_prev and d_prev + dt.timedelta(days=1) <= cover.last:
+        if cover.has_day(d_prev) and cover.has_day(d_prev + dt.timedelta(days=1)):
             peak_before = fmt_count(int(before.loc[peak_hours].sum()), ctx.mask_below)
             then_zh, then_en = f"去年{label}同时段{peak_before}起", f"{peak_before} on the same night last year"
         else:  # last year's night is outside the data: no count, never a zero
@@ -331,9 +331,9 @@ def key_day_table(ctx: Context) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["name", "date", "date_before"])
     out["current"] = per_day.reindex(pd.to_datetime(out["date"]), fill_value=0).to_numpy().astype("int64")
     base = per_day.reindex(pd.to_datetime(out["date_before"]), fill_value=0).astype("Int64")
-    # a day outside the data's coverage has no count: 去年同期无数据, never zero (inside, a zero is a real zero)
+    # a day outside the data's coverage or in a gap has no count: 去年同期无数据, never zero (else a real zero)
     cover = coverage(ctx.daily, ctx.ledger)
-    seen = np.array([cover.first <= pd.Timestamp(x).date() <= cover.last for x in out["date_before"]], dtype=bool)
+    seen = np.array([cover.has_day(pd.Timestamp(x).date()) for x in out["date_before"]], dtype=bool)
     base[~seen] = pd.NA
     out["baseline"] = base.to_numpy()
     p = np.array([stats.binomtest(int(a), int(a + b), 0.5).pvalue if ok and a + b > 0 else (1.0 if ok else np.nan)
