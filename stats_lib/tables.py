@@ -450,7 +450,8 @@ def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
     ledger : dict or object, optional
         The cleaning ledger (a dict or an object with ``date_min`` / ``date_max`` and, when the data has
         holes, ``gaps``). A ledger without ``gaps`` (none found, or written before gaps were recorded)
-        has them found again from ``daily`` (:func:`stats_lib.gaps.find_gaps`).
+        has them found again from ``daily`` (:func:`stats_lib.gaps.find_gaps`). Without a ledger,
+        ``daily`` may be a selection (one district …) whose empty days are real zeros: no gaps.
 
     Returns
     -------
@@ -472,7 +473,7 @@ def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
         raise InputError("daily table: no rows, so no days covered")
     else:
         first, last = daily["date"].min().date(), daily["date"].max().date()
-    found = as_gaps(gaps) if gaps is not None else find_gaps(daily, first, last)
+    found = as_gaps(gaps) if gaps is not None else find_gaps(daily, first, last) if ledger is not None else ()
     return Coverage(first, last, tuple(g for g in found if g.start <= last and first <= g.end))
 
 

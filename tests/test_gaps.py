@@ -19,6 +19,9 @@ from stats_lib.stats.compare import compare
 from stats_lib.tables import Cleaned, coverage, normalise_daily, normalise_hourly
 from stats_lib.windows import Baseline, Window
 
+#: The ledger of the whole data (its first and last day): gaps are looked for in the whole data only.
+LEDGER = {"date_min": "2021-01-01", "date_max": "2023-03-31"}
+
 
 def _daily(days: pd.DatetimeIndex, counts, district: str = "东城区") -> pd.DataFrame:
     return pd.DataFrame({"date": days, "kind": "警情", "category": "刑事", "subcategory": "",
@@ -63,9 +66,9 @@ def test_a_baseline_in_a_gap_is_not_covered_and_a_covered_one_is_compared():
     partly = Baseline("calendar", (Window("2022-01-25", "2022-02-04"),))  # 4 of 11 days in the gap
     for base in (gap_base, partly):
         with pytest.raises(InputError, match="no records 2022-02-01..2022-03-02"):
-            compare(d, w, base, history=False)
+            compare(d, w, base, history=False, ledger=LEDGER)
     ok = compare(d, Window("2023-03-10", "2023-03-20"), Baseline("calendar", (Window("2022-03-10", "2022-03-20"),)),
-                 history=False)
+                 history=False, ledger=LEDGER)
     dd = d.set_index("date")["count"]
     assert ok.total["baseline"] == int(dd["2022-03-10":"2022-03-20"].sum())
 
@@ -76,7 +79,7 @@ def test_a_small_districts_zero_baseline_stays_a_zero():
     small = _daily(days[days >= "2023-01-01"][:5], [2, 1, 1, 3, 1], "小镇")  # nothing in 2022
     d = normalise_daily(pd.concat([big, small], ignore_index=True))
     c = compare(d, Window("2023-01-01", "2023-01-10"), Baseline("calendar", (Window("2022-01-01", "2022-01-10"),)),
-                by="district", history=False)
+                by="district", history=False, ledger={"date_min": "2022-01-01", "date_max": "2023-03-31"})
     row = c.table.set_index("group").loc["小镇"]
     assert (int(row["current"]), int(row["baseline"])) == (8, 0)
 
@@ -85,7 +88,8 @@ def test_overdispersion_leaves_gap_days_out():
     # Poisson counts (phi = 1 by construction) with a 60-day hole in the history: read as zeros, the hole
     # would make phi many times 1
     d = _with_hole(hole=("2022-09-01", "2022-10-30"))
-    c = compare(d, Window("2023-03-10", "2023-03-20"), Baseline("calendar", (Window("2022-03-10", "2022-03-20"),)))
+    c = compare(d, Window("2023-03-10", "2023-03-20"), Baseline("calendar", (Window("2022-03-10", "2022-03-20"),)),
+                ledger=LEDGER)
     assert c.dispersion["total"] < 1.5
 
 
