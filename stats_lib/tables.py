@@ -436,8 +436,7 @@ class Coverage:
             ``2021-01-01..2024-12-31`` (ISO dates, both inclusive), then the gaps:
             ``2021-01-01..2023-12-31, no records 2022-01-01..2022-12-31``.
         """
-        holes = "".join(f", no records {g.start}..{g.end}" for g in self.gaps)
-        return f"{self.first}..{self.last}{holes}"
+        return f"{self.first}..{self.last}" + "".join(f", no records {g.start}..{g.end}" for g in self.gaps)
 
 
 def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
@@ -450,8 +449,8 @@ def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
     ledger : dict or object, optional
         The cleaning ledger (a dict or an object with ``date_min`` / ``date_max`` and, when the data has
         holes, ``gaps``). A ledger without ``gaps`` (none found, or written before gaps were recorded)
-        has them found again from ``daily`` (:func:`stats_lib.gaps.find_gaps`). Without a ledger,
-        ``daily`` may be a selection (one district …) whose empty days are real zeros: no gaps.
+        has them found again from ``daily`` (:func:`stats_lib.gaps.find_gaps`); without a ledger none
+        (``daily`` may be a selection, one district …, whose empty days are real zeros).
 
     Returns
     -------
