@@ -422,7 +422,7 @@ def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail
                              all_days=True, attrs=attrs)
         return res, ("", "")
     except InputError as exc:
-        return None, (f"历史数据不足，未做异常检测（{exc}）。", f"Not enough history to check for anomalies ({exc}).")
+        return None, (narrative.anomaly_skipped(exc, "zh"), narrative.anomaly_skipped(exc, "en"))
 
 
 def _words(ctx: Context) -> dict:

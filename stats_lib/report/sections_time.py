@@ -110,10 +110,15 @@ def daily(ctx: Context) -> Section:
         return Section("daily", title, (tr(ctx, "统计时段内没有数据。", "There are no records in the period."),))
     mb = ctx.mask_below
     mean_text = "*" if masked(current.sum(), mb) else f"{current.mean():,.1f}"
-    par = tr(ctx, f"日均{mean_text}起；最多为{extreme_days(current, ctx, 'max')}，"
-                  f"最少为{extreme_days(current, ctx, 'min')}。",
-             f"{mean_text} a day; the most on {extreme_days(current, ctx, 'max')}, "
-             f"the fewest on {extreme_days(current, ctx, 'min')}.")
+    if current.max() == current.min():  # every day alike: say it once, not as a tie of most and fewest
+        n = fmt_count(current.max(), mb)
+        par = tr(ctx, f"日均{mean_text}起" + (f"，每天均为{n}起。" if len(current) > 1 else "。"),
+                 f"{mean_text} a day" + (f"; every day had {n}." if len(current) > 1 else "."))
+    else:
+        par = tr(ctx, f"日均{mean_text}起；最多为{extreme_days(current, ctx, 'max')}，"
+                      f"最少为{extreme_days(current, ctx, 'min')}。",
+                 f"{mean_text} a day; the most on {extreme_days(current, ctx, 'max')}, "
+                 f"the fewest on {extreme_days(current, ctx, 'min')}.")
     anomalies = flagged(ctx, total_only=True)
     chart_title = tr(ctx, f"每日{ctx.kind}：本期与{ctx.baseline_name}", f"Daily {ctx.kind_en.lower()} vs {ctx.baseline_phrase}")
     labels = [ctx.baseline_name] if len(bases) == 1 else [str(w.start.year) for w in ctx.baseline.windows]
