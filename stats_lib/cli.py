@@ -173,7 +173,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     data = load_data(args.data, schema=args.schema, as_of=args.as_of)
     by = [b.strip() for b in args.by.split(",")] if args.by else None
     result = compare(data.daily, window, baseline, by=by, hourly=data.hourly, kind=args.kind,
-                     districts=args.districts, categories=args.categories)
+                     districts=args.districts, categories=args.categories, ledger=data.ledger)
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif args.format == "csv":

@@ -14,6 +14,7 @@ __all__ = [
     "SchemaError",
     "ParameterError",
     "CalendarError",
+    "HistoryError",
     "RenderError",
     "LockError",
     "SetupError",
@@ -47,6 +48,31 @@ class ParameterError(InputError):
 
 class CalendarError(InputError):
     """A calendar question that cannot be answered honestly (for example an uncovered year)."""
+
+
+class HistoryError(InputError):
+    """Too few days of history before a window to fit a model of it (anomaly detection).
+
+    Parameters
+    ----------
+    message : str
+        The error message (English, for logs and the CLI).
+    need, have : int
+        Days of history needed and days the data has before ``start``.
+    start : str
+        The window's first day (ISO date).
+
+    Attributes
+    ----------
+    need, have : int
+        Days of history needed and days the data has before ``start``.
+    start : str
+        The window's first day (ISO date).
+    """
+
+    def __init__(self, message: str, *, need: int, have: int, start: str) -> None:
+        super().__init__(message)
+        self.need, self.have, self.start = need, have, start
 
 
 class RenderError(StatsLibError):

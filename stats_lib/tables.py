@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from stats_lib.errors import InputError, ParameterError
+from stats_lib.gaps import Gap, as_gaps, find_gaps
 from stats_lib.windows import Window, as_date
 
 __all__ = ["DAILY_COLUMNS", "HOURLY_COLUMNS", "TOTAL", "Cleaned", "Coverage", "empty_daily", "empty_hourly",
@@ -376,22 +377,26 @@ def window_counts(daily: pd.DataFrame, window: Window, by: Sequence[str] = (), *
 
 @dataclass(frozen=True)
 class Coverage:
-    """The days the input actually spans, ``first`` to ``last`` inclusive.
+    """The days the input actually spans, ``first`` to ``last`` inclusive, less its gaps.
 
     Taken from the ledger (or from the whole daily table), never from filtered rows: inside the
-    coverage a day without a row is a real zero; outside it there is no data.
+    coverage a day without a row is a real zero; outside it, or in a gap (a run of days without any
+    record, :func:`stats_lib.gaps.find_gaps`), there is no data.
 
     Attributes
     ----------
     first, last : datetime.date
         First and last day of the data, both inclusive.
+    gaps : tuple of Gap
+        Runs of days without data between ``first`` and ``last``.
     """
 
     first: dt.date
     last: dt.date
+    gaps: tuple[Gap, ...] = ()
 
     def covers(self, window: Window) -> bool:
-        """Tell whether every day of ``window`` lies inside the coverage.
+        """Tell whether every day of ``window`` has data.
 
         Parameters
         ----------
@@ -401,9 +406,26 @@ class Coverage:
         Returns
         -------
         bool
-            True when ``first <= window.start`` and ``window.end <= last``.
+            True when ``first <= window.start``, ``window.end <= last`` and no day of the window is in a
+            gap (a window partly in a gap would count its missing days as zeros).
         """
-        return self.first <= window.start and window.end <= self.last
+        return (self.first <= window.start and window.end <= self.last
+                and not any(g.start <= window.end and window.start <= g.end for g in self.gaps))
+
+    def has_day(self, day: dt.date) -> bool:
+        """Tell whether ``day`` has data (inside ``first..last`` and in no gap).
+
+        Parameters
+        ----------
+        day : datetime.date
+            The day asked for.
+
+        Returns
+        -------
+        bool
+            True when a day without a row would be a real zero.
+        """
+        return self.first <= day <= self.last and not any(g.start <= day <= g.end for g in self.gaps)
 
     def label(self) -> str:
         """The coverage as text.
@@ -411,9 +433,10 @@ class Coverage:
         Returns
         -------
         str
-            ``2021-01-01..2024-12-31`` (ISO dates, both inclusive).
+            ``2021-01-01..2024-12-31`` (ISO dates, both inclusive), then the gaps:
+            ``2021-01-01..2023-12-31, no records 2022-01-01..2022-12-31``.
         """
-        return f"{self.first}..{self.last}"
+        return f"{self.first}..{self.last}" + "".join(f", no records {g.start}..{g.end}" for g in self.gaps)
 
 
 def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
@@ -424,27 +447,33 @@ def coverage(daily: pd.DataFrame, ledger: object = None) -> Coverage:
     daily : pandas.DataFrame
         The whole daily table (not filtered rows).
     ledger : dict or object, optional
-        The cleaning ledger (a dict or an object with ``date_min`` / ``date_max``).
+        The cleaning ledger (a dict or an object with ``date_min`` / ``date_max`` and, when the data has
+        holes, ``gaps``). A ledger without ``gaps`` (none found, or written before gaps were recorded)
+        has them found again from ``daily`` (:func:`stats_lib.gaps.find_gaps`); without a ledger none
+        (``daily`` may be a selection, one district …, whose empty days are real zeros).
 
     Returns
     -------
     Coverage
-        First and last day covered.
+        First and last day covered, and the gaps between them.
 
     Raises
     ------
     InputError
         No ledger dates and an empty daily table.
     """
-    lo = hi = None
+    lo = hi = gaps = None
     if ledger is not None:
         get = ledger.get if isinstance(ledger, dict) else (lambda k: getattr(ledger, k, None))
-        lo, hi = get("date_min"), get("date_max")
+        lo, hi, gaps = get("date_min"), get("date_max"), get("gaps")
     if lo and hi:
-        return Coverage(as_date(lo, what="ledger date_min"), as_date(hi, what="ledger date_max"))
-    if daily.empty:
+        first, last = as_date(lo, what="ledger date_min"), as_date(hi, what="ledger date_max")
+    elif daily.empty:
         raise InputError("daily table: no rows, so no days covered")
-    return Coverage(daily["date"].min().date(), daily["date"].max().date())
+    else:
+        first, last = daily["date"].min().date(), daily["date"].max().date()
+    found = as_gaps(gaps) if gaps is not None else find_gaps(daily, first, last) if ledger is not None else ()
+    return Coverage(first, last, tuple(g for g in found if g.start <= last and first <= g.end))
 
 
 def check_coverage(cover: Coverage, windows: Sequence[Window], roles: Sequence[str]) -> None:

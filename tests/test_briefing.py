@@ -327,7 +327,8 @@ def test_short_history_says_so(daily):
                     as_of="2023-01-25", baseline=Baseline("previous", (Window(dt.date(2023, 1, 16),
                                                                               dt.date(2023, 1, 20)),)))
     sec = b.anomalies(ctx)
-    assert any("历史数据不足" in p for p in sec.paragraphs)
+    days = len(pd.date_range("2022-12-20", "2023-01-20"))  # the history left before the window
+    assert any(f"前仅有{days}天数据，少于异常检测所需的56天，未做异常检测" in p for p in sec.paragraphs)
 
 
 # --------------------------------------------------------------------------------------- data notes

@@ -2,7 +2,7 @@
 
 The stages, lowest first (``stats_lib/__init__.py`` says what each holds)::
 
-    base (errors, windows, tables, safe, version) < ingest < clean < calendar < stats < report < briefing < cli
+    base (errors, windows, tables, gaps, safe, version) < ingest < clean < calendar < stats < report < briefing < cli
 
 ``tables`` (the canonical daily and hourly tables) sits in the base layer: it is the contract that clean writes
 and every later stage reads, and it imports nothing but ``errors``.
@@ -20,7 +20,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "stats_lib"
 STAGES = ("base", "ingest", "clean", "calendar", "stats", "report", "briefing", "cli")
-BASE = {"errors", "windows", "tables", "safe", "version", "__init__"}
+BASE = {"errors", "windows", "tables", "gaps", "safe", "version", "__init__"}
 #: Third-party libraries that may be imported inside a function: heavy, optional for most callers.
 HEAVY = {"matplotlib", "pptx", "openpyxl", "duckdb", "opencc", "IPython", "papermill", "nbconvert", "nbformat",
          "nbclient", "jupyter_client", "bs4", "python_calamine", "xlrd", "pyspark", "statsmodels", "lxml",

@@ -23,6 +23,7 @@ from stats_lib.clean.records import merged_records
 from stats_lib.clean.rules import default_as_of
 from stats_lib.clean.spark_plan import is_uri
 from stats_lib.errors import InputError, ParameterError
+from stats_lib.gaps import find_gaps
 from stats_lib.ingest.schema import Schema, load_schema
 from stats_lib.ingest.sheets import name_sheets
 from stats_lib.safe import write_csv
@@ -90,7 +91,8 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
         The daily and hourly tables, the ledger and the rejects.
         ``daily`` (date, kind, category, subcategory, district, count), ``hourly`` (date, hour, kind,
         category, district, count; None without record-level times), ``ledger`` (dict, see
-        :func:`ledger_summary`) and ``rejects`` (file, line, reason and the raw values of the
+        :func:`ledger_summary`; ``gaps``, when there are some, lists the runs of days without any record
+        inside the date range, :func:`stats_lib.gaps.find_gaps`) and ``rejects`` (file, line, reason and the raw values of the
         non-sensitive columns: id, time, hour, category, subcategory, district, count).
 
     Raises
@@ -102,6 +104,9 @@ def load(paths: str | Path | Sequence[str | Path], schema: str | Path | dict | S
         An unknown ``engine`` or ``dedupe``, an ``as_of`` that is not a date.
     """
     out = _load(paths, schema, as_of, dedupe, engine, tables)
+    gaps = find_gaps(out.daily) if out.ledger.get("date_min") else ()
+    if gaps:  # recorded only when there are some (a ledger without ``gaps`` has none)
+        out = replace(out, ledger={**out.ledger, "gaps": [g.to_json() for g in gaps]})
     problem = check_kept(out.ledger, out.rejects)
     if problem is None:
         return out

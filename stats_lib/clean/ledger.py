@@ -393,7 +393,8 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     Returns
     -------
     str
-        One line per fact (rows read, kept, rejected; files and dates; exact duplicates; unmapped categories;
+        One line per fact (rows read, kept, rejected; files and dates; runs of days without any record
+        (``gaps``); exact duplicates; unmapped categories;
         values redacted as personal data, by column, naming a column where one value covers many records;
         masked cells; total mismatches; records without a time of day), the empty ones left out.
 
@@ -421,6 +422,14 @@ def ledger_summary(ledger: dict, lang: str = "zh") -> str:
     if ledger.get("date_min"):
         span = f"{ledger['date_min']} ~ {ledger['date_max']}"
         lines.append(f"文件 {len(files)} 个，日期范围 {span}。" if zh else f"{len(files)} file(s), dates {span}.")
+    gaps = ledger.get("gaps", [])
+    if gaps:
+        runs = sep.join(f"{g['start']} ~ {g['end']}" + (f"（{g['days']}天）" if zh else f" ({g['days']} days)")
+                        for g in gaps[:5])
+        lines.append(f"其中 {len(gaps)} 段日期没有任何记录（可能缺少导出文件）：{runs}；这些日期不按 0 计，"
+                     "落在其中的时段不作比较。" if zh else
+                     f"{len(gaps)} run(s) of days without any record (a missing export?): {runs}; those days "
+                     "are not counted as zeros and periods in them are not compared.")
     for f in files:  # a workbook read sheet by sheet (stats_lib.ingest.sheets): each sheet and its rows
         if f.get("sheets"):
             each = sep.join(f"{s['sheet']} {int(s['rows']):,}" for s in f["sheets"])

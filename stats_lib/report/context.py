@@ -30,9 +30,9 @@ from stats_lib.report.context_types import Context, baseline_name
 from stats_lib.report.formats import fmt_p
 from stats_lib.report.labels import sentence_label
 from stats_lib.report.masking import suppress_comparison
-from stats_lib.report.sentences import zero_sentence
+from stats_lib.report.sentences import anomaly_skipped, zero_sentence
 from stats_lib.stats.anomaly import FALSE_FLAGS_PER_BRIEFING, flag_anomalies
-from stats_lib.stats.compare import compare
+from stats_lib.stats.compare import compare, day_start_minutes
 from stats_lib.stats.mix import category_mix, zero_districts
 from stats_lib.tables import Cleaned, coverage
 from stats_lib.windows import Baseline, ReportingWindow, Window
@@ -226,7 +226,8 @@ def prepare(data: str | Path | Sequence[str | Path] | Cleaned | None = None, sch
     # the data's coverage: the ledger's days, else the whole daily table's (never the filtered rows)
     full = coverage(cleaned.daily, cleaned.ledger)
     cover = {"date_min": full.first.isoformat(), "date_max": min(full.last, as_of_date).isoformat(),
-             "day_start": dict(cleaned.ledger or {}).get("day_start", "00:00")}
+             "day_start": dict(cleaned.ledger or {}).get("day_start", "00:00"),
+             "gaps": [g.to_json() for g in full.gaps]}
     comps = _comparisons(d, h, window, base, kind, min_base, cover, csel, dsel)
     # masking decided once, on the figures, before any table, sentence or chart is made
     comps = {k: suppress_comparison(v, mask_below) if hasattr(v, "table") else v for k, v in comps.items()}
@@ -313,7 +314,7 @@ def _anomalies(d: pd.DataFrame, window: Window, cutoff: dt.date, kind: str, tail
                              all_days=True, attrs=attrs)
         return res, ("", "")
     except InputError as exc:
-        return None, (f"历史数据不足，未做异常检测（{exc}）。", f"Not enough history to check for anomalies ({exc}).")
+        return None, (anomaly_skipped(exc, "zh"), anomaly_skipped(exc, "en"))
 
 
 def _words(ctx: Context) -> dict:
@@ -356,5 +357,6 @@ def _mix_sentence(ctx: Context) -> str:
 def _zero(ctx: Context) -> str:
     """The 零发案 sentence: districts with no record of a category of the main kind in the window."""
 
-    z = zero_districts(ctx.daily[ctx.daily["kind"] == ctx.kind], ctx.window, by="category", hourly=ctx.hourly)
+    z = zero_districts(ctx.daily[ctx.daily["kind"] == ctx.kind], ctx.window, by="category", hourly=ctx.hourly,
+                       day_start_minutes=day_start_minutes(ctx.ledger))
     return zero_sentence(z, lang=ctx.lang, kind=ctx.kind)

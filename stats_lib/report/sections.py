@@ -363,8 +363,8 @@ def anomalies(ctx: Context) -> Section:
               "Poisson/negative-binomial regression); the limits are set so that "
               f"the whole briefing expects at most {budget} false flags ({n_series} series x {n_days} days, "
               f"two-sided {level} for each series and day).")
-    if not rows:  # no empty table: the sentence above says there is nothing
-        return Section("anomalies", title, tuple(paragraphs), notes=(note,))
+    if not rows:  # no empty table: the sentence above says there is nothing (and no limits when none were set)
+        return Section("anomalies", title, tuple(paragraphs), notes=(note,) if n_series else ())
     data = frame.copy()
     dates = [pd.Timestamp(r["date"]).date() for _, r in flags.sort_values(["date", "group"]).iterrows()]
     data.insert(0, tr(ctx, "日期", "Date"), dates, allow_duplicates=True)

@@ -28,6 +28,7 @@ from stats_lib.report.comparison_cells import cell_count, pct_text, sig_text
 from stats_lib.report.formats import fmt_count, masked
 from stats_lib.report.section_types import Chart, Section, Table
 from stats_lib.report.words import join_names
+from stats_lib.stats.compare import day_start_minutes
 from stats_lib.tables import coverage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -133,10 +134,15 @@ def daily(ctx: Context) -> Section:
         return Section("daily", title, (tr(ctx, "统计时段内没有数据。", "There are no records in the period."),))
     mb = ctx.mask_below
     mean_text = "*" if masked(current.sum(), mb) else f"{current.mean():,.1f}"
-    par = tr(ctx, f"日均{mean_text}起；最多为{extreme_days(current, ctx, 'max')}，"
-                  f"最少为{extreme_days(current, ctx, 'min')}。",
-             f"{mean_text} a day; the most on {extreme_days(current, ctx, 'max')}, "
-             f"the fewest on {extreme_days(current, ctx, 'min')}.")
+    if current.max() == current.min():  # every day alike: say it once, not as a tie of most and fewest
+        n = fmt_count(current.max(), mb)
+        par = tr(ctx, f"日均{mean_text}起" + (f"，每天均为{n}起。" if len(current) > 1 else "。"),
+                 f"{mean_text} a day" + (f"; every day had {n}." if len(current) > 1 else "."))
+    else:
+        par = tr(ctx, f"日均{mean_text}起；最多为{extreme_days(current, ctx, 'max')}，"
+                      f"最少为{extreme_days(current, ctx, 'min')}。",
+                 f"{mean_text} a day; the most on {extreme_days(current, ctx, 'max')}, "
+                 f"the fewest on {extreme_days(current, ctx, 'min')}.")
     anomalies = flagged(ctx, total_only=True)
     chart_title = tr(ctx, f"每日{ctx.kind}：本期与{ctx.baseline_name}", f"Daily {ctx.kind_en.lower()} vs {ctx.baseline_phrase}")
     labels = [ctx.baseline_name] if len(bases) == 1 else [str(w.start.year) for w in ctx.baseline.windows]
@@ -229,29 +235,36 @@ def hourly_profiles(ctx: Context, hourly: pd.DataFrame | None = None) -> HourlyP
     return HourlyProfiles(profile([ctx.window]), profile(ctx.baseline.windows))
 
 
-def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = None) -> pd.Series:
-    """Counts by hour for the night of ``day``: 18-23 h of ``day`` then 0-6 h of the next day.
+def night_counts(hourly: pd.DataFrame, day: dt.date, *, category: str | None = None,
+                 day_start_minutes: int = 0) -> pd.Series:
+    """Counts by clock hour for the night of ``day``: 18-23 h of ``day`` then 0-6 h of the next day.
 
     Returns an int64 Series of 13 values indexed by labels ``18 … 23, 0 … 6``.
 
     Parameters
     ----------
-    hourly : pd.DataFrame
-        The hourly table (:mod:`stats_lib.tables`: ``date``, ``hour``, ``category``, ``count`` …).
-    day : dt.date
-        The evening's day.
-    category : str | None, default None
-        Count only this category; None counts all.
+    hourly : DataFrame
+        The hourly table (``date`` is the statistical day, ``hour`` the clock hour).
+    day : datetime.date
+        The calendar day the night begins on (除夕, 元宵).
+    category : str, optional
+        Count this category only.
+    day_start_minutes : int
+        Minutes after midnight at which the data's statistical day starts (the ledger's ``day_start``;
+        ``"08:00"`` is 480). A record of statistical day D at a clock hour before the day start happened
+        on the calendar day D + 1, so the night is selected by clock time, never by the statistical day.
 
     Returns
     -------
-    pd.Series
-        Counts (events) by hour, the 13 labels above.
+    pandas.Series
+        int64 counts, 13 values indexed by the clock hours ``18 … 23, 0 … 6``.
     """
     h = hourly if category is None else hourly[hourly["category"] == category]
+    late = pd.to_timedelta((h["hour"] * 60 < day_start_minutes).astype("int64"), unit="D")
+    clock_day = pd.to_datetime(h["date"]) + late
     d0, d1 = pd.Timestamp(day), pd.Timestamp(day + dt.timedelta(days=1))
-    eve = h[(h["date"] == d0) & (h["hour"] >= 18)].groupby("hour")["count"].sum().reindex(range(18, 24), fill_value=0)
-    morn = h[(h["date"] == d1) & (h["hour"] <= 6)].groupby("hour")["count"].sum().reindex(range(7), fill_value=0)
+    eve = h[(clock_day == d0) & (h["hour"] >= 18)].groupby("hour")["count"].sum().reindex(range(18, 24), fill_value=0)
+    morn = h[(clock_day == d1) & (h["hour"] <= 6)].groupby("hour")["count"].sum().reindex(range(7), fill_value=0)
     return pd.concat([eve, morn]).astype("int64")
 
 
@@ -301,8 +314,9 @@ def hourly(ctx: Context) -> Section:
                          data=hdata, formats={c: "0.00" for c in series})
     h = ctx.hourly[ctx.hourly["kind"] == ctx.kind]
     cover = coverage(ctx.daily, ctx.ledger)
+    ds = day_start_minutes(ctx.ledger)
     for d, name, d_prev in ctx.nights:
-        now, before = night_counts(h, d), night_counts(h, d_prev)
+        now, before = night_counts(h, d, day_start_minutes=ds), night_counts(h, d_prev, day_start_minutes=ds)
         label = day_name(d, ctx) or name
         # A night on the window's last day is cut at 24时: the report's data end there.
         cut = d >= ctx.window.end
@@ -312,7 +326,7 @@ def hourly(ctx: Context) -> Section:
             now.loc[list(range(7))] = float("nan")
         peak_now = int(now.loc[peak_hours].sum())
         span_zh, span_en = ("22时至24时", "22:00 and midnight") if cut else ("22时至次日2时", "22:00 and 02:00")
-        if cover.first <= d_prev and d_prev + dt.timedelta(days=1) <= cover.last:
+        if cover.has_day(d_prev) and cover.has_day(d_prev + dt.timedelta(days=1)):
             peak_before = fmt_count(int(before.loc[peak_hours].sum()), ctx.mask_below)
             then_zh, then_en = f"去年{label}同时段{peak_before}起", f"{peak_before} on the same night last year"
         else:  # last year's night is outside the data: no count, never a zero
@@ -323,7 +337,7 @@ def hourly(ctx: Context) -> Section:
                   f"On {label} night ({ctx_date(d, ctx)}), {fmt_count(peak_now, ctx.mask_below)} between {span_en} "
                   f"({then_en})")
         if "火灾" in set(h["category"]):
-            fire = int(night_counts(h, d, category="火灾").loc[peak_hours].sum())
+            fire = int(night_counts(h, d, category="火灾", day_start_minutes=ds).loc[peak_hours].sum())
             sent += tr(ctx, f"，其中火灾警情{fmt_count(fire, ctx.mask_below)}起。",
                        f", of which {fmt_count(fire, ctx.mask_below)} fire calls.")
         else:
@@ -369,9 +383,9 @@ def key_day_table(ctx: Context) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["name", "date", "date_before"])
     out["current"] = per_day.reindex(pd.to_datetime(out["date"]), fill_value=0).to_numpy().astype("int64")
     base = per_day.reindex(pd.to_datetime(out["date_before"]), fill_value=0).astype("Int64")
-    # a day outside the data's coverage has no count: 去年同期无数据, never zero (inside, a zero is a real zero)
+    # a day outside the data's coverage or in a gap has no count: 去年同期无数据, never zero (else a real zero)
     cover = coverage(ctx.daily, ctx.ledger)
-    seen = np.array([cover.first <= pd.Timestamp(x).date() <= cover.last for x in out["date_before"]], dtype=bool)
+    seen = np.array([cover.has_day(pd.Timestamp(x).date()) for x in out["date_before"]], dtype=bool)
     base[~seen] = pd.NA
     out["baseline"] = base.to_numpy()
     p = np.array([stats.binomtest(int(a), int(a + b), 0.5).pvalue if ok and a + b > 0 else (1.0 if ok else np.nan)

@@ -13,12 +13,41 @@ from stats_lib.report.formats import fmt_count
 from stats_lib.report.labels import category_label, sentence_label
 from stats_lib.stats.compare import TOTAL
 
-__all__ = ["anomaly_sentences", "zero_sentence"]
+__all__ = ["anomaly_sentences", "anomaly_skipped", "zero_sentence"]
 
 
 def _day(d: object, lang: str) -> str:
     ts = pd.Timestamp(d)
     return f"{ts.day} {ts:%b}" if lang == "en" else f"{ts.month}月{ts.day}日"
+
+
+def anomaly_skipped(error: Exception, lang: str = "zh") -> str:
+    """The sentence saying why no day was checked for anomalies, in the reader's words.
+
+    Parameters
+    ----------
+    error : Exception
+        What anomaly detection raised: a :class:`~stats_lib.errors.HistoryError` (too little history) or
+        another input error (no day in the window).
+    lang : {"zh", "en"}
+        Language of the sentence.
+
+    Returns
+    -------
+    str
+        ``统计时段（1月21日起）前仅有20天数据，少于异常检测所需的56天，未做异常检测。`` /
+        ``Only 20 days of data before the period (from 21 Jan); anomaly detection needs 56, so no day was
+        checked.``; without the numbers: ``数据不足，未做异常检测。`` / ``Not enough data to check for
+        anomalies.``
+    """
+    need, have, start = (getattr(error, k, None) for k in ("need", "have", "start"))
+    if need is None or have is None or start is None:
+        return "Not enough data to check for anomalies." if lang == "en" else "数据不足，未做异常检测。"
+    day = _day(start, lang)
+    if lang == "en":
+        return (f"Only {have} day{'s' if have != 1 else ''} of data before the period (from {day}); anomaly "
+                f"detection needs {need}, so no day was checked.")
+    return f"统计时段（{day}起）前仅有{have}天数据，少于异常检测所需的{need}天，未做异常检测。"
 
 
 def anomaly_sentences(flags: pd.DataFrame, lang: str = "zh", mask_below: int | None = None,

@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import stats
 
 from stats_lib.calendar.baselines import day_attributes
-from stats_lib.errors import InputError, ParameterError
+from stats_lib.errors import HistoryError, InputError, ParameterError
 from stats_lib.stats.compare import category_rank
 from stats_lib.stats.model import LUNAR_DAYS, SF_BANDS, design_matrix, fit_poisson
 from stats_lib.tables import TOTAL, as_names, check_daily, filter_rows
@@ -199,8 +199,11 @@ def expected_counts(series: pd.DataFrame | pd.Series, start: object, end: object
     ------
     ParameterError
         ``tail`` is not a probability (or, with ``per="briefing"``, not positive), or ``per`` is unknown.
+    HistoryError
+        When fewer than 56 days of history precede ``start`` (an :class:`InputError` whose ``need``,
+        ``have`` and ``start`` let the report word it).
     InputError
-        When fewer than 56 days of history precede ``start``.
+        When the data has no day between ``start`` and ``end``.
     """
     if not 0 < tail < 1 and per != "briefing":
         raise ParameterError(f"tail: expected a probability between 0 and 1, got {tail!r}")
@@ -216,8 +219,9 @@ def expected_counts(series: pd.DataFrame | pd.Series, start: object, end: object
     train = idx < s
     score = (idx >= s) & (idx <= e)
     if train.sum() < _MIN_HISTORY_DAYS:
-        raise InputError(f"anomalies: need at least {_MIN_HISTORY_DAYS} days of history before {s.date()}, "
-                         f"the data has {int(train.sum())}")
+        raise HistoryError(f"anomalies: need at least {_MIN_HISTORY_DAYS} days of history before {s.date()}, "
+                           f"the data has {int(train.sum())}", need=_MIN_HISTORY_DAYS, have=int(train.sum()),
+                           start=s.date().isoformat())
     if not score.any():
         raise InputError(f"anomalies: the data has no day between {s.date()} and {e.date()}")
     X = design_matrix(idx, attrs, lunar_days=True)

@@ -347,7 +347,7 @@ def compare(daily: pd.DataFrame, window: Window, baseline: Baseline | str | None
 
     # Dispersion: each row's own, from the daily model of its history (or as the caller asked).
     keys = [tuple(r) for r in frame.iloc[:-1][dims].itertuples(index=False)] if dims else []
-    disp = comparison_dispersion(data, keys, dims, window, history, cover, hourly=hdata)
+    disp = comparison_dispersion(data, keys, dims, window, history, cover, hourly=hdata, day_start_minutes=ds)
     notes_zh: list[str] = list(base.notes) + [z for z, _ in auto_notes] + list(disp.notes)
     notes_en: list[str] = list(base_notes_en) + [e for _, e in auto_notes] + list(disp.notes_en)
 

@@ -21,12 +21,14 @@ Where the history is shorter than :data:`MIN_HISTORY_DAYS` days or holds fewer t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from stats_lib.errors import ParameterError
+from stats_lib.gaps import Gap
 from stats_lib.stats.model import design_matrix, fit_poisson
 from stats_lib.stats.ratetest import dispersion
 from stats_lib.tables import Coverage, window_counts
@@ -117,7 +119,8 @@ def estimate_overdispersion(y: np.ndarray, X: np.ndarray, *, default: float = DE
 
 
 def series_overdispersion(series: pd.DataFrame, before: dt.date, first: dt.date, *,
-                          attrs: pd.DataFrame | None = None, default: float = DEFAULT_PHI) -> dict[str, Overdispersion]:
+                          attrs: pd.DataFrame | None = None, default: float = DEFAULT_PHI,
+                          gaps: Sequence[Gap] = ()) -> dict[str, Overdispersion]:
     """The overdispersion of each column of a wide daily frame, from the days before ``before``.
 
     Parameters
@@ -133,6 +136,9 @@ def series_overdispersion(series: pd.DataFrame, before: dt.date, first: dt.date,
         Day attributes for the design (None: from the calendar).
     default : float
         ``phi`` for a series whose history is too short.
+    gaps : sequence of Gap
+        Runs of days without data (:func:`stats_lib.gaps.find_gaps`): left out of the history, never
+        read as zeros.
 
     Returns
     -------
@@ -141,6 +147,8 @@ def series_overdispersion(series: pd.DataFrame, before: dt.date, first: dt.date,
     """
     start = max(pd.Timestamp(first), pd.Timestamp(before) - pd.Timedelta(days=MAX_HISTORY_DAYS))
     days = pd.date_range(start, pd.Timestamp(before) - pd.Timedelta(days=1), freq="D")
+    for g in gaps:
+        days = days[(days < pd.Timestamp(g.start)) | (days > pd.Timestamp(g.end))]
     hist = series.reindex(days, fill_value=0)
     if len(days) < MIN_HISTORY_DAYS:
         return {str(c): Overdispersion(float(default), float("nan"), 0, len(days), False) for c in series.columns}
@@ -176,7 +184,8 @@ class RowDispersion:
 
 
 def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str], window: Window,
-                          history: object, cover: Coverage, *, hourly: pd.DataFrame | None = None) -> RowDispersion:
+                          history: object, cover: Coverage, *, hourly: pd.DataFrame | None = None,
+                          day_start_minutes: int = 0) -> RowDispersion:
     """The dispersion of each row of a comparison.
 
     Parameters
@@ -197,6 +206,9 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
         The data's coverage.
     hourly : DataFrame, optional
         The hourly table, for earlier windows cut at an hour.
+    day_start_minutes : int
+        Minutes after midnight at which a statistical day starts (the ledger's ``day_start``): windows
+        cut at an hour are counted by clock time (:func:`stats_lib.tables.window_counts`).
 
     Returns
     -------
@@ -208,7 +220,7 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
         return RowDispersion(np.ones(n_rows), "none", (), (), {"method": "none", "groups": 1.0, "total": 1.0,
                                                                 "history_days": 0, "windows": 0})
     if history is not None:
-        return _from_windows(data, keys, dims, history, window, cover, hourly, n_rows)
+        return _from_windows(data, keys, dims, history, window, cover, hourly, n_rows, day_start_minutes)
     first = cover.first
     start = max(pd.Timestamp(first), pd.Timestamp(window.start) - pd.Timedelta(days=MAX_HISTORY_DAYS))
     end = pd.Timestamp(window.start) - pd.Timedelta(days=1)
@@ -221,7 +233,7 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
             col = k if len(dims) > 1 else k[0]
             cols[f"g{i}"] = wide[col] if col in wide.columns else pd.Series(dtype=float)
     series = pd.DataFrame(cols).fillna(0)
-    res = series_overdispersion(series, window.start, first) if end >= start else {
+    res = series_overdispersion(series, window.start, first, gaps=cover.gaps) if end >= start else {
         c: Overdispersion(DEFAULT_PHI, float("nan"), 0, 0, False) for c in cols}
     phi = np.array([res[f"g{i}"].phi for i in range(len(keys))] + [res["total"].phi])
     days = res["total"].days
@@ -252,7 +264,7 @@ def comparison_dispersion(data: pd.DataFrame, keys: list[tuple], dims: list[str]
 
 
 def _from_windows(data: pd.DataFrame, keys: list[tuple], dims: list[str], history: object, window: Window,
-                  cover: Coverage, hourly: pd.DataFrame | None, n_rows: int) -> RowDispersion:
+                  cover: Coverage, hourly: pd.DataFrame | None, n_rows: int, ds: int) -> RowDispersion:
     wins = tuple(history.windows) if isinstance(history, Baseline) else tuple(history)
     if not all(isinstance(w, Window) for w in wins):
         raise ParameterError("history: expected a Baseline, a list of Window, None or False")
@@ -260,7 +272,7 @@ def _from_windows(data: pd.DataFrame, keys: list[tuple], dims: list[str], histor
     hc = None
     if len(wins) >= 3:
         try:
-            hc = pd.concat([window_counts(data, w, dims, hourly=hourly).rename(i) for i, w in enumerate(wins)],
+            hc = pd.concat([window_counts(data, w, dims, hourly=hourly, day_start_minutes=ds).rename(i) for i, w in enumerate(wins)],
                            axis=1).fillna(0)
         except ParameterError:  # earlier windows cut at an hour without an hourly table
             hc = None
