@@ -22,7 +22,6 @@ import pandas as pd
 
 from stats_lib.briefing.outputs import (
     cell_text,
-    display_width,
     has_fractions,
     inside,
     is_missing,
@@ -33,6 +32,7 @@ from stats_lib.briefing.outputs import (
 )
 from stats_lib.briefing.workbook import numberlike
 from stats_lib.errors import RenderError
+from stats_lib.report.chart_base import text_width
 from stats_lib.safe import safe_cell
 
 __all__ = ["write_pptx", "CJK_FONT", "ROWS_PER_SLIDE", "MAX_TABLE_SLIDES", "TableLayout", "table_layout"]
@@ -69,7 +69,7 @@ def _font(font, size: float, *, bold: bool = False, colour: str | None = None) -
 
 def _fit(text: str, width_in: float, largest: float, smallest: float = 16) -> float:
     """The largest size (pt) from ``largest`` down to ``smallest`` at which ``text`` fits one line."""
-    units = max(display_width(text), 1)
+    units = max(text_width(text), 1)
     return float(np.clip(math.floor((width_in - 0.3) * 72 / (units * 0.6)), smallest, largest))
 
 
@@ -162,7 +162,7 @@ def _text_slide(prs, layouts: _Layouts, title: str, lines: list[str], notes: lis
     slide = layouts.slide(prs, layouts.content, title)
     body = _body(slide, layouts)
     lines = [x for x in lines if x] or [title]
-    size = 20 if sum(display_width(x) for x in lines) < 700 else 16
+    size = 20 if sum(text_width(x) for x in lines) < 700 else 16
     if body is not None:
         _fill(body, lines, size, bullets=True)
     _notes(slide, notes)
@@ -278,7 +278,7 @@ def table_layout(headers: list[str], text: pd.DataFrame, avail: float = 12.33) -
         ``font_size`` (pt), ``widths`` (in) and ``heights`` (in, header first).
     """
     ncols = max(len(headers), 1)
-    units = np.array([max([display_width(h)] + [display_width(v) for v in text[i]]) for i, h in enumerate(headers)],
+    units = np.array([max([text_width(h)] + [text_width(v) for v in text[i]]) for i, h in enumerate(headers)],
                      float)
     units = np.maximum(units, 2) if len(units) else np.array([2.0])
     margin = 0.22
@@ -295,7 +295,7 @@ def table_layout(headers: list[str], text: pd.DataFrame, avail: float = 12.33) -
             col_in[~narrow] = need[~narrow] * (avail - need[narrow].sum()) / need[~narrow].sum()
     cells = [headers] + [list(row) for row in text.itertuples(index=False, name=None)]
     line = size * 1.25 / 72
-    heights = np.array([0.14 + line * max([math.ceil(display_width(v) * size * 0.55 / 72 / max(col_in[j] - margin, 0.1))
+    heights = np.array([0.14 + line * max([math.ceil(text_width(v) * size * 0.55 / 72 / max(col_in[j] - margin, 0.1))
                                            for j, v in enumerate(row)] + [1]) for row in cells])
     return TableLayout(size, col_in, heights)
 
@@ -390,11 +390,11 @@ def _key_points(groups: list[dict]) -> tuple[str, list[str]]:
 
 def _shorten(line: str, width: int = 180) -> str:
     """A bullet of at most ``width`` display columns (the whole sentence stays in the speaker notes)."""
-    if display_width(line) <= width:
+    if text_width(line) <= width:
         return line
     out = ""
     for ch in line:
-        if display_width(out + ch) > width - 1:
+        if text_width(out + ch) > width - 1:
             break
         out += ch
     return out.rstrip("，,；; ") + "…"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pandas as pd
 from stats_lib.briefing.collect import Collector
 from stats_lib.errors import RenderError
 
-__all__ = ["TEXT", "texts", "display_width", "inside", "OutputIndex", "load_index", "read_table", "is_missing", "cell_text",
+__all__ = ["TEXT", "texts", "inside", "OutputIndex", "load_index", "read_table", "is_missing", "cell_text",
            "has_fractions", "sections"]
 
 _HEX_DIGEST = re.compile(r"^[0-9a-f]{40,128}$")
@@ -50,22 +49,6 @@ def texts(lang: str) -> dict:
         Key → text.
     """
     return TEXT["en" if lang == "en" else "zh"]
-
-
-def display_width(text: str) -> int:
-    """Display columns of ``text``: a CJK (wide) character counts 2, any other 1.
-
-    Parameters
-    ----------
-    text : str
-        The text.
-
-    Returns
-    -------
-    int
-        Its width in display columns.
-    """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def inside(base: Path, rel: str, what: str) -> Path:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from stats_lib.briefing.outputs import cell_text, display_width, is_missing, load_index, read_table, texts
+from stats_lib.briefing.outputs import cell_text, is_missing, load_index, read_table, texts
+from stats_lib.report.chart_base import text_width
 from stats_lib.safe import safe_cell
 
 __all__ = ["write_xlsx", "sheet_name", "numberlike", "TypedColumn", "typed_column"]
@@ -209,7 +210,7 @@ def _write_sheet(ws, df: pd.DataFrame, formats: dict | None, lang: str) -> None:
             elif hasattr(cell.value, "year"):
                 cell.number_format = "yyyy-mm-dd hh:mm" if hasattr(cell.value, "hour") else "yyyy-mm-dd"
         shown = [str(df.columns[j - 1])] + [v if isinstance(v, str) else cell_text(v, lang) for v in df.iloc[:, j - 1]]
-        ws.column_dimensions[letter].width = min(60, max(10, max(display_width(s) for s in shown) + 2))
+        ws.column_dimensions[letter].width = min(60, max(10, max(text_width(s) for s in shown) + 2))
     ws.freeze_panes = "A2"
     if df.shape[1] and len(df):
         ws.auto_filter.ref = f"A1:{get_column_letter(df.shape[1])}{len(df) + 1}"
