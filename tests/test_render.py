@@ -645,3 +645,21 @@ def test_a_bad_template_is_refused_before_the_notebook_runs(tmp_path, capsys, mo
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("briefing: error: template: ") and len(err.strip().splitlines()) == 1
     assert ran == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_phone_number_in_a_data_path_reaches_no_report_file(tmp_path):
+    """`--data /…/pn_13812345678/…`: the manifest and the executed notebook's parameters carried the path as
+    typed; every file of the report is searched for the number (the digests in the manifest are kept)."""
+    folder = tmp_path / "pn_13812345678"
+    folder.mkdir()
+    f = folder / "incidents.csv"
+    f.write_text("date,count\n2023-01-21,1\n", "utf-8")
+    params = {"data": [str(f)], "start": "2023-01-21", "end": "2023-02-05", "as_of": "2023-02-05",
+              "baseline": "calendar"}
+    path = render(params, out=tmp_path / "reports", notebook=FIXTURE, timeout=60)
+    leaks = [p.name for p in path.rglob("*") if p.is_file() and b"13812345678" in p.read_bytes()
+             and p.name != "params_seen.json"]   # written by the test's own tiny notebook, not by the package
+    assert leaks == []
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    assert manifest["inputs"][0]["sha256"] == sha(f)

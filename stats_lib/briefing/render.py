@@ -5,17 +5,13 @@ no prompts, images embedded, no URL to an outside server), ``charts/NN-name.png`
 ``.svg``, ``tables/NN-name.json`` and ``outputs.json`` (what the notebook registered, see
 :mod:`stats_lib.collect`), ``briefing.pptx``, ``tables.xlsx`` and ``manifest.json``.
 
-The slug is ``<start>_<end>_<mode>`` (``2023-01-21_2023-02-05_lunar``), with ``THH`` after a date cut at
-an hour (``2023-01-27T00_2023-02-02T12_lunar``), then ``_en`` for an English report, ``_maskK`` for a
-version masked below K, and ``_sel-<8 hex>`` when districts or categories are selected (a hash of the
-selection, so that two selections never share a folder).
+The slug is ``<start>_<end>_<mode>`` (``2023-01-21_2023-02-05_lunar``; ``THH`` after a date cut at an hour),
+then ``_en`` (English), ``_maskK`` (masked below K), ``_sel-<8 hex>`` (a hash of a district/category selection).
 
-Everything is written into ``OUT/.<slug>.tmp-XXXX`` and renamed into place only when complete (an
-earlier report of the slug is swapped out atomically, then deleted; a folder of that name that is not a
-report of this tool is refused). File safety lives in :mod:`stats_lib.briefing.outdir`. A lock ``OUT/.<slug>.lock`` keeps
-two renders of one slug apart. Exit codes through the CLI: 0 done; 1 a notebook cell failed, the kernel
-died or a cell ran past the timeout (:class:`RenderError`); 2 bad parameters or input
-(:class:`ParameterError`/:class:`InputError`) or a busy lock (:class:`LockError`).
+Everything is written into ``OUT/.<slug>.tmp-XXXX`` and renamed into place when complete (file safety, the
+earlier report and the analyst's files in it: :mod:`stats_lib.briefing.outdir`; a lock keeps two renders of
+one slug apart). Exit codes: 0 done; 1 a cell failed, the kernel died or timed out (:class:`RenderError`); 2
+bad parameters or input (:class:`ParameterError`/:class:`InputError`) or a busy lock (:class:`LockError`).
 """
 
 from __future__ import annotations
@@ -53,7 +49,9 @@ from stats_lib.briefing.outdir import (
 )
 from stats_lib.briefing.params import params_from_cli, resolve_plan, validate_params
 from stats_lib.briefing.template import check_template
+from stats_lib.clean.egress import redact_tree
 from stats_lib.errors import ParameterError, RenderError
+from stats_lib.ingest.privacy import redact
 from stats_lib.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -371,6 +369,7 @@ def _write_manifest(tmp: Path, target: Path, params: dict, window, baseline, inp
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "outputs": outputs,
     }
+    manifest = redact_tree(manifest)  # paths and parameters a user typed; sha256 digests are kept as they are
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
 
 
@@ -483,6 +482,9 @@ def _export(tmp: Path, nb, params: dict, window, baseline, template: str | Path 
     for cell in nb.cells:  # papermill gives the injected cell a random id; keep the HTML reproducible
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
+            # parameters are paths and names a user typed: a phone or ID number in them is not written
+            cell["source"] = "\n".join(redact(line) for line in str(cell.get("source", "")).split("\n"))
+    nb.metadata["papermill"] = redact_tree(dict(nb.metadata.get("papermill", {})))
     (tmp / "briefing.ipynb").write_text(_dumps_nb(nb), "utf-8")
     (tmp / "briefing.html").write_text(export_html(nb, lang=lang, title=title), "utf-8")
     exports.write_pptx(tmp, tmp / "briefing.pptx", title=title,
