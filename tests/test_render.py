@@ -154,6 +154,10 @@ def test_bad_timeout_and_missing_notebook(tmp_path, params):
         render(params, out=tmp_path / "r", timeout=0, notebook=FIXTURE)
     with pytest.raises(ParameterError, match="notebook"):
         render(params, out=tmp_path / "r", notebook=tmp_path / "absent.ipynb")
+    for wait in (-5, float("nan"), 10**6):   # --wait -5 was accepted silently
+        with pytest.raises(ParameterError, match="wait: expected seconds from 0 to 86400"):
+            render(params, out=tmp_path / "r", lock_wait=wait, notebook=FIXTURE)
+    assert not (tmp_path / "r").exists()
 
 
 # ---------------------------------------------------------------- the lock (fast)

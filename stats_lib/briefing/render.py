@@ -381,8 +381,7 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     Parameters
     ----------
     params : mapping
-        Notebook parameters (see :data:`stats_lib.params.PARAMETERS`); validated and typed here
-        before any kernel starts.
+        Notebook parameters (:data:`stats_lib.params.PARAMETERS`), validated before any kernel starts.
     out : str or Path
         Folder that receives the report folder (created when missing).
     timeout : int
@@ -393,15 +392,14 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     progress : bool, optional
         Show papermill's progress bar; default: only when stderr is a terminal.
     lock_wait : float
-        Seconds to wait for a running render of the same slug; 0 (default) refuses at once.
+        Seconds (0 to 86400) to wait for a running render of the same slug; 0 (default) refuses at once.
     template : str or Path, optional
         A bureau's ``.pptx`` whose masters and layouts the deck uses (checked before the kernel starts).
 
     Returns
     -------
     Path
-        ``out/<slug>``, holding briefing.ipynb, briefing.html, charts/, tables/, outputs.json,
-        briefing.pptx, tables.xlsx and manifest.json.
+        ``out/<slug>``: briefing.ipynb, .html, .pptx, charts/, tables/, outputs.json, tables.xlsx, manifest.json.
 
     Raises
     ------
@@ -417,6 +415,8 @@ def render(params: Mapping[str, object], out: str | Path = "reports", timeout: i
     started = dt.datetime.now(dt.UTC)
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ParameterError(f"timeout: expected a whole number of seconds >= 1, got {timeout!r}")
+    if isinstance(lock_wait, bool) or not isinstance(lock_wait, int | float) or not 0 <= lock_wait <= 86400:
+        raise ParameterError(f"wait: expected seconds from 0 to 86400, got {lock_wait!r}")
     params = validate_params(params, check_window=False)
     if template is not None:
         check_template(template)
