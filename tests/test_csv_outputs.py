@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import io
 import re
 import subprocess
@@ -124,3 +125,17 @@ def test_backtest_csv_headers_and_rounding():
     assert list(en.columns) == ["Level", "Method", "N", "MAE", "MAPE (%)", "Bias", "80% coverage (%)"]
     assert en.iloc[1]["Method"] == "last year's dates"
     assert csv_bytes(zh).startswith(BOM)
+
+
+def test_a_blank_district_is_named_unknown_in_the_csv_as_in_the_table():
+    """`compare --by district --format csv` wrote the blank district as "" where the table says 未知 / Unknown."""
+    from stats_lib.report.comparison_table import comparison_csv
+    from stats_lib.stats.compare import compare
+    from stats_lib.windows import Window
+
+    days = pd.date_range("2023-01-01", "2023-01-14")
+    daily = pd.DataFrame({"date": list(days) * 2, "kind": "警情", "category": "纠纷", "subcategory": "",
+                          "district": ["东城区"] * 14 + [""] * 14, "count": 3})
+    res = compare(daily, Window(dt.date(2023, 1, 8), dt.date(2023, 1, 14)), "previous", by="district")
+    zh, en = comparison_csv(res, "zh"), comparison_csv(res, "en")
+    assert set(zh["辖区"]) == {"东城区", "未知", "合计"} and set(en["District"]) == {"东城区", "Unknown", "Total"}

@@ -222,7 +222,7 @@ def comparison_csv(result: Comparison, lang: str = "zh", *, mask_below: int | No
             if total:
                 rec[head] = ("Total" if en else TOTAL) if i == 0 else ""
             else:
-                rec[head] = (category_label(r[d], lang) if en else str(r[d])) if d else r["group"]
+                rec[head] = category_label(r[d], lang) if d else r["group"]  # a blank district: 未知 / Unknown
         cur, base = r["current"], r["baseline"]
         hc, hb = _masked(cur, mask_below), _masked(base, mask_below)
         hidden = hc or hb
