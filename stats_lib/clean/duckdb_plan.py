@@ -199,15 +199,6 @@ def digest(path: Path, find_blank_lines: bool) -> Digest:
     return Digest(sha256=sha.hexdigest(), blank_lines=blank)
 
 
-def _decodes(sample: bytes, encoding: str) -> bool:
-    """Whether ``sample`` (the start of a file, maybe cut inside a character) decodes as ``encoding``."""
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _transcode(path: Path, encoding: str, out: Path) -> None:
     """Decode ``path`` (gzip or not) in blocks and write it as UTF-8; refuse blank lines."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -269,7 +260,7 @@ def plan_text(fi: int, path: Path, schema: Schema, tmp: Path) -> ReadPlan:
     enc = detect_encoding(head, schema.encoding)
     if b"\x00" in head[:4096] and not enc.startswith("utf-16"):
         raise Unsupported(f"{path.name} holds binary data")
-    if foreign_bom(head, enc) or (enc == "utf-8-sig" and not _decodes(head[3:], "utf-8")):
+    if foreign_bom(head, enc):
         raise Unsupported(f"{path.name}: a UTF-8 mark before text in another encoding")
     try:
         text = codecs.getincrementaldecoder(enc)().decode(head, final=False).lstrip("\ufeff")

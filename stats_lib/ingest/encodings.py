@@ -49,14 +49,19 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> str:
     Returns
     -------
     str
-        ``utf-8-sig`` (UTF-8 with BOM), ``utf-16`` (with BOM), ``utf-8``, ``gb18030`` or ``big5``.
+        ``utf-8-sig`` (UTF-8 with BOM), ``utf-16`` (with BOM), ``utf-8``, ``gb18030`` or ``big5``; a UTF-8
+        mark before text that is not UTF-8 gives the encoding of what follows it (see :func:`foreign_bom`).
         Big5 is chosen only when the sample decodes as Big5 and its characters are clearly more
         common Chinese characters than the GB18030 reading gives.
     """
     if declared:
         return declared
     if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample[3:], final=False)
+            return "utf-8-sig"
+        except UnicodeDecodeError:  # an export tool's mark before GB18030 or Big5 text
+            return detect_encoding(sample[3:])
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
@@ -117,11 +122,6 @@ def decode_text(path: Path, data: bytes, schema: Schema) -> tuple[str, str]:
         Binary data, or bytes that do not decode in the declared or detected encoding.
     """
     enc = detect_encoding(data[:_SAMPLE], schema.encoding)
-    if enc == "utf-8-sig":  # a mark before text that is not UTF-8: read what follows it as a text without one
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(data[3:_SAMPLE], final=False)
-        except UnicodeDecodeError:
-            enc = detect_encoding(data[3:_SAMPLE])
     if foreign_bom(data, enc):
         data = data[3:]
     if b"\x00" in data[:4096] and not enc.startswith("utf-16"):
